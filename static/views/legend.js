@@ -1,0 +1,27 @@
+// A colour legend: the map's colours from its minimum to its maximum, with
+// the numbers written out (colour is never the only carrier of a value).
+
+import { cssColor, formatNumber } from "../colormap.js";
+
+export class LegendView {
+  constructor(element) {
+    this.bar = element.querySelector(".legend-bar");
+    this.lo = element.querySelector(".legend-lo");
+    this.hi = element.querySelector(".legend-hi");
+    this.mid = element.querySelector(".legend-mid");
+    this.extent = element.querySelector(".legend-extent");
+  }
+
+  /** range: the colour scale's ends; min, max: the data's own extremes. */
+  update({ colormap, range, min, max }) {
+    const stops = Array.from({ length: 9 }, (_, i) => {
+      const v = range[0] + ((range[1] - range[0]) * i) / 8;
+      return `${cssColor(v, colormap, range)} ${i * 12.5}%`;
+    });
+    this.bar.style.background = `linear-gradient(to right, ${stops.join(", ")})`;
+    this.lo.textContent = formatNumber(range[0]);
+    this.hi.textContent = formatNumber(range[1]);
+    this.mid.textContent = colormap === "diverging" ? "0" : "";
+    this.extent.textContent = `min ${formatNumber(min, 3)} · max ${formatNumber(max, 3)}`;
+  }
+}

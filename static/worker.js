@@ -1,0 +1,97 @@
+// The only file that touches Pyodide. Runs as a module Web Worker.
+//
+// Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
+//               {id, type: "decode", bytes: ArrayBuffer, size}   (uploads; loads Pillow on first use)
+// Messages out: {type: "progress", stage, detail}                while starting
+//               {type: "ready", timings} | {type: "failed", error} once
+//               {id, ok: true, result} | {id, ok: false, error}  one per request
+// Results carry plain JSON and fresh Float32Arrays (transferred); no PyProxy
+// leaves this file and every one made here is destroyed.
+
+let api = null;
+let pillowLoaded = null;
+const timings = {};
+
+function progress(stage, detail) {
+  timings[stage] = performance.now();
+  postMessage({ type: "progress", stage, detail });
+}
+
+async function start() {
+  progress("runtime", "Starting Python (WebAssembly)…");
+  const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
+  const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
+  const { loadPyodide } = await import(`${base}pyodide.mjs`);
+  // Packages the first view needs are fetched while the interpreter boots.
+  const pyodide = await loadPyodide({
+    indexURL: base,
+    packages: ["numpy", "micropip"],
+    stdout: () => {},
+    stderr: (line) => console.warn("python:", line),
+  });
+  progress("packages", "Installing the explorer's Python package…");
+  const micropip = pyodide.pyimport("micropip");
+  const wheel = new URL(`../${info.appWheel}`, import.meta.url).href;
+  await micropip.install(wheel, { deps: false });
+  micropip.destroy();
+  api = pyodide.pyimport("app.api");
+  pillowLoaded = () => pyodide.loadPackage("pillow").then(() => (pillowLoaded = () => Promise.resolve()));
+  progress("ready", "Ready");
+  return pyodide;
+}
+
+// Copy a float32 NumPy array out of WASM memory into a transferable Float32Array.
+function takeFloat32(proxy) {
+  const buffer = proxy.getBuffer("f32");
+  try {
+    return buffer.data.slice();
+  } finally {
+    buffer.release();
+    proxy.destroy();
+  }
+}
+
+function compute({ settings, image }) {
+  if (image) api.set_image(image.data, image.height, image.width);
+  const pair = api.compute(JSON.stringify(settings));
+  try {
+    const meta = JSON.parse(pair.get(0));
+    if (meta.error) return { error: meta.error };
+    const t0 = performance.now();
+    const data = takeFloat32(pair.get(1));
+    meta.copyMs = performance.now() - t0;
+    return { meta, data };
+  } finally {
+    pair.destroy();
+  }
+}
+
+const ready = start().then(
+  () => postMessage({ type: "ready", timings }),
+  (err) => {
+    postMessage({ type: "failed", error: String(err && err.message || err) });
+    throw err;
+  },
+);
+
+self.onmessage = async (event) => {
+  const { id, type } = event.data;
+  try {
+    await ready;
+    if (type === "compute") {
+      const t0 = performance.now();
+      const out = compute(event.data);
+      if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
+      out.meta.computeMs = performance.now() - t0;
+      postMessage({ id, ok: true, result: out }, [out.data.buffer]);
+    } else {
+      postMessage({ id, ok: false, error: `unknown request ${type}` });
+    }
+  } catch (err) {
+    // A Python exception other than ValueError: show its last line, keep the traceback in the console.
+    const text = String(err && err.message || err);
+    console.error(text);
+    const last = text.trim().split("\n").pop();
+    postMessage({ id, ok: false, error: `The Python core failed: ${last}` });
+  }
+};

@@ -1,0 +1,97 @@
+"""Shared test fixtures: the built dist/ served on localhost and a real Chromium.
+
+Browser tests build dist/ once per session (offline after the first build,
+thanks to the runtime cache) and serve it with the same headers as
+`python build.py serve`, strict Content-Security-Policy included.
+"""
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import build  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+READY_TIMEOUT_S = 90
+
+
+def serve_in_thread(directory, headers=None):
+    server = build.make_server(directory, headers=headers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def dist():
+    if not os.environ.get("CONVEXPLORER_BUILT"):  # `python build.py test` has just built it
+        build.build()
+    return build.DIST
+
+
+@pytest.fixture(scope="session")
+def base_url(dist):
+    server = serve_in_thread(dist)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with what it logged and requested, for 'no console error' and 'nothing leaves localhost'."""
+
+    def __init__(self, page):
+        self.page = page
+        self.errors = []
+        self.requests = []
+        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.context.on("request", lambda r: self.requests.append(r.url))
+
+    def foreign_requests(self):
+        return [u for u in self.requests if urlparse(u).hostname not in ("127.0.0.1", "localhost")
+                and not u.startswith(("data:", "blob:"))]
+
+
+def wait_ready(page, timeout=READY_TIMEOUT_S):
+    """Wait until window.convExplorer.ready has resolved (polling state: wait_for_function is blocked by the CSP)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("() => !!(window.convExplorer && window.convExplorer.ready)"):
+        if time.monotonic() > deadline:
+            raise AssertionError("window.convExplorer never appeared")
+        page.wait_for_timeout(20)
+    page.evaluate("() => window.convExplorer.ready")
+
+
+def open_explorer(browser, url, **context_args):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_args)
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(url)
+    wait_ready(page)
+    return watched
+
+
+@pytest.fixture(scope="module")
+def explorer(browser, base_url):
+    """One loaded explorer per test module (Python takes seconds to start); tests reset what they change."""
+    watched = open_explorer(browser, base_url)
+    yield watched
+    watched.page.context.close()
