@@ -42,3 +42,20 @@ def compute(settings_json):
     meta = {"stages": [{"name": name, "shape": list(a.shape)} for name, a in stages]}
     data = np.concatenate([a.ravel() for _, a in stages]).astype(np.float32)
     return json.dumps(meta), data
+
+
+def decode_image(data, size):
+    """An uploaded file's bytes → (meta_json, (size*size,) float32 pixels in [0, 1]).
+
+    data: bytes, or a Pyodide JS buffer (converted with to_bytes). meta is
+    {"height", "width"} or {"error": "<readable sentence>"} for a file that
+    cannot be used. Pillow is imported here, on first upload, not at start-up.
+    """
+    from . import images
+    if hasattr(data, "to_bytes"):
+        data = data.to_bytes()
+    try:
+        pixels = images.decode(bytes(data), size=int(size))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    return json.dumps({"height": pixels.shape[0], "width": pixels.shape[1]}), pixels.astype(np.float32).ravel()

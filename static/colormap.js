@@ -28,12 +28,7 @@ const LUT = {
 /** The value range a legend shows: [lo, hi]. Diverging maps are symmetric about zero. */
 export function rangeOf(data, colormap, fixed) {
   if (fixed) return fixed;
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
+  const { min: lo, max: hi } = extentOf(data);
   if (!(lo <= hi)) return [0, 1];
   if (colormap === "abs") return [0, Math.max(Math.abs(lo), Math.abs(hi)) || 1];
   if (colormap === "diverging") {
@@ -41,6 +36,17 @@ export function rangeOf(data, colormap, fixed) {
     return [-m, m];
   }
   return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+/** {min, max} of the values. */
+export function extentOf(data) {
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
 }
 
 /** Fill rgba (Uint8ClampedArray, 4 per value) with the colours of data under colormap and range. */

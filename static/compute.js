@@ -12,6 +12,7 @@ export class Compute {
     this.inFlight = null; // {id, resolve, reject}
     this.waiting = null; // {message, resolve, reject}
     this.sentImage = null; // the image object the worker holds, to send pixels only when they change
+    this.decodes = new Map(); // id -> {resolve, reject}: uploads, answered in order, never superseded
   }
 
   /** Start the worker; resolves when Python and the app package are loaded. */
@@ -52,6 +53,15 @@ export class Compute {
     });
   }
 
+  /** Decode an uploaded file in Python: resolves {meta: {height, width}, data} or rejects with a readable Error. */
+  decode(bytes, size) {
+    return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      this.decodes.set(id, { resolve, reject });
+      this.worker.postMessage({ id, type: "decode", bytes, size }, [bytes]);
+    });
+  }
+
   sendWaiting() {
     const { message, resolve, reject } = this.waiting;
     this.waiting = null;
@@ -63,6 +73,11 @@ export class Compute {
   }
 
   reply(data) {
+    if (this.decodes.has(data.id)) {
+      const { resolve, reject } = this.decodes.get(data.id);
+      this.decodes.delete(data.id);
+      return data.ok ? resolve(data.result) : reject(new Error(data.error));
+    }
     const request = this.inFlight;
     if (!request || data.id !== request.id) return;
     this.inFlight = null;

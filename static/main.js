@@ -1,59 +1,68 @@
-// Wiring: state → compute (Python in a worker) → views. Also the page's JS API,
+// Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
 import { Compute } from "./compute.js";
-import { defaultState, merge, coreSettings, padAmounts, KERNEL_SIZES } from "./state.js";
+import { defaultState, merge, coreSettings, padAmounts, MAX_IMAGE_SIDE } from "./state.js";
 import { padImage } from "./padding.js";
-import { rangeOf } from "./colormap.js";
+import { rangeOf, extentOf } from "./colormap.js";
+import { stageLayers, regionOf } from "./receptive.js";
+import { wireControls, syncControls } from "./controls.js";
+import { download, npyBytes, torchSnippet, numpySnippet } from "./exporters.js";
 import { GridView } from "./views/grid.js";
 import { KernelView } from "./views/kernel.js";
 import { InspectorView } from "./views/inspector.js";
 import { LegendView } from "./views/legend.js";
 import { LoadingView } from "./views/loading.js";
+import { StagesView } from "./views/stages.js";
 
 const $ = (id) => document.getElementById(id);
+const MAP_PX = 384;
 
 const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
 const compute = new Compute({ onProgress: (stage, detail) => loading.stage(stage, detail) });
 
 let builtins = { presets: [], images: {} };
-let state = defaultState(); // what is painted (the last good settings)
+let state = defaultState(); // what is painted: the last good settings
 let pixels = null; // {data: Float32Array in [0, 1], height, width}: the input image
 let result = null; // {stages: [{name, shape, data}]}: the last good output
 
-const inputView = new GridView($("input-canvas"), { maxPx: 384, label: "Input image" });
-const outputView = new GridView($("output-canvas"), { maxPx: 384, label: "Feature map" });
+const inputView = new GridView($("input-canvas"), { maxPx: MAP_PX, label: "Input image" });
+const outputView = new GridView($("output-canvas"), { maxPx: MAP_PX, label: "Feature map" });
 const outputLegend = new LegendView($("output-legend"));
 const inspector = new InspectorView($("inspector-table"), $("inspector-summary"));
 const kernelView = new KernelView($("kernel-grid"), $("kernel-value"), $("kernel-value-label"), {
-  onChange: (row, col, value, problem) => {
-    if (problem) return showMessage(problem);
-    const kernel = state.kernel.map((r) => [...r]);
-    kernel[row][col] = value;
-    userSet({ kernel });
-  },
+  onChange: (row, col, value, problem) => (problem ? say(problem) : userSet({ kernel: withWeight(state.kernel, row, col, value) })),
+});
+const stagesView = new StagesView($("stages"), {
+  maxPx: MAP_PX,
+  onCell: (index, cell, kind) => hoverStage(index, cell, kind),
+  onKernel2: (row, col, value, problem) => (problem ? say(problem)
+    : userSet({ layer2: { ...state.layer2, kernel: withWeight(state.layer2.kernel, row, col, value) } })),
 });
 
-function showMessage(text) {
-  const box = $("message");
-  box.textContent = text;
-  box.hidden = !text;
+const withWeight = (k, row, col, value) => k.map((r, i) => r.map((v, j) => (i === row && j === col ? value : v)));
+
+function say(text) {
+  $("message").textContent = text;
+  $("message").hidden = !text;
 }
 
-// --- the input image -----------------------------------------------------------
+// --- the input image ---------------------------------------------------------------
 
-function builtinPixels(name) {
+async function builtinPixels(name) {
   const img = builtins.images[name];
   if (!img) throw new RangeError(`There is no built-in image "${String(name).slice(0, 40)}".`);
+  if (!img.pixels) img.pixels = (await (await fetch(img.src)).json()).pixels; // large images come on demand
   return { data: Float32Array.from(img.pixels, (v) => v / 255), height: img.height, width: img.width };
 }
 
-/** A 2-D array of numbers in [0, 1] → pixels, or a readable RangeError. */
+/** A 2-D array of numbers → pixels, or a readable RangeError. */
 function gridPixels(rows) {
-  const h = rows.length, w = h && Array.isArray(rows[0]) ? rows[0].length : 0;
-  if (!h || !w || h > 512 || w > 512 || !rows.every((r) => Array.isArray(r) && r.length === w)) {
-    throw new RangeError("The image must be a rectangular grid of numbers, at most 512×512.");
+  const h = Array.isArray(rows) ? rows.length : 0;
+  const w = h && Array.isArray(rows[0]) ? rows[0].length : 0;
+  if (!h || !w || h > MAX_IMAGE_SIDE || w > MAX_IMAGE_SIDE || !rows.every((r) => Array.isArray(r) && r.length === w)) {
+    throw new RangeError(`The image must be a rectangular grid of numbers, at most ${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE}.`);
   }
   const data = new Float32Array(h * w);
   rows.forEach((r, i) => r.forEach((v, j) => {
@@ -63,78 +72,87 @@ function gridPixels(rows) {
   return { data, height: h, width: w };
 }
 
-// --- applying settings -----------------------------------------------------------
+// --- applying settings -------------------------------------------------------------
 
 let latest = Promise.resolve();
 
 /**
- * Check partial, compute every stage in Python, then paint. Resolves once painted
- * (with the newest settings, if newer ones superseded these); rejects with a
- * readable message, leaving the last good state and output on screen.
+ * Check partial, compute every stage in Python, then paint. newPixels replaces
+ * the image (drawing, uploads). Resolves once painted (with the newest settings
+ * if newer ones superseded these); rejects with a readable message, leaving
+ * the last good state and output on screen.
  */
-function apply(partial) {
+function apply(partial, newPixels = null) {
   const run = (async () => {
-    let next = merge(state, partial);
-    let nextPixels = pixels;
-    if ("image" in partial) {
-      if (typeof partial.image === "string") nextPixels = builtinPixels(partial.image);
-      else { nextPixels = gridPixels(partial.image); next.image = "custom"; }
-    }
+    const next = merge(state, partial);
+    let nextPixels = newPixels || pixels;
+    if (typeof partial.image === "string" && partial.image !== "custom") nextPixels = await builtinPixels(partial.image);
+    else if (partial.image !== undefined && typeof partial.image !== "string") nextPixels = gridPixels(partial.image);
+    if (nextPixels !== pixels && !(typeof partial.image === "string" && partial.image !== "custom")) next.image = "custom";
     const out = await compute.run(coreSettings(next), nextPixels);
     if (out === null) return latest; // superseded: the newer request paints
-    next.window = snapWindow(next, nextPixels, next.window, out.meta.stages[0].shape);
     state = next;
     pixels = nextPixels;
-    let offset = 0;
-    result = {
-      stages: out.meta.stages.map(({ name, shape }) => {
-        const size = shape[0] * shape[1];
-        const data = out.data.subarray(offset, offset + size);
-        offset += size;
-        return { name, shape, data };
-      }),
-    };
+    result = { stages: splitStages(out) };
+    state.window = snapWindow(state.window);
     paint();
   })();
   latest = run;
   return run;
 }
 
-/** A user action: its error goes to the message line (nothing else changes). */
-function userSet(partial) {
-  return apply(partial).then(() => showMessage(""), (err) => { showMessage(err.message); syncControls(); });
+function splitStages({ meta, data }) {
+  let offset = 0;
+  return meta.stages.map(({ name, shape }) => {
+    const size = shape[0] * shape[1];
+    offset += size;
+    return { name, shape, data: data.subarray(offset - size, offset) };
+  });
 }
 
-// --- the filter window -------------------------------------------------------------
+/** A user action: its problem goes to the message line, and nothing else changes. */
+function userSet(partial, newPixels) {
+  return apply(partial, newPixels).then(() => say(""), (err) => {
+    say(err.message);
+    syncControls(state, builtins);
+  });
+}
 
-/** The window's top-left moved onto the stride grid and inside the padded input. */
-function snapWindow(s, px, want, [outH, outW]) {
-  const [before] = padAmounts(s);
+// --- the filter window ----------------------------------------------------------------
+
+/** The window's top-left on the stride grid, inside the padded input. */
+function snapWindow(want) {
+  const [before] = padAmounts(state);
+  const [outH, outW] = result.stages[0].shape;
   const clamp = (v, n) => Math.min(Math.max(v, 0), n - 1);
-  const i = clamp(Math.round((want.row + before) / s.stride), outH);
-  const j = clamp(Math.round((want.col + before) / s.stride), outW);
-  return { row: i * s.stride - before, col: j * s.stride - before };
+  const i = clamp(Math.round((want.row + before) / state.stride), outH);
+  const j = clamp(Math.round((want.col + before) / state.stride), outW);
+  return { row: i * state.stride - before, col: j * state.stride - before };
 }
 
-function outCell(s) {
-  const [before] = padAmounts(s);
-  return { row: (s.window.row + before) / s.stride, col: (s.window.col + before) / s.stride };
+function outCell() {
+  const [before] = padAmounts(state);
+  return { row: (state.window.row + before) / state.stride, col: (state.window.col + before) / state.stride };
 }
 
 function moveWindow(row, col) {
-  const next = snapWindow(state, pixels, { row, col }, result.stages[0].shape);
+  const next = snapWindow({ row, col });
   if (next.row === state.window.row && next.col === state.window.col) return;
   state = { ...state, window: next };
   paintWindow();
 }
 
-/** The window centred on an input cell (what dragging means to a learner). */
-function centreWindowOn({ row, col }) {
-  const span = state.dilation * (state.kernel.length - 1) + 1;
-  moveWindow(row - Math.floor((span - 1) / 2), col - Math.floor((span - 1) / 2));
+const span = () => state.dilation * (state.kernel.length - 1) + 1;
+
+/** Keyboard on the input: arrows move the window one stride. */
+function windowKey(e) {
+  const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+  if (!moves[e.key]) return;
+  e.preventDefault();
+  moveWindow(state.window.row + moves[e.key][0] * state.stride, state.window.col + moves[e.key][1] * state.stride);
 }
 
-// --- painting ---------------------------------------------------------------------------
+// --- painting --------------------------------------------------------------------------
 
 let padded = null;
 
@@ -147,27 +165,22 @@ function paint() {
   const range = rangeOf(conv.data, state.colormap);
   outputView.update({ data: conv.data, height: conv.shape[0], width: conv.shape[1],
     colormap: state.colormap, range, numbers: state.numbers });
-  outputLegend.update({ colormap: state.colormap, range, ...extent(conv.data) });
+  outputLegend.update({ colormap: state.colormap, range, ...extentOf(conv.data) });
+  stagesView.update(result.stages.slice(1), state);
   kernelView.update(state.kernel);
   $("input-dims").textContent = `${pixels.height}×${pixels.width}`;
   $("output-dims").textContent = `${conv.shape[0]}×${conv.shape[1]}`;
   $("kernel-dims").textContent = `${state.kernel.length}×${state.kernel.length}`;
   showFormula(conv.shape);
-  syncControls();
+  showParams(conv.shape);
+  syncControls(state, builtins);
   paintWindow();
   painted();
 }
 
-function extent(data) {
-  let min = Infinity, max = -Infinity;
-  for (const v of data) { if (v < min) min = v; if (v > max) max = v; }
-  return { min, max };
-}
-
 function paintWindow() {
-  const k = state.kernel.length;
-  const d = state.dilation;
-  const out = outCell(state);
+  const k = state.kernel.length, d = state.dilation;
+  const out = outCell();
   inputView.setOverlay({ window: { ...state.window, size: k, dilation: d } });
   outputView.setOverlay({ cell: out });
   const [before, after] = padAmounts(state);
@@ -182,7 +195,7 @@ function paintWindow() {
 function showFormula([outH, outW]) {
   const k = state.kernel.length, s = state.stride, d = state.dilation;
   const [before, after] = padAmounts(state);
-  const kEff = d > 1 ? `${d}·(${k} − 1) + 1` : `${k}`;
+  const kEff = d > 1 ? `(${d}·(${k} − 1) + 1)` : `${k}`; // the dilated kernel's span
   const p = before === after ? `2·${before}` : `${before + after}`;
   const line = (n, o) => `⌊(${n} − ${kEff} + ${p}) / ${s}⌋ + 1 = ${o}`;
   $("formula").textContent = pixels.height === pixels.width && outH === outW
@@ -190,77 +203,135 @@ function showFormula([outH, outW]) {
     : `Output height: ${line(pixels.height, outH)}; width: ${line(pixels.width, outW)}`;
 }
 
-// --- controls ------------------------------------------------------------------------------
-
-function syncControls() {
-  $("image-select").value = state.image in builtins.images ? state.image : "custom";
-  $("kernel-size").value = String(state.kernel.length);
-  $("stride").value = String(state.stride);
-  $("padding").value = state.padding === 0 ? "valid" : String(state.padding);
-  $("dilation").value = String(state.dilation);
-  if (document.activeElement !== $("bias")) $("bias").value = String(state.bias);
-  $("colormap").value = state.colormap;
-  $("numbers").checked = state.numbers;
-  const preset = builtins.presets.find((p) => sameKernel(presetKernel(p), state.kernel));
-  $("preset-select").value = preset ? preset.id : "";
-  $("preset-note").textContent = preset ? preset.note : "Your own kernel.";
+function showParams([outH, outW]) {
+  const k = state.kernel.length;
+  const fmt = (n) => n.toLocaleString("en-US");
+  const inN = pixels.height * pixels.width, outN = outH * outW;
+  $("params").textContent = `Parameters: ${k}·${k}·1·1 + 1 = ${k * k + 1}, shared by all ${fmt(outN)} outputs. ` +
+    `A dense layer from ${pixels.height}×${pixels.width} to ${outH}×${outW} needs ` +
+    `${fmt(inN)}·${fmt(outN)} + ${fmt(outN)} = ${fmt(inN * outN + outN)}.`;
 }
 
-function presetKernel(p) {
-  const scale = p.scale ?? 1;
-  return p.matrix.map((row) => row.map((v) => v * scale));
-}
+// --- hover: where a cell comes from -----------------------------------------------------
 
-const sameKernel = (a, b) => a.length === b.length && a.every((r, i) => r.every((v, j) => Math.abs(v - b[i][j]) < 1e-12));
-
-function resizeKernel(k) {
-  // Keep the centre of the old kernel, pad with zeros: a learner's weights survive a size change.
-  const old = state.kernel, off = Math.floor((k - old.length) / 2);
-  return Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => old[r - off]?.[c - off] ?? 0));
-}
-
-function wireControls() {
-  const imageSelect = $("image-select");
-  for (const [name, img] of Object.entries(builtins.images)) imageSelect.append(new Option(img.title, name));
-  imageSelect.append(Object.assign(new Option("Your image", "custom"), { disabled: true }));
-  const presetSelect = $("preset-select");
-  for (const p of builtins.presets) presetSelect.append(new Option(p.name, p.id));
-  const sizes = $("kernel-size");
-  for (const k of KERNEL_SIZES) sizes.append(new Option(`${k}×${k}`, String(k)));
-
-  imageSelect.addEventListener("change", () => userSet({ image: imageSelect.value }));
-  presetSelect.addEventListener("change", () => {
-    const p = builtins.presets.find((x) => x.id === presetSelect.value);
-    if (p) userSet({ kernel: presetKernel(p) });
-  });
-  sizes.addEventListener("change", () => userSet({ kernel: resizeKernel(Number(sizes.value)) }));
-  $("stride").addEventListener("change", (e) => userSet({ stride: Number(e.target.value) }));
-  $("padding").addEventListener("change", (e) => {
-    const v = e.target.value;
-    userSet({ padding: v === "valid" || v === "same" ? (v === "valid" ? 0 : v) : Number(v) });
-  });
-  $("dilation").addEventListener("change", (e) => userSet({ dilation: Number(e.target.value) }));
-  $("bias").addEventListener("change", (e) => {
-    const v = Number(e.target.value);
-    if (e.target.value.trim() === "" || !Number.isFinite(v)) {
-      showMessage(`"${e.target.value}" is not a number; the bias stays ${state.bias}.`);
-      e.target.value = String(state.bias);
-    } else userSet({ bias: v });
-  });
-  $("colormap").addEventListener("change", (e) => userSet({ colormap: e.target.value }));
-  $("numbers").addEventListener("change", (e) => userSet({ numbers: e.target.checked }));
-
-  inputView.onCell((cell, kind) => {
-    if (cell && (kind === "down" || kind === "move")) centreWindowOn(cell);
-  });
-  outputView.onCell((cell, kind) => {
-    if (!cell || kind === "leave") return;
+/** Highlight, in every earlier map, what cell of stage index (0 = convolution) depends on. */
+function hoverStage(index, cell, kind) {
+  const grids = [outputView, ...result.stages.slice(1).map((_, i) => stagesView.grid(i + 1))];
+  if (!cell || kind === "leave") {
+    grids.forEach((g) => g.setOverlay({}));
+    paintWindow();
+    $("receptive").textContent = "";
+    return;
+  }
+  const layers = stageLayers(state);
+  const [h, w] = result.stages[index].shape;
+  if (cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) return;
+  const field = regionOf(layers, 0, index, cell);
+  inputView.setOverlay({ region: field });
+  grids.forEach((g, i) => g.setOverlay(i === index ? { cell }
+    : i < index ? { region: regionOf(layers, i + 1, index, cell) } : {}));
+  const side = field.bottom - field.top + 1;
+  const name = index === 0 ? "This feature-map cell" : `This ${result.stages[index].name === "pool" ? "pooled" : "layer-2"} cell`;
+  $("receptive").textContent = `${name} sees ${side}×${field.right - field.left + 1} input pixels` +
+    ` (rows ${field.top + 1}–${field.bottom + 1}, columns ${field.left + 1}–${field.right + 1}).`;
+  $("receptive").dataset.size = `${side}x${field.right - field.left + 1}`;
+  if (index === 0 && kind !== "up") {
     const [before] = padAmounts(state);
     moveWindow(cell.row * state.stride - before, cell.col * state.stride - before);
-  });
+    inputView.setOverlay({ window: { ...state.window, size: state.kernel.length, dilation: state.dilation } });
+  }
 }
 
-// --- the page's JS API ------------------------------------------------------------------------
+// --- drawing, shifting, uploading -------------------------------------------------------
+
+function pointerMode() {
+  return $("pointer-mode").value;
+}
+
+let stroke = null; // the pixels being drawn on, during one pointer stroke
+
+function inputPointer(cell, kind) {
+  if (!cell || !(kind === "down" || kind === "move")) { if (kind === "up") stroke = null; return; }
+  const mode = pointerMode();
+  if (mode === "window") {
+    moveWindow(cell.row - Math.floor((span() - 1) / 2), cell.col - Math.floor((span() - 1) / 2));
+    return;
+  }
+  if (cell.row < 0 || cell.col < 0 || cell.row >= pixels.height || cell.col >= pixels.width) return;
+  if (kind === "down" || !stroke) stroke = { ...pixels, data: pixels.data.slice() };
+  stroke.data[cell.row * pixels.width + cell.col] = mode === "erase" ? 0 : Number($("brush").value);
+  stroke = { ...stroke }; // a new object: the worker is sent pixels only when the object changes
+  userSet({ image: "custom" }, stroke);
+}
+
+function shiftImage(dr, dc) {
+  const { data, height, width } = pixels;
+  const out = new Float32Array(data.length); // zeros come in at the edge
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const sr = r - dr, sc = c - dc;
+      if (sr >= 0 && sr < height && sc >= 0 && sc < width) out[r * width + c] = data[sr * width + sc];
+    }
+  }
+  userSet({ image: "custom" }, { data: out, height, width });
+}
+
+const MAX_UPLOAD_BYTES = 10_000_000;
+
+async function upload(file) {
+  if (!file) return;
+  if (file.size > MAX_UPLOAD_BYTES) {
+    say(`"${file.name}" is ${(file.size / 1e6).toFixed(1)} MB; images up to 10 MB can be used. Your image is unchanged.`);
+    return;
+  }
+  say(`Reading "${file.name}"…`);
+  try {
+    const { meta, data } = await compute.decode(await file.arrayBuffer(), Number($("upload-size").value));
+    await userSet({ image: "custom" }, { data, height: meta.height, width: meta.width });
+  } catch (err) {
+    say(`"${file.name}": ${err.message} Your image is unchanged.`);
+  }
+}
+
+// --- wiring ------------------------------------------------------------------------------
+
+function wire() {
+  wireControls(builtins, { get: () => state, set: userSet, say });
+  inputView.onCell(inputPointer);
+  outputView.onCell((cell, kind) => hoverStage(0, cell, kind));
+  const canvas = $("input-canvas");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("aria-label", "Input image. Arrow keys move the filter window.");
+  canvas.addEventListener("keydown", windowKey);
+  $("pointer-mode").addEventListener("change", () => canvas.classList.toggle("draggable", pointerMode() === "window"));
+  $("clear").addEventListener("click", () => userSet({ image: "custom" },
+    { data: new Float32Array(pixels.data.length), height: pixels.height, width: pixels.width }));
+  document.querySelectorAll("[data-shift]").forEach((b) => b.addEventListener("click", () => {
+    const [dr, dc] = b.dataset.shift.split(",").map(Number);
+    shiftImage(dr, dc);
+  }));
+  $("upload").addEventListener("change", (e) => { upload(e.target.files[0]); e.target.value = ""; });
+  const panel = document.querySelector(".input-panel");
+  panel.addEventListener("dragover", (e) => { e.preventDefault(); panel.classList.add("dropping"); });
+  panel.addEventListener("dragleave", () => panel.classList.remove("dropping"));
+  panel.addEventListener("drop", (e) => {
+    e.preventDefault();
+    panel.classList.remove("dropping");
+    upload(e.dataTransfer.files[0]);
+  });
+  const conv = () => result.stages[0];
+  $("export-png").addEventListener("click", () => outputView.canvas.toBlob((b) => download(b, "feature-map.png")));
+  $("export-npy").addEventListener("click", () => download(
+    new Blob([npyBytes(conv().data, conv().shape)], { type: "application/octet-stream" }), "feature-map.npy"));
+  $("export-code").addEventListener("click", () => {
+    $("code-torch").textContent = torchSnippet(state);
+    $("code-numpy").textContent = numpySnippet(state, padAmounts(state));
+    $("code-dialog").showModal();
+  });
+  $("code-close").addEventListener("click", () => $("code-dialog").close());
+}
+
+// --- the page's JS API ---------------------------------------------------------------------
 
 let paintWaiters = [];
 function painted() {
@@ -273,24 +344,23 @@ const toRows = (data, [h, w]) => Array.from({ length: h }, (_, i) => Array.from(
 
 function getState() {
   const s = structuredClone(state);
-  s.image = toRows(pixels.data, [pixels.height, pixels.width]);
   s.imageName = state.image;
-  const conv = result.stages[0];
-  s.output = toRows(conv.data, conv.shape);
+  s.image = toRows(pixels.data, [pixels.height, pixels.width]);
+  s.output = toRows(result.stages[0].data, result.stages[0].shape);
   s.stages = result.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
   return s;
 }
 
 async function start() {
   builtins = await (await fetch("data/builtins.json")).json();
-  wireControls();
-  pixels = builtinPixels(state.image);
-  const blank = { stages: [{ name: "conv", shape: [22, 22], data: new Float32Array(22 * 22) }] };
-  result = blank;
-  paint(); // the image and kernel show at once; the map fills in when Python is ready
+  wire();
+  pixels = await builtinPixels(state.image);
+  // The image and kernel show at once; the feature map fills in when Python is ready.
+  result = { stages: [{ name: "conv", shape: [22, 22], data: new Float32Array(22 * 22) }] };
+  paint();
   await compute.start();
   await apply({});
-  document.getElementById("explorer").setAttribute("aria-busy", "false");
+  $("explorer").setAttribute("aria-busy", "false");
 }
 
 const ready = start();

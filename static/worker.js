@@ -1,7 +1,7 @@
 // The only file that touches Pyodide. Runs as a module Web Worker.
 //
 // Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
-//               {id, type: "decode", bytes: ArrayBuffer, size}   (uploads; loads Pillow on first use)
+//               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
 // Messages out: {type: "progress", stage, detail}                while starting
 //               {type: "ready", timings} | {type: "failed", error} once
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
@@ -9,7 +9,7 @@
 // leaves this file and every one made here is destroyed.
 
 let api = null;
-let pillowLoaded = null;
+let loadPillow = null;
 const timings = {};
 
 function progress(stage, detail) {
@@ -35,7 +35,9 @@ async function start() {
   await micropip.install(wheel, { deps: false });
   micropip.destroy();
   api = pyodide.pyimport("app.api");
-  pillowLoaded = () => pyodide.loadPackage("pillow").then(() => (pillowLoaded = () => Promise.resolve()));
+  // Pillow is needed only for uploads: load it on the first one, not before ready.
+  let pillow = null;
+  loadPillow = () => (pillow ??= pyodide.loadPackage("pillow"));
   progress("ready", "Ready");
   return pyodide;
 }
@@ -51,19 +53,25 @@ function takeFloat32(proxy) {
   }
 }
 
-function compute({ settings, image }) {
-  if (image) api.set_image(image.data, image.height, image.width);
-  const pair = api.compute(JSON.stringify(settings));
+// A (meta_json, float32 array) pair from app.api → {meta, data} or {error}.
+function takePair(pair) {
   try {
     const meta = JSON.parse(pair.get(0));
     if (meta.error) return { error: meta.error };
-    const t0 = performance.now();
-    const data = takeFloat32(pair.get(1));
-    meta.copyMs = performance.now() - t0;
-    return { meta, data };
+    return { meta, data: takeFloat32(pair.get(1)) };
   } finally {
     pair.destroy();
   }
+}
+
+function compute({ settings, image }) {
+  if (image) api.set_image(image.data, image.height, image.width);
+  return takePair(api.compute(JSON.stringify(settings)));
+}
+
+async function decode({ bytes, size }) {
+  await loadPillow();
+  return takePair(api.decode_image(new Uint8Array(bytes), size));
 }
 
 const ready = start().then(
@@ -78,15 +86,14 @@ self.onmessage = async (event) => {
   const { id, type } = event.data;
   try {
     await ready;
-    if (type === "compute") {
-      const t0 = performance.now();
-      const out = compute(event.data);
-      if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
-      out.meta.computeMs = performance.now() - t0;
-      postMessage({ id, ok: true, result: out }, [out.data.buffer]);
-    } else {
-      postMessage({ id, ok: false, error: `unknown request ${type}` });
-    }
+    const t0 = performance.now();
+    let out;
+    if (type === "compute") out = compute(event.data);
+    else if (type === "decode") out = await decode(event.data);
+    else return postMessage({ id, ok: false, error: `unknown request ${type}` });
+    if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
+    out.meta.computeMs = performance.now() - t0;
+    postMessage({ id, ok: true, result: out }, [out.data.buffer]);
   } catch (err) {
     // A Python exception other than ValueError: show its last line, keep the traceback in the console.
     const text = String(err && err.message || err);

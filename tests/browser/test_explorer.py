@@ -131,6 +131,7 @@ def test_blur_removes_fine_detail(page):
 
 
 def input_cell_centre(page, row, col):
+    page.locator("#input-canvas").scroll_into_view_if_needed()
     box = page.locator("#input-canvas").bounding_box()
     return box["x"] + (col + 0.5) * box["width"] / 24, box["y"] + (row + 0.5) * box["height"] / 24
 
@@ -156,6 +157,7 @@ def test_dragging_the_window_updates_the_inspector(page):
 
 
 def test_pointing_at_an_output_cell_moves_the_window_there(page):
+    page.locator("#output-canvas").scroll_into_view_if_needed()
     box = page.locator("#output-canvas").bounding_box()
     page.mouse.move(box["x"] + 5.5 * box["width"] / 22, box["y"] + 7.5 * box["height"] / 22)
     assert state(page)["window"] == {"row": 7, "col": 5}
