@@ -14,9 +14,16 @@ import { InspectorView } from "./views/inspector.js";
 import { LegendView } from "./views/legend.js";
 import { LoadingView } from "./views/loading.js";
 import { StagesView } from "./views/stages.js";
+import { EmbedDialog, copyText } from "./views/embed-dialog.js";
+import { readFragment, writeFragment } from "./url.js";
+import { readOptions, applyOptions, connectParent } from "./embed.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
+
+const options = readOptions(location.search); // ?embed, hide, lock, origin
+applyOptions(options);
+const locked = (part) => options.lock.has(part);
 
 const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
@@ -34,10 +41,11 @@ const inspector = new InspectorView($("inspector-table"), $("inspector-summary")
 const kernelView = new KernelView($("kernel-grid"), $("kernel-value"), $("kernel-value-label"), {
   onChange: (row, col, value, problem) => (problem ? say(problem) : userSet({ kernel: withWeight(state.kernel, row, col, value) })),
 });
+kernelView.locked = locked("kernel");
 const stagesView = new StagesView($("stages"), {
   maxPx: MAP_PX,
   onCell: (index, cell, kind) => hoverStage(index, cell, kind),
-  onKernel2: (row, col, value, problem) => (problem ? say(problem)
+  onKernel2: (row, col, value, problem) => (problem ? say(problem) : locked("kernel") ? null
     : userSet({ layer2: { ...state.layer2, kernel: withWeight(state.layer2.kernel, row, col, value) } })),
 });
 
@@ -137,9 +145,10 @@ function outCell() {
 
 function moveWindow(row, col) {
   const next = snapWindow({ row, col });
-  if (next.row === state.window.row && next.col === state.window.col) return;
+  if (locked("window") || (next.row === state.window.row && next.col === state.window.col)) return;
   state = { ...state, window: next };
   paintWindow();
+  changed();
 }
 
 const span = () => state.dilation * (state.kernel.length - 1) + 1;
@@ -176,6 +185,7 @@ function paint() {
   syncControls(state, builtins);
   paintWindow();
   painted();
+  changed();
 }
 
 function paintWindow() {
@@ -254,6 +264,7 @@ function inputPointer(cell, kind) {
   if (!cell || !(kind === "down" || kind === "move")) { if (kind === "up") stroke = null; return; }
   const mode = pointerMode();
   if (mode === "window") {
+    if (locked("window")) return;
     moveWindow(cell.row - Math.floor((span() - 1) / 2), cell.col - Math.floor((span() - 1) / 2));
     return;
   }
@@ -329,7 +340,45 @@ function wire() {
     $("code-dialog").showModal();
   });
   $("code-close").addEventListener("click", () => $("code-dialog").close());
+  $("copy-link").addEventListener("click", async () => {
+    say((await copyText(location.href)) ? "Link copied: it opens exactly this view." : `Copy this link: ${location.href}`);
+  });
+  const embedDialog = new EmbedDialog($("embed-dialog"), { fragment: () => writeFragment(state, pixels) });
+  $("embed-open").addEventListener("click", () => embedDialog.open());
 }
+
+// --- links and the embedding page ---------------------------------------------------------
+
+const parent = connectParent({ origin: options.origin, getState, set: (p) => ready.then(() => apply(p)) });
+let hashTimer = null;
+let writtenHash = "";
+
+/** After every change: the link follows (without a history entry per click), the parent hears. */
+function changed() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(() => {
+    writtenHash = `#${writeFragment(state, pixels)}`;
+    if (location.hash !== writtenHash) history.replaceState(null, "", writtenHash);
+  }, 80);
+  parent.changed();
+}
+
+/** Show the view a link describes: settings it leaves out are the defaults. */
+async function applyLink(hash) {
+  const { partial, notices } = readFragment(hash);
+  const view = { ...defaultState(), ...partial };
+  try {
+    await apply(view);
+  } catch (err) {
+    notices.push(`The link's settings do not work together (${err.message}); the default view is shown.`);
+    await apply(defaultState());
+  }
+  say(notices.join(" "));
+}
+
+window.addEventListener("hashchange", () => {
+  if (location.hash !== writtenHash) applyLink(location.hash).catch((err) => say(err.message));
+});
 
 // --- the page's JS API ---------------------------------------------------------------------
 
@@ -359,8 +408,9 @@ async function start() {
   result = { stages: [{ name: "conv", shape: [22, 22], data: new Float32Array(22 * 22) }] };
   paint();
   await compute.start();
-  await apply({});
+  await applyLink(location.hash);
   $("explorer").setAttribute("aria-busy", "false");
+  parent.ready();
 }
 
 const ready = start();

@@ -26,6 +26,7 @@ export class KernelView {
     this.selected = { row: 0, col: 0 };
     this.buttons = [];
     this.kernel = null;
+    this.locked = false; // an embed can lock the kernel: the cells show, but do not change
     field.addEventListener("change", () => this.typed());
     field.addEventListener("keydown", (e) => e.key === "Enter" && this.typed());
   }
@@ -60,6 +61,7 @@ export class KernelView {
         const b = document.createElement("button");
         b.type = "button";
         b.className = "kernel-cell";
+        b.disabled = this.locked;
         b.dataset.row = r;
         b.dataset.col = c;
         b.title = "Click: next value · Shift-click: previous value";

@@ -1,0 +1,85 @@
+// Embedding in course pages: the ?embed layout with hide / lock options, and
+// the postMessage API for the parent page (see README, "Embedding").
+//
+//   ?embed                     compact layout for an iframe (640×480 down to 360 px wide)
+//   &hide=inspector,layer,...  panels or controls to leave out (HIDEABLE)
+//   &lock=image,kernel,layer   parts the learner cannot change (LOCKABLE)
+//   &origin=https://lms.example.edu   accept messages only from, and post only to, this origin
+
+export const HIDEABLE = ["title", "input-controls", "kernel", "inspector", "layer", "output-controls", "stages", "exports"];
+export const LOCKABLE = ["image", "kernel", "layer", "window"];
+
+const MAX_MESSAGE_CHARS = 2_000_000;
+
+/** Embed options from the query string: {embed, hide: Set, lock: Set, origin}. Unknown names are ignored. */
+export function readOptions(search) {
+  const q = new URLSearchParams(search);
+  const list = (key, allowed) => new Set((q.get(key) || "").split(",").filter((x) => allowed.includes(x)));
+  let origin = q.get("origin");
+  try {
+    origin = origin ? new URL(origin).origin : null;
+  } catch {
+    origin = null;
+  }
+  return { embed: q.has("embed"), hide: list("hide", HIDEABLE), lock: list("lock", LOCKABLE), origin };
+}
+
+/** Mark the page so the CSS can hide and lock; lock also disables the controls themselves. */
+export function applyOptions({ embed, hide, lock }) {
+  const body = document.body;
+  body.classList.toggle("embed", embed);
+  for (const h of hide) body.classList.add(`hide-${h}`);
+  for (const l of lock) {
+    body.classList.add(`lock-${l}`);
+    document.querySelectorAll(`[data-lock~="${l}"] :is(button, select, input):not([data-hide="exports"] *)`).forEach((el) => { el.disabled = true; });
+  }
+}
+
+/** A message from the parent page, or null (with a console warning) when it is not one we take. */
+export function checkMessage(data) {
+  const warn = (why) => { console.warn(`convExplorer: message ignored: ${why}`); return null; };
+  if (!data || typeof data !== "object" || Array.isArray(data)) return warn("not an object");
+  if (data.type !== "set" && data.type !== "get") return warn(`unknown type ${JSON.stringify(String(data.type)).slice(0, 40)}`);
+  if (data.type === "set") {
+    if (!data.state || typeof data.state !== "object" || Array.isArray(data.state)) return warn("set needs a state object");
+    let size;
+    try {
+      size = JSON.stringify(data.state).length;
+    } catch {
+      return warn("state is not plain JSON");
+    }
+    if (size > MAX_MESSAGE_CHARS) return warn(`state is ${size} characters; the limit is ${MAX_MESSAGE_CHARS}`);
+  }
+  return data;
+}
+
+/**
+ * Talk to the parent page: post ready/change with getState(), take set/get.
+ * set(partial) returns a Promise (rejecting with a readable Error).
+ */
+export function connectParent({ origin, getState, set }) {
+  if (window.parent === window) return { ready() {}, changed() {} };
+  const target = origin || "*"; // the state is what the learner sees: nothing secret goes out
+  const post = (msg) => window.parent.postMessage(msg, target);
+  window.addEventListener("message", (event) => {
+    if (event.source !== window.parent) return; // only the embedding page talks to us
+    if (origin && event.origin !== origin) {
+      console.warn(`convExplorer: message from ${event.origin} ignored (only ${origin} is accepted)`);
+      return;
+    }
+    const msg = checkMessage(event.data);
+    if (!msg) return;
+    if (msg.type === "get") post({ type: "state", state: getState() });
+    else set(msg.state).catch((err) => post({ type: "error", message: String(err.message) }));
+  });
+  let pending = false;
+  return {
+    ready: () => post({ type: "ready", state: getState() }),
+    // One change message per task at most, however many paints happen in it.
+    changed: () => {
+      if (pending) return;
+      pending = true;
+      setTimeout(() => { pending = false; post({ type: "change", state: getState() }); }, 0);
+    },
+  };
+}
