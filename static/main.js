@@ -351,10 +351,11 @@ function wire() {
 
 const parent = connectParent({ origin: options.origin, getState, set: (p) => ready.then(() => apply(p)) });
 let hashTimer = null;
-let writtenHash = "";
+let writtenHash = null; // null until the page's own link has been read
 
 /** After every change: the link follows (without a history entry per click), the parent hears. */
 function changed() {
+  if (writtenHash === null) return;
   clearTimeout(hashTimer);
   hashTimer = setTimeout(() => {
     writtenHash = `#${writeFragment(state, pixels)}`;
@@ -409,6 +410,8 @@ async function start() {
   paint();
   await compute.start();
   await applyLink(location.hash);
+  writtenHash = "";
+  changed();
   $("explorer").setAttribute("aria-busy", "false");
   parent.ready();
 }

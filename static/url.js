@@ -98,7 +98,9 @@ export function writeFragment(s, pixels) {
   const parts = [`v=${FORMAT_VERSION}`];
   for (const [key, [name, , write]] of Object.entries(FIELDS)) {
     const text = write(s);
-    if (key === "img" || key === "k" || text !== write(defaults)) parts.push(`${key}=${encodeURIComponent(text)}`);
+    if (key === "img" || key === "k" || text !== write(defaults)) {
+      parts.push(`${key}=${encodeURIComponent(text).replace(/%2C/g, ",")}`); // commas stay readable
+    }
   }
   if (s.image === "custom" && pixels.height * pixels.width <= MAX_LINK_PIXELS) parts.push(`px=${encodePixels(pixels)}`);
   return parts.join("&");

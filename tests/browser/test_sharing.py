@@ -1,0 +1,219 @@
+"""An instructor shares exact views: links that round-trip, embeds configured by query
+options, and a parent page (on another origin) that drives the embed with postMessage."""
+import json
+import time
+
+import pytest
+
+from conftest import open_explorer, serve_in_thread, wait_ready
+from test_explorer import SOBEL_X, after_paint, state
+
+SETTINGS = ["kernel", "bias", "stride", "padding", "paddingMode", "dilation", "activation", "pool",
+            "layer2", "window", "colormap", "numbers", "imageName", "image"]
+
+
+def wait_hash(page, needle, timeout_s=10):
+    """The fragment is written shortly after a change (no history entry per click)."""
+    deadline = time.monotonic() + timeout_s
+    while needle not in page.evaluate("() => location.hash"):
+        assert time.monotonic() < deadline, f"the link never got {needle!r}"
+        page.wait_for_timeout(20)
+    return page.evaluate("() => location.href")
+
+
+def reopen(browser, url):
+    other = open_explorer(browser, url)
+    return other, state(other.page)
+
+
+def test_a_link_reproduces_the_view_exactly(explorer, browser):
+    page = explorer.page
+    page.evaluate("""() => window.convExplorer.setState({image: "digit7",
+        kernel: [[0, 1, 0, 1, 0], [1, 2, 0, -1, 0], [0, 0, -4, 0, 0], [0, 0.5, 0, 1, 0], [0, 1, 0, 1, 0]],
+        bias: -0.25, padding: "same", paddingMode: "reflect", dilation: 2, activation: "leaky_relu",
+        pool: {mode: "avg", size: 3, stride: 2}, layer2: {kernel: [[1, 2, 1], [0, 0, 0], [-1, -2, -1]]},
+        window: {row: 5, col: 7}, colormap: "gray", numbers: true})""")
+    url = wait_hash(page, "k2=")
+    assert "pad=same" in url and "img=digit7" in url and "%2C" not in url
+    original = state(page)
+    other, copy = reopen(browser, url)
+    try:
+        for key in SETTINGS + ["stages"]:
+            assert copy[key] == original[key], key
+        assert other.errors == []
+    finally:
+        other.page.context.close()
+
+
+def test_a_drawn_image_travels_in_the_link(explorer, browser):
+    page = explorer.page
+    drawn = [[((r * 7 + c * 3) % 256) / 255 for c in range(24)] for r in range(24)]
+    page.evaluate("(img) => window.convExplorer.setState({image: img, kernel: %s})" % json.dumps(SOBEL_X), drawn)
+    url = wait_hash(page, "px=24x24.")
+    other, copy = reopen(browser, url)
+    try:
+        assert copy["image"] == state(page)["image"] and copy["imageName"] == "custom"
+        assert copy["output"] == state(page)["output"]
+    finally:
+        other.page.context.close()
+
+
+def test_clicks_do_not_add_history_entries(explorer):
+    page = explorer.page
+    length = page.evaluate("() => history.length")
+    for _ in range(5):
+        after_paint(page, page.locator("#kernel-grid .kernel-cell").first.click)
+    assert page.evaluate("() => history.length") == length
+
+
+def test_following_a_new_link_in_the_same_page(explorer):
+    page = explorer.page
+    page.evaluate("() => { location.hash = 'v=1&img=checker&k=0,0,0,0,1,0,0,0,0&s=2'; }")
+    deadline = time.monotonic() + 10
+    while state(page)["imageName"] != "checker":
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(20)
+    s = state(page)
+    assert s["stride"] == 2 and s["kernel"] == [[0, 0, 0], [0, 1, 0], [0, 0, 0]]
+
+
+HOSTILE_FRAGMENTS = [
+    "v=1&img=<script>alert(1)</script>&k=1,2",
+    "k=1e309,0,0,0,0,0,0,0,0&b=NaN&s=-1&pad=<img src=x onerror=alert(1)>",
+    "w=99999,99999&d=0&pool=max.9.9&k2=x",
+    "v=99&img=nosuchimage&act=sigmoid&cm=rainbow",
+    "%E0%A4%A&&&==&k=" + ",".join(["1"] * 100),
+    "px=24x24.!!!!&img=custom",
+    "px=99x99." + "A" * 200,
+    "k=" + "9" * 5000,
+    "x" * 20000,
+]
+
+
+@pytest.mark.parametrize("fragment", HOSTILE_FRAGMENTS)
+def test_a_broken_or_hostile_link_leaves_a_working_page(browser, base_url, fragment):
+    watched = open_explorer(browser, f"{base_url}#{fragment}")
+    try:
+        page = watched.page
+        s = state(page)
+        assert len(s["output"]) > 0
+        assert watched.errors == []
+        assert page.locator("img, script:not([src])").count() == 0  # nothing from the link became markup
+        assert page.evaluate("() => !!window.convExplorer.getState")
+        # Still playable: a click recomputes.
+        after_paint(page, page.locator("#kernel-grid .kernel-cell").first.click)
+    finally:
+        watched.page.context.close()
+
+
+def test_an_embed_hides_and_locks_what_the_instructor_chose(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}?embed&hide=inspector,layer&lock=kernel,image")
+    try:
+        page = watched.page
+        assert page.locator(".inspector-panel").is_hidden() and page.locator(".layer-panel").is_hidden()
+        assert page.locator("#kernel-grid .kernel-cell").first.is_disabled()
+        assert page.locator("#image-select").is_disabled() and page.locator("#preset-select").is_disabled()
+        assert page.locator("#output-canvas").is_visible()
+    finally:
+        watched.page.context.close()
+
+
+@pytest.mark.parametrize("width,height", [(640, 480), (360, 640)])
+def test_the_embed_fits_its_frame(browser, base_url, width, height, tmp_path):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}?embed")
+        wait_ready(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        box = page.locator("#output-canvas").bounding_box()
+        assert box["width"] >= 150 and box["x"] + box["width"] <= width
+        page.screenshot(path=str(tmp_path / f"embed-{width}.png"))
+    finally:
+        context.close()
+
+
+PARENT_PAGE = """<!doctype html><title>Course page</title>
+<h1>Lesson: edges</h1>
+<iframe id="explorer" src="%s" width="640" height="480"></iframe>
+<script>
+  window.received = [];
+  window.addEventListener("message", (e) => {
+    if (e.source === document.getElementById("explorer").contentWindow) window.received.push(e.data);
+  });
+  window.send = (msg) => document.getElementById("explorer").contentWindow.postMessage(msg, "*");
+</script>"""
+
+
+@pytest.fixture
+def course_page(browser, base_url, tmp_path):
+    """A plain course page on another origin (another port) that embeds the explorer."""
+    (tmp_path / "index.html").write_text(PARENT_PAGE % f"{base_url}?embed")
+    server = serve_in_thread(tmp_path, headers={})
+    context = browser.new_context()
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+    yield page, warnings
+    context.close()
+    server.shutdown()
+
+
+def messages(page, kind, count=1, timeout_s=90):
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = page.evaluate("(k) => window.received.filter((m) => m.type === k)", kind)
+        if len(got) >= count:
+            return got
+        assert time.monotonic() < deadline, f"no {kind!r} message; received {page.evaluate('() => window.received.map(m => m.type)')}"
+        page.wait_for_timeout(25)
+
+
+def test_a_course_page_drives_the_embed_with_messages(course_page):
+    page, warnings = course_page
+    ready = messages(page, "ready")[0]
+    assert ready["state"]["kernel"] == SOBEL_X and len(ready["state"]["output"]) == 22
+    before = len(page.evaluate("() => window.received"))
+    page.evaluate("() => window.send({type: 'set', state: {stride: 2, image: 'digit0'}})")
+    change = messages(page, "change", 1)[-1]
+    deadline = time.monotonic() + 10
+    while change["state"]["stride"] != 2:
+        assert time.monotonic() < deadline
+        change = messages(page, "change", 1)[-1]
+    assert change["state"]["imageName"] == "digit0" and len(change["state"]["output"]) == 11
+    assert len(page.evaluate("() => window.received")) > before
+
+    page.evaluate("() => window.send({type: 'set', state: {dilation: 4, kernel: Array(7).fill(Array(7).fill(1))}})")
+    error = messages(page, "error")[0]
+    assert "does not fit" in error["message"]
+
+    for bad in ["'hello'", "null", "[1, 2]", "{type: 'explode'}", "{type: 'set'}", "{type: 'set', state: [1]}",
+                "{type: 'set', state: {kernel: 'x'.repeat(3000000)}}"]:
+        page.evaluate(f"() => window.send({bad})")
+    deadline = time.monotonic() + 10
+    while sum("message ignored" in w for w in warnings) < 7:
+        assert time.monotonic() < deadline, warnings
+        page.wait_for_timeout(25)
+    page.evaluate("() => window.send({type: 'set', state: {stride: 1}})")
+    deadline = time.monotonic() + 10
+    while messages(page, "change")[-1]["state"]["stride"] != 1:
+        assert time.monotonic() < deadline, "the embed stopped answering after malformed messages"
+        page.wait_for_timeout(25)
+
+
+def test_keyboard_alone_moves_the_window_and_changes_a_weight(explorer):
+    page = explorer.page
+    page.evaluate("() => window.convExplorer.setState({kernel: %s, window: {row: 5, col: 5}, stride: 1, padding: 0})"
+                  % json.dumps(SOBEL_X))
+    page.locator("#input-canvas").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    assert state(page)["window"] == {"row": 6, "col": 7}
+    assert "row 7, column 8" in page.locator("#inspector-summary").inner_text()
+    # Tab from the canvas reaches the kernel; one tab stop for the grid, Enter cycles.
+    page.locator("#kernel-grid .kernel-cell[tabindex='0']").focus()
+    page.keyboard.press("ArrowDown")
+    after_paint(page, lambda: page.keyboard.press("Enter"))
+    assert state(page)["kernel"][1][0] == -2  # 2 -> -2 in the cycle
