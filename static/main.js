@@ -401,15 +401,33 @@ function getState() {
   return s;
 }
 
+/** Before Python is ready: show the linked view's image and kernel, with an empty map of the right size. */
+function preview(hash) {
+  const { partial } = readFragment(hash);
+  try {
+    const { image, ...settings } = { ...defaultState(), ...partial };
+    state = merge(defaultState(), settings);
+    if (Array.isArray(image)) { pixels = gridPixels(image); state.image = "custom"; } else state.image = image;
+  } catch {
+    state = defaultState(); // the full check, with a notice, comes with applyLink once Python is ready
+  }
+  const k = state.dilation * (state.kernel.length - 1) + 1;
+  const [before, after] = padAmounts(state);
+  const side = (n) => Math.max(1, Math.floor((n + before + after - k) / state.stride) + 1);
+  result = { stages: [{ name: "conv", shape: [side(pixels.height), side(pixels.width)],
+    data: new Float32Array(side(pixels.height) * side(pixels.width)) }] };
+}
+
 async function start() {
   builtins = await (await fetch("data/builtins.json")).json();
   wire();
-  pixels = await builtinPixels(state.image);
-  // The image and kernel show at once; the feature map fills in when Python is ready.
-  result = { stages: [{ name: "conv", shape: [22, 22], data: new Float32Array(22 * 22) }] };
+  pixels = await builtinPixels(defaultState().image);
+  preview(location.hash);
+  if (state.image !== "custom" && state.image in builtins.images) pixels = await builtinPixels(state.image);
   paint();
   await compute.start();
   await applyLink(location.hash);
+  document.body.classList.remove("starting");
   writtenHash = "";
   changed();
   $("explorer").setAttribute("aria-busy", "false");
