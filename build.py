@@ -326,9 +326,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(directory=DIST, port=0, headers=None):
-    """A threaded static server for directory on 127.0.0.1 (port 0: any free port)."""
-    handler = type("DistHandler", (Handler,), {"extra_headers": security_headers() if headers is None else headers})
+def make_server(directory=DIST, port=0, headers=None, types=None):
+    """A threaded static server for directory on 127.0.0.1 (port 0: any free port).
+
+    headers replace the _headers file's; types add to or override the MIME types (tests of broken hosts).
+    """
+    handler = type("DistHandler", (Handler,), {
+        "extra_headers": security_headers() if headers is None else headers,
+        "extensions_map": {**Handler.extensions_map, **(types or {})}})
     return http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                           functools.partial(handler, directory=str(directory)))
 

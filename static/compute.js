@@ -2,12 +2,19 @@
 // is in flight; a newer one waits in a single slot, replacing any older one
 // there, so a burst of edits never builds a backlog. A superseded request
 // resolves with null.
+//
+// A watchdog restarts a worker that dies or stops answering (out of memory,
+// a hang) and sends it the request it was working on again.
 
 const START_TIMEOUT_MS = 60000;
+const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000 };
+const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
 
 export class Compute {
-  constructor({ onProgress = () => {} } = {}) {
+  constructor({ onProgress = () => {}, onRestart = () => {} } = {}) {
     this.onProgress = onProgress;
+    this.onRestart = onRestart;
+    this.restarts = 0;
     this.nextId = 1;
     this.inFlight = null; // {id, resolve, reject}
     this.waiting = null; // {message, resolve, reject}
@@ -22,14 +29,16 @@ export class Compute {
       const timer = setTimeout(() => reject(new Error(
         "Python did not start within 60 seconds. Reload the page; if it happens again, the site may " +
         "serve .wasm files with the wrong type (they must be application/wasm).")), START_TIMEOUT_MS);
+      let started = false;
       this.worker.onerror = (e) => {
+        if (started) return this.restart("stopped");
         clearTimeout(timer);
         reject(new Error(`The Python worker could not start (${e.message || "script error"}). ` +
           "Open the page through a web server (python build.py serve), not as a file."));
       };
       this.worker.onmessage = ({ data }) => {
         if (data.type === "progress") this.onProgress(data.stage, data.detail);
-        else if (data.type === "ready") { clearTimeout(timer); this.timings = data.timings; resolve(); }
+        else if (data.type === "ready") { started = true; clearTimeout(timer); this.timings = data.timings; resolve(); }
         else if (data.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`Python could not start: ${data.error}. Reload the page to try again.`));
@@ -57,29 +66,72 @@ export class Compute {
   decode(bytes, size) {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.decodes.set(id, { resolve, reject });
+      const watchdog = setTimeout(() => this.restart("took too long to read the file"), ANSWER_TIMEOUT_MS.decode);
+      this.decodes.set(id, { resolve, reject, watchdog });
       this.worker.postMessage({ id, type: "decode", bytes, size }, [bytes]);
     });
   }
 
   sendWaiting() {
-    const { message, resolve, reject } = this.waiting;
+    const request = this.waiting;
     this.waiting = null;
+    const { image, ...message } = request.message;
+    if (image !== this.sentImage) message.image = image;
+    this.sentImage = image;
     const id = this.nextId++;
-    if (message.image === this.sentImage) delete message.image;
-    else this.sentImage = message.image;
-    this.inFlight = { id, resolve, reject };
+    const watchdog = setTimeout(() => this.restart("stopped answering"), ANSWER_TIMEOUT_MS.compute);
+    this.inFlight = { ...request, id, watchdog };
     this.worker.postMessage({ id, ...message });
   }
 
+  /** Replace a dead or stuck worker; the request it held is sent again once the new one is ready. */
+  async restart(reason) {
+    this.worker.terminate();
+    this.restarts += 1;
+    for (const { reject, watchdog } of this.decodes.values()) {
+      clearTimeout(watchdog);
+      reject(new Error(`Python ${reason} and was restarted.`));
+    }
+    this.decodes.clear();
+    const lost = this.inFlight;
+    this.inFlight = null;
+    if (lost) {
+      clearTimeout(lost.watchdog);
+      if (this.waiting) lost.resolve(null); // a newer request will go instead
+      else this.waiting = lost;
+    }
+    this.sentImage = null; // the new worker has no image yet
+    if (this.restarts > MAX_RESTARTS) {
+      const err = new Error("Python keeps failing here. Reload the page; your view is kept in its link.");
+      this.waiting?.reject(err);
+      this.waiting = null;
+      this.onRestart(err.message, true);
+      return;
+    }
+    this.onRestart(`Python ${reason}; restarting it…`, false);
+    try {
+      await this.start();
+    } catch (err) {
+      this.waiting?.reject(err);
+      this.waiting = null;
+      this.onRestart(err.message, true);
+      return;
+    }
+    this.onRestart("", false);
+    if (this.waiting && !this.inFlight) this.sendWaiting();
+  }
+
   reply(data) {
+    this.restarts = 0;
     if (this.decodes.has(data.id)) {
-      const { resolve, reject } = this.decodes.get(data.id);
+      const { resolve, reject, watchdog } = this.decodes.get(data.id);
+      clearTimeout(watchdog);
       this.decodes.delete(data.id);
       return data.ok ? resolve(data.result) : reject(new Error(data.error));
     }
     const request = this.inFlight;
     if (!request || data.id !== request.id) return;
+    clearTimeout(request.watchdog);
     this.inFlight = null;
     if (this.waiting) {
       request.resolve(null); // stale: a newer request is about to go

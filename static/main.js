@@ -27,7 +27,11 @@ const locked = (part) => options.lock.has(part);
 
 const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
-const compute = new Compute({ onProgress: (stage, detail) => loading.stage(stage, detail) });
+const compute = new Compute({
+  onProgress: (stage, detail) => loading.stage(stage, detail),
+  // The watchdog's notices: short, and the view stays as it was.
+  onRestart: (notice) => say(notice),
+});
 
 let builtins = { presets: [], images: {} };
 let state = defaultState(); // what is painted: the last good settings

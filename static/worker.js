@@ -17,10 +17,31 @@ function progress(stage, detail) {
   postMessage({ type: "progress", stage, detail });
 }
 
+// Pyodide waits forever on a .wasm served with the wrong type, so ask the server first.
+async function checkRuntime(base) {
+  const wasm = `${base}pyodide.asm.wasm`;
+  let response;
+  try {
+    response = await fetch(wasm, { method: "HEAD" });
+  } catch (err) {
+    throw new Error(`the Python runtime could not be reached (${err.message}); check the connection and reload`);
+  }
+  if (!response.ok) {
+    throw new Error(`the Python runtime is missing from this site (${wasm} gave HTTP ${response.status}); ` +
+      "the site must be published with the whole dist/ folder");
+  }
+  const type = response.headers.get("content-type") || "";
+  if (!type.startsWith("application/wasm")) {
+    throw new Error(`the server sends .wasm files as "${type || "no type"}", but browsers need ` +
+      '"application/wasm"; the site\'s administrator must add that MIME type');
+  }
+}
+
 async function start() {
   progress("runtime", "Starting Python (WebAssembly)…");
   const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
+  await checkRuntime(base);
   const { loadPyodide } = await import(`${base}pyodide.mjs`);
   // Packages the first view needs are fetched while the interpreter boots.
   const pyodide = await loadPyodide({
@@ -29,6 +50,11 @@ async function start() {
     stdout: () => {},
     stderr: (line) => console.warn("python:", line),
   });
+  // loadPyodide logs a package that failed to download and goes on: check, and say what happened.
+  const missing = ["numpy", "micropip"].filter((name) => !(name in pyodide.loadedPackages));
+  if (missing.length) {
+    throw new Error(`${missing.join(" and ")} could not be downloaded (the connection may have dropped); check it and reload`);
+  }
   progress("packages", "Installing the explorer's Python package…");
   const micropip = pyodide.pyimport("micropip");
   const wheel = new URL(`../${info.appWheel}`, import.meta.url).href;

@@ -24,8 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 READY_TIMEOUT_S = 90
 
 
-def serve_in_thread(directory, headers=None):
-    server = build.make_server(directory, headers=headers)
+def serve_in_thread(directory, headers=None, types=None):
+    server = build.make_server(directory, headers=headers, types=types)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

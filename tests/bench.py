@@ -1,0 +1,1008 @@
+"""Benchmark Convolution Explorer in headless Chromium (`python build.py bench [--quick]`).
+
+Serves a snapshot of the built dist/ on 127.0.0.1 with the project's headers,
+drives Debian's Chromium through Playwright for Python, and prints ONE JSON
+object (also written to bench-results.json, which git ignores). Every timing is
+{"median", "p95", "n"} (plus min/max) over repetitions in this one process;
+each figure that the issue sets a target for carries {"target", "met"}.
+
+Nothing in the app is changed. The page is observed from outside only:
+  * an init script (injected over CDP before the page's own scripts; the CSP
+    does not apply to it) records long tasks, the first draw of #input-canvas,
+    the moment window.convExplorer.ready resolves, and wraps the Worker
+    constructor to read each reply's meta.computeMs;
+  * the static server logs every request (page and worker alike), so bytes are
+    counted from the files it sent;
+  * in the memory run a hook on the worker's WebAssembly.Memory constructor
+    (installed with Playwright's worker.evaluate as the worker starts) finds
+    Pyodide's linear memory, and a browser-level CDP session reads the
+    worker's JS heap.
+page.wait_for_function is blocked by the page's CSP, so the bench polls with
+page.evaluate.
+"""
+import argparse
+import datetime
+import functools
+import gzip
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import build  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+try:
+    from conftest import CHROMIUM_ARGS  # the flags the browser tests use
+except Exception:  # conftest imports pytest; the bench should not need it
+    CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+BENCH_ARGS = ["--enable-precise-memory-info", "--js-flags=--expose-gc"]
+VIEWPORT = {"width": 1280, "height": 900}
+READY_TIMEOUT_S = 90
+RESULTS = ROOT / "bench-results.json"
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
+
+# Repetitions. Full: about 3 minutes on 2 cores; --quick: about a minute.
+REPS = {
+    "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
+             "heap_edits": 10000},
+    "quick": {"cold": 2, "warm": 2, "warm_offtherecord": 1, "clicks": 10, "set_loop": 30, "drags": 1, "core": 8,
+              "heap_edits": 1000},
+}
+
+# Targets from the issue.
+TARGETS = {
+    "edit_p95_24": 4.0, "edit_p95_256": 16.0, "core_ratio": 1.0, "drag_fps": 58.0,
+    "ui_visible_ms": 300.0, "ready_cold_ms": 3000.0,
+}
+
+# --- what runs in the page ------------------------------------------------------------------
+
+INIT_SCRIPT = r"""
+(() => {
+  if (window.__bench) return;
+  const b = window.__bench = { longtasks: [], computes: [], workerReady: null, readyAt: null, readyError: null,
+    canvasDraw: null, canvasFrame: null, clicks: [], clickDone: null, drag: null };
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: "longtask", buffered: true });
+  } catch (e) { b.longtaskError = String(e); }
+
+  // The worker's own timing rides on every reply: read it without touching the app.
+  const NativeWorker = window.Worker;
+  function BenchWorker(url, options) {
+    const w = new NativeWorker(url, options);
+    w.addEventListener("message", (e) => {
+      const d = e.data;
+      if (!d || typeof d !== "object") return;
+      if (d.type === "ready") b.workerReady = { at: performance.now(), timings: d.timings };
+      else if (d.result && d.result.meta) {
+        b.computes.push({ at: performance.now(), computeMs: d.result.meta.computeMs, copyMs: d.result.meta.copyMs });
+      }
+    });
+    return w;
+  }
+  BenchWorker.prototype = NativeWorker.prototype;
+  window.Worker = BenchWorker;
+
+  // The first time anything is drawn onto #input-canvas, and the frame after it.
+  const proto = CanvasRenderingContext2D.prototype;
+  const originals = { drawImage: proto.drawImage, putImageData: proto.putImageData };
+  for (const name of Object.keys(originals)) {
+    proto[name] = function (...args) {
+      if (b.canvasDraw === null && this.canvas && this.canvas.id === "input-canvas") {
+        b.canvasDraw = performance.now();
+        Object.assign(proto, originals); // one-shot: no cost afterwards
+        requestAnimationFrame(() => { b.canvasFrame = performance.now(); });
+      }
+      return originals[name].apply(this, args);
+    };
+  }
+
+  // The moment convExplorer.ready resolves, whenever the bench happens to look.
+  let api;
+  Object.defineProperty(window, "convExplorer", {
+    configurable: true, enumerable: true,
+    get: () => api,
+    set: (v) => {
+      api = v;
+      if (v && v.ready && typeof v.ready.then === "function") {
+        v.ready.then(() => { b.readyAt = performance.now(); }, (err) => { b.readyError = String(err && err.message || err); });
+      }
+    },
+  });
+})();
+"""
+
+JS_LOAD_FIGURES = """() => {
+  const b = window.__bench;
+  const paint = Object.fromEntries(performance.getEntriesByType("paint").map((e) => [e.name, e.startTime]));
+  const nav = performance.getEntriesByType("navigation")[0];
+  const res = performance.getEntriesByType("resource");
+  return {
+    readyAt: b.readyAt, readyError: b.readyError, fcp: paint["first-contentful-paint"] ?? null,
+    firstPaint: paint["first-paint"] ?? null, canvasDraw: b.canvasDraw, canvasFrame: b.canvasFrame,
+    workerReadyAt: b.workerReady && b.workerReady.at, longtasks: b.longtasks, longtaskError: b.longtaskError || null,
+    timeOrigin: performance.timeOrigin,
+    pageTransfer: (nav ? nav.transferSize : 0) + res.reduce((s, e) => s + e.transferSize, 0),
+    pageEncoded: (nav ? nav.encodedBodySize : 0) + res.reduce((s, e) => s + e.encodedBodySize, 0),
+    pageResources: res.length + (nav ? 1 : 0),
+  };
+}"""
+
+JS_CLICK_PROBE = """(selector) => {
+  const b = window.__bench;
+  b.clicks = [];
+  if (b.clickProbe) return;
+  b.clickProbe = true;
+  // Capture phase on document: runs before the button's own handler, so nextPaint() is asked first.
+  document.addEventListener("click", (e) => {
+    if (!(e.target instanceof Element) || !e.target.closest(b.clickSelector)) return;
+    const t0 = performance.now();
+    const replies = b.computes.length;
+    const painted = window.convExplorer.nextPaint();
+    b.clickDone = painted.then(() => {
+      const t1 = performance.now();
+      const reply = b.computes.length > replies ? b.computes[b.computes.length - 1] : null;
+      return new Promise((resolve) => requestAnimationFrame(() => {
+        b.clicks.push({ painted: t1 - t0, frame: performance.now() - t0, reply: reply && reply.at - t0,
+                        compute: reply && reply.computeMs });
+        resolve();
+      }));
+    });
+  }, true);
+}"""
+
+JS_AWAIT_CLICK = """async () => {
+  const b = window.__bench;
+  const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no paint within 10 s of the click")), 10000));
+  await Promise.race([b.clickDone, timeout]);
+  b.clickDone = null;
+}"""
+
+JS_SET_LOOP = """async ({ n, offset }) => {
+  const b = window.__bench;
+  const times = [], compute = [], reply = [];
+  for (let i = 0; i < n; i++) {
+    const kernel = window.__benchKernel(i + offset);
+    const before = b.computes.length;
+    const t = performance.now();
+    await window.convExplorer.setState({ kernel });
+    times.push(performance.now() - t);
+    if (b.computes.length > before) {
+      const r = b.computes[b.computes.length - 1];
+      compute.push(r.computeMs);
+      reply.push(r.at - t);
+    }
+  }
+  return { times, compute, reply };
+}"""
+
+JS_DRAG_PROBE = """() => {
+  const b = window.__bench;
+  const canvas = document.getElementById("input-canvas");
+  const d = b.drag = { down: null, up: null, frames: [], moves: 0 };
+  const tick = () => { if (d.up !== null) return; d.frames.push(performance.now()); requestAnimationFrame(tick); };
+  const onDown = () => { d.down = performance.now(); requestAnimationFrame(tick); };
+  const onMove = () => { if (d.down !== null && d.up === null) d.moves++; };
+  const onUp = () => {
+    d.up = performance.now();
+    canvas.removeEventListener("pointerdown", onDown, true);
+    canvas.removeEventListener("pointermove", onMove, true);
+    canvas.removeEventListener("pointerup", onUp, true);
+  };
+  canvas.addEventListener("pointerdown", onDown, true);
+  canvas.addEventListener("pointermove", onMove, true);
+  canvas.addEventListener("pointerup", onUp, true);
+}"""
+
+JS_DRAG_RESULT = """() => {
+  const d = window.__bench.drag;
+  if (!d || d.down === null || d.up === null) return null;
+  const gaps = d.frames.slice(1).map((t, i) => t - d.frames[i]);
+  return { durationMs: d.up - d.down, frames: d.frames.length, moves: d.moves, gaps };
+}"""
+
+JS_IDLE_FPS = """() => new Promise((resolve) => {
+  const ts = [];
+  const f = () => { ts.push(performance.now()); if (ts.length < 61) requestAnimationFrame(f);
+    else resolve((ts.length - 1) * 1000 / (ts[ts.length - 1] - ts[0])); };
+  requestAnimationFrame(f);
+})"""
+
+JS_CORE_VS_JS = """async ({ size, reps, seed }) => {
+  const b = window.__bench;
+  const { rows, rnd } = window.__benchRandomRows(size, seed);
+  const plain = { kernel: [[1, 0, -1], [2, 0, -2], [1, 0, -1]], bias: 0, stride: 1, padding: 0, dilation: 1,
+    activation: "none", pool: null, layer2: null };
+  const out = { size };
+  try {
+    await window.convExplorer.setState({ image: rows, ...plain });
+  } catch (err) {
+    return { size, error: String(err && err.message || err) };
+  }
+  const kernels = Array.from({ length: reps + 3 }, () => Array.from({ length: 3 }, () =>
+    Array.from({ length: 3 }, () => Math.round((rnd() * 4 - 2) * 100) / 100)));
+  // The app's path: setState → worker (Python/NumPy in WASM) → paint. Three warm-up edits first.
+  const roundtrip = [], core = [];
+  for (let i = 0; i < kernels.length; i++) {
+    const before = b.computes.length;
+    const t = performance.now();
+    await window.convExplorer.setState({ kernel: kernels[i] });
+    const dt = performance.now() - t;
+    if (i < 3) continue;
+    roundtrip.push(dt);
+    if (b.computes.length > before) core.push(b.computes[b.computes.length - 1].computeMs);
+  }
+  // The textbook baseline: four nested loops over output pixels and kernel taps, Float32Array in and out.
+  const img = new Float32Array(size * size);
+  rows.forEach((r, i) => img.set(r, i * size));
+  function naive(src, h, w, k, kh, kw, bias) {
+    const oh = h - kh + 1, ow = w - kw + 1;
+    const dst = new Float32Array(oh * ow);
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        let acc = bias;
+        for (let m = 0; m < kh; m++) {
+          for (let n = 0; n < kw; n++) acc += src[(i + m) * w + j + n] * k[m * kw + n];
+        }
+        dst[i * ow + j] = acc;
+      }
+    }
+    return dst;
+  }
+  // performance.now() ticks in 0.1 ms here (no cross-origin isolation): a sample runs the loop
+  // `batch` times, enough for about 2 ms, and reports the mean per run.
+  const once = () => { const t = performance.now(); naive(img, size, size, new Float32Array(9), 3, 3, 0); return performance.now() - t; };
+  let batch = 1;
+  for (let i = 0; i < 5; i++) once(); // JIT warm-up
+  { const t = performance.now(); let c = 0; while (performance.now() - t < 20) { naive(img, size, size, new Float32Array(9), 3, 3, 0); c++; }
+    batch = Math.max(1, Math.round(c / 10)); }
+  const js = [];
+  let sink = 0;
+  for (let i = 3; i < kernels.length; i++) {
+    const k = Float32Array.from(kernels[i].flat());
+    await new Promise((r) => setTimeout(r, 0)); // a task per sample, like one edit each
+    const t = performance.now();
+    for (let r = 0; r < batch; r++) sink += naive(img, size, size, k, 3, 3, 0)[r % 7];
+    js.push((performance.now() - t) / batch);
+  }
+  return { ...out, roundtrip, core, js, batch, sink };
+}"""
+
+JS_EDITS_FOR_HEAP = """async ({ n }) => {
+  for (let i = 0; i < n; i++) await window.convExplorer.setState({ kernel: window.__benchKernel(i) });
+  return n;
+}"""
+
+JS_PAGE_HEAP = """async () => {
+  for (let i = 0; i < 3; i++) { if (typeof gc === "function") gc(); await new Promise((r) => setTimeout(r, 50)); }
+  return { used: performance.memory ? performance.memory.usedJSHeapSize : null, gc: typeof gc === "function" };
+}"""
+
+# Runs in the worker as soon as Playwright reports it: remember every WebAssembly.Memory made.
+JS_WORKER_MEMORY_HOOK = """() => {
+  if (self.__benchMemories) return "already";
+  self.__benchMemories = [];
+  const Native = WebAssembly.Memory;
+  function BenchMemory(...args) { const m = new Native(...args); self.__benchMemories.push(m); return m; }
+  BenchMemory.prototype = Native.prototype;
+  WebAssembly.Memory = BenchMemory;
+  return "installed";
+}"""
+
+JS_WORKER_MEMORY = """async () => {
+  for (let i = 0; i < 3; i++) { if (typeof gc === "function") gc(); await new Promise((r) => setTimeout(r, 20)); }
+  const mems = self.__benchMemories || [];
+  return mems.map((m) => m.buffer.byteLength);
+}"""
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+def stats(values, digits=2):
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "p95": None, "n": 0}
+    s = sorted(values)
+    pos = 0.95 * (len(s) - 1)  # linear interpolation, as numpy.percentile
+    lo = int(pos)
+    p95 = s[lo] + (s[min(lo + 1, len(s) - 1)] - s[lo]) * (pos - lo)
+    r = (lambda v: round(v, digits)) if digits else (lambda v: int(round(v)))  # noqa: E731
+    return {"median": r(statistics.median(s)), "p95": r(p95), "n": len(s), "min": r(s[0]), "max": r(s[-1])}
+
+
+def target(value, limit, kind="max", judged_on=""):
+    if value is None:
+        return {"target": limit, "kind": kind, "judged_on": judged_on, "met": False, "why": "not measured"}
+    met = value <= limit if kind == "max" else value >= limit
+    return {"target": (f"≤ {limit}" if kind == "max" else f"≥ {limit}"), "judged_on": judged_on,
+            "value": value, "met": bool(met)}
+
+
+def rounded_tasks(tasks, phase_start=None):
+    return [{"start_ms": round(t["start"], 1), "duration_ms": round(t["duration"], 1),
+             **({"into_phase_ms": round(t["start"] - phase_start, 1)} if phase_start is not None else {})}
+            for t in tasks]
+
+
+# --- the server --------------------------------------------------------------------------------
+
+class RequestLog:
+    """Every request the static server answered: (time, path, status, body bytes)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = []
+
+    def add(self, entry):
+        with self.lock:
+            self.entries.append(entry)
+
+    def since(self, index):
+        with self.lock:
+            return list(self.entries[index:])
+
+    def mark(self):
+        with self.lock:
+            return len(self.entries)
+
+
+def start_server(directory, log):
+    server = build.make_server(directory)
+    base = server.RequestHandlerClass  # functools.partial(DistHandler, directory=...)
+
+    def log_request(self, code="-", size="-"):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        fs = self.translate_path(path)
+        if os.path.isdir(fs):
+            fs = os.path.join(fs, "index.html")
+        code = int(getattr(code, "value", code)) if str(getattr(code, "value", code)).isdigit() else 0
+        body = os.path.getsize(fs) if code == 200 and os.path.isfile(fs) else 0
+        log.add({"t": time.time() * 1000, "path": path, "file": fs, "status": code, "bytes": body})
+
+    handler = type("BenchHandler", (base.func,), {"log_request": log_request})
+    server.RequestHandlerClass = functools.partial(handler, *base.args, **base.keywords)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+_gzip_cache = {}
+
+
+def gzip_size(path):
+    if path not in _gzip_cache:
+        _gzip_cache[path] = len(gzip.compress(Path(path).read_bytes(), compresslevel=6))
+    return _gzip_cache[path]
+
+
+# --- the browser ---------------------------------------------------------------------------------
+
+def wait_ready(page, timeout=READY_TIMEOUT_S):
+    """Poll (wait_for_function is blocked by the CSP) until the init script saw ready resolve or fail."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = page.evaluate("() => window.__bench ? [window.__bench.readyAt, window.__bench.readyError] : [null, null]")
+        if got[0] is not None:
+            return got[0]
+        if got[1]:
+            raise RuntimeError(f"the page failed to start: {got[1]}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"convExplorer.ready did not resolve within {timeout} s")
+        page.wait_for_timeout(10)
+
+
+def new_page(browser, on_worker=None, context=None):
+    """A page with the bench's init script: in a new off-the-record context, or in context."""
+    context = context or browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(INIT_SCRIPT)
+    page = context.pages[0] if context.pages else context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    if on_worker:
+        page.on("worker", on_worker)
+    return context, page, errors
+
+
+def load(page, url, log):
+    """Navigate and wait for ready; returns the page's load figures and the requests before ready."""
+    mark = log.mark()
+    page.goto(url)
+    wait_ready(page)
+    page.wait_for_timeout(300)  # let the frame after ready land, so late long tasks are seen
+    figures = page.evaluate(JS_LOAD_FIGURES)
+    ready_epoch = figures["timeOrigin"] + figures["readyAt"]
+    requests = [e for e in log.since(mark) if e["t"] <= ready_epoch + 1]
+    return figures, requests
+
+
+def bytes_of(requests):
+    sent = [r for r in requests if r["status"] == 200]
+    return {
+        "requests": len(requests),
+        "status_counts": {str(s): sum(1 for r in requests if r["status"] == s) for s in sorted({r["status"] for r in requests})},
+        "raw_bytes": sum(r["bytes"] for r in sent),
+        "gzip6_bytes": sum(gzip_size(r["file"]) for r in sent if os.path.isfile(r["file"])),
+        "files": sorted({r["path"] for r in requests}),
+    }
+
+
+def measure_loads(browser, url, log, reps, out):
+    """Cold: a new context (empty cache) per run. Warm: one context, navigated to the page again."""
+    cold, cold_requests, cold_tasks, errors = [], [], [], []
+    for _ in range(reps["cold"]):
+        context, page, page_errors = new_page(browser)
+        try:
+            figures, requests = load(page, url, log)
+            cold.append(figures)
+            cold_requests.append(requests)
+            errors += page_errors
+        finally:
+            context.close()
+
+    def warm_runs(context, n):
+        """First visit fills the cache (not counted); then leave and come back, n times."""
+        figures_list, requests_list = [], []
+        context, page, page_errors = new_page(browser, context=context)
+        try:
+            load(page, url, log)
+            for _ in range(n):
+                page.goto("about:blank")
+                figures, requests = load(page, url, log)
+                figures_list.append(figures)
+                requests_list.append(requests)
+            errors.extend(page_errors)
+        finally:
+            context.close()
+        return figures_list, requests_list
+
+    # A profile on disk, like a returning visitor's browser (Playwright's new contexts are off the
+    # record: their in-memory HTTP cache does not keep the 10 MB pyodide.asm.wasm).
+    profile = tempfile.mkdtemp(prefix="convexplorer-bench-profile-")
+    try:
+        warm, warm_requests = warm_runs(PLAYWRIGHT[0].chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS + BENCH_ARGS, headless=True, viewport=VIEWPORT), reps["warm"])
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    warm_mem, warm_mem_requests = warm_runs(None, reps["warm_offtherecord"])
+
+    def warm_entry(figs, reqs, cache):
+        sent = sorted({r["path"] for rs in reqs for r in rs if r["status"] == 200})
+        return {
+            **stats([f["readyAt"] for f in figs]),
+            "cache": cache,
+            "server_hits_per_load": stats([len(r) for r in reqs], 0),
+            "status_counts_per_load": [bytes_of(r)["status_counts"] for r in reqs],
+            "bytes_sent_before_ready": stats([bytes_of(r)["raw_bytes"] for r in reqs], 0),
+            "files_sent_again_in_full": sent,
+            "input_canvas_next_frame": stats([f["canvasFrame"] for f in figs]),
+        }
+
+    def ui(f):
+        return max(v for v in (f["fcp"], f["canvasFrame"]) if v is not None) if (f["fcp"] or f["canvasFrame"]) else None
+
+    ui_ms = stats([ui(f) for f in cold])
+    ready_cold = stats([f["readyAt"] for f in cold])
+    out["ui_visible_ms"] = {
+        "explorer_visible": ui_ms,
+        "first_contentful_paint": stats([f["fcp"] for f in cold]),
+        "input_canvas_first_draw": stats([f["canvasDraw"] for f in cold]),
+        "input_canvas_next_frame": stats([f["canvasFrame"] for f in cold]),
+        "target": target(ui_ms["median"], TARGETS["ui_visible_ms"], judged_on="explorer_visible.median"),
+        "met_at_p95": ui_ms["p95"] is not None and ui_ms["p95"] <= TARGETS["ui_visible_ms"],
+        "method": "cold runs; explorer_visible = the later of first-contentful-paint and the rAF after the first "
+                  "draw on #input-canvas (image + kernel on screen); times from navigation start",
+    }
+    b = [bytes_of(r) for r in cold_requests]
+    out["ready_cold_ms"] = {
+        **ready_cold,
+        "worker_ready_message": stats([f["workerReadyAt"] for f in cold]),
+        "target": target(ready_cold["median"], TARGETS["ready_cold_ms"], judged_on="median"),
+        "met_at_p95": ready_cold["p95"] is not None and ready_cold["p95"] <= TARGETS["ready_cold_ms"],
+        "method": "new browser context per run (empty HTTP cache); in-page performance.now() when "
+                  "convExplorer.ready resolved (navigation start = 0)",
+    }
+    heuristic = ("browser heuristic cache: the server sends Last-Modified but no Cache-Control or ETag, so "
+                 "Chromium revalidates (If-Modified-Since → 304) or reuses a file by its own freshness heuristic")
+    out["ready_warm_ms"] = {
+        **warm_entry(warm, warm_requests, "warm = " + heuristic + "; persistent profile with a disk cache"),
+        "method": "launch_persistent_context (a fresh temporary profile): first visit not counted, then "
+                  "page.goto(about:blank) and page.goto(url) again per run; ready as for cold",
+    }
+    out["ready_warm_offtherecord_ms"] = {
+        **warm_entry(warm_mem, warm_mem_requests, "warm = " + heuristic + "; Playwright's default off-the-record "
+                     "context (in-memory cache)"),
+        "method": "as ready_warm_ms, in one browser.new_context()",
+    }
+    out["bytes_before_ready"] = {
+        "raw": stats([x["raw_bytes"] for x in b], 0),
+        "gzip6": stats([x["gzip6_bytes"] for x in b], 0),
+        "requests": stats([x["requests"] for x in b], 0),
+        "page_resource_timing_transfer": stats([f["pageTransfer"] for f in cold], 0),
+        "files": b[-1]["files"] if b else [],
+        "method": "the bench's server logs every request (page and worker); raw = body bytes it sent (the files "
+                  "on disk) before ready; gzip6 = gzip.compress(file, 6) of each; page_resource_timing_transfer "
+                  "= the page's own resource timing (main thread only: the worker's fetches are not in it)",
+    }
+    load_tasks = []
+    for f in cold:
+        start = f["fcp"] or 0
+        load_tasks.append([t for t in f["longtasks"] if t["start"] >= start and t["start"] <= f["readyAt"]])
+    out["_load_longtasks"] = {
+        "count_per_load": stats([len(t) for t in load_tasks], 0),
+        "durations_ms_all_loads": sorted(round(t["duration"], 1) for ts in load_tasks for t in ts),
+        "observer_error": cold[0]["longtaskError"] if cold else None,
+    }
+    out["page_errors_during_loads"] = errors[:10]
+
+
+def click_edits(page, n, gap_ms):
+    page.evaluate("(s) => { window.__bench.clickSelector = s; }", "#kernel-grid .kernel-cell")
+    page.evaluate(JS_CLICK_PROBE, CELL)
+    cell = page.locator(CELL)
+    cell.scroll_into_view_if_needed()
+    for _ in range(n):
+        cell.click()
+        page.evaluate(JS_AWAIT_CLICK)
+        page.wait_for_timeout(gap_ms)
+    return page.evaluate("() => window.__bench.clicks")
+
+
+def edit_figures(page, reps, limit, label, offset=0):
+    t0 = page.evaluate("() => performance.now()")
+    clicks = click_edits(page, reps["clicks"], 60)
+    loop = page.evaluate(JS_SET_LOOP, {"n": reps["set_loop"], "offset": offset})
+    page.wait_for_timeout(500)  # the app's deferred work after an edit (e.g. the link update) lands in this phase
+    t1 = page.evaluate("() => performance.now()")
+    painted = stats([c["painted"] for c in clicks])
+    return {
+        "click": {
+            "to_painted": painted,
+            "to_next_frame": stats([c["frame"] for c in clicks]),
+            "to_worker_reply": stats([c["reply"] for c in clicks]),
+            "worker_compute_ms": stats([c["compute"] for c in clicks]),
+            "target": target(painted["p95"], limit, judged_on=f"click.to_painted.p95 ({label})"),
+            "met_to_next_frame": stats([c["frame"] for c in clicks])["p95"] <= limit if clicks else False,
+        },
+        "setState_loop": {
+            "to_resolved": stats(loop["times"]),
+            "to_worker_reply": stats(loop["reply"]),
+            "worker_compute_ms": stats(loop["compute"]),
+        },
+    }, (t0, t1)
+
+
+def drag_figures(page, reps):
+    canvas = page.locator("#input-canvas")
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_timeout(100)
+    box = canvas.bounding_box()
+    x0, y0, w, h = box["x"], box["y"], box["width"], box["height"]
+    runs = []
+    for _ in range(reps["drags"]):
+        page.evaluate(JS_DRAG_PROBE)
+        page.mouse.move(x0 + 2, y0 + 2)
+        page.mouse.down()
+        # A raster over the whole canvas: 7 sweeps right and left, stepping down; ~8 CSS px per event.
+        # (Chromium hands pointermoves to the page once per frame, and each Playwright step waits for it.)
+        rows = 6
+        for i in range(rows + 1):
+            y = y0 + 2 + (h - 4) * i / rows
+            x = x0 + w - 2 if i % 2 == 0 else x0 + 2
+            page.mouse.move(x, y, steps=max(16, int(w / 8)))
+        page.mouse.up()
+        page.wait_for_timeout(50)
+        r = page.evaluate(JS_DRAG_RESULT)
+        if r:
+            runs.append(r)
+    fps = [r["frames"] * 1000 / r["durationMs"] for r in runs if r["durationMs"] > 0]
+    gaps = [g for r in runs for g in r["gaps"]]
+    s = stats(fps, 1)
+    return {
+        "fps": s,
+        "frame_gap_ms": stats(gaps),
+        "frames_over_25ms": sum(1 for g in gaps if g > 25),
+        "drag_duration_ms": stats([r["durationMs"] for r in runs], 0),
+        "pointermoves_per_drag": stats([r["moves"] for r in runs], 0),
+        "target": target(s["min"], TARGETS["drag_fps"], kind="min", judged_on="slowest drag's fps"),
+    }
+
+
+def tasks_between(page, t0, t1):
+    tasks = page.evaluate("() => window.__bench.longtasks")
+    return [t for t in tasks if t0 <= t["start"] <= t1]
+
+
+def measure_interaction(browser, url, log, reps, out):
+    context, page, errors = new_page(browser)
+    try:
+        load(page, url, log)
+        install_helpers(page)
+        phases = {}
+        t_ready = page.evaluate("() => window.__bench.readyAt")
+        page.wait_for_timeout(1500)  # idle after ready: the app's own deferred work shows up here
+        phases["idle_after_ready"] = (t_ready, page.evaluate("() => performance.now()"))
+        idle_fps = round(page.evaluate(JS_IDLE_FPS), 1)
+
+        # 24×24: the default view.
+        page.evaluate("(p) => window.convExplorer.setState(p)",
+                      {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "padding": 0, "dilation": 1})
+        e24, phases["edits_24"] = edit_figures(page, reps, TARGETS["edit_p95_24"], "24×24")
+        t0 = page.evaluate("() => performance.now()")
+        d24 = drag_figures(page, reps)
+        phases["drag_24"] = (t0, page.evaluate("() => performance.now()"))
+
+        # 256×256 with every stage on.
+        setup = page.evaluate("""async () => {
+          const rows = window.__benchRandomRows(256, 256).rows;
+          const all = { image: rows, activation: "relu", pool: { mode: "max", size: 2, stride: 2 },
+                        layer2: { kernel: [[1, 0, -1], [2, 0, -2], [1, 0, -1]] } };
+          try { await window.convExplorer.setState(all); return { ok: true }; }
+          catch (err) {
+            const rejected = {};
+            for (const [k, v] of Object.entries(all)) {
+              try { await window.convExplorer.setState({ [k]: v }); }
+              catch (e) { rejected[k] = String(e && e.message || e); }
+            }
+            return { ok: false, error: String(err && err.message || err), rejected };
+          }
+        }""")
+        stages = page.evaluate("() => window.convExplorer.getState().stages.map((s) => [s.name, s.data.length, (s.data[0] || []).length])")
+        e256, phases["edits_256"] = edit_figures(page, reps, TARGETS["edit_p95_256"], "256×256 all stages", offset=1)
+        t0 = page.evaluate("() => performance.now()")
+        d256 = drag_figures(page, reps)
+        phases["drag_256"] = (t0, page.evaluate("() => performance.now()"))
+
+        out["edit_to_paint_ms"] = {
+            "24x24": e24,
+            "256x256_all_stages": {"setup": setup, "stages_painted": stages, **e256},
+            "method": "click: a real Playwright click on kernel cell (0,1) (cycles its weight); a capture listener on "
+                      "document takes performance.now() at the click event and asks convExplorer.nextPaint(); "
+                      "to_painted = when the app has drawn the new result (nextPaint resolves at the end of its "
+                      "paint), to_next_frame = the requestAnimationFrame after that (adds the wait for the next "
+                      "60 Hz frame: 0-16.7 ms). Clicks about 60 ms apart plus Playwright's own click time. setState_loop: back-to-back awaited "
+                      "setState({kernel}) with a different weight each time, in page JS",
+        }
+        out["drag_fps"] = {
+            "24x24": d24, "256x256_all_stages": d256, "idle_raf_fps": idle_fps,
+            "method": "page.mouse: down at the canvas's top-left, 7 sweeps across its whole width stepping down "
+                      "(about 8 CSS px per pointermove; each step waits for Chromium to take the event, which it does once per frame), up; requestAnimationFrame callbacks counted in page JS "
+                      "from pointerdown to pointerup; fps = frames / drag duration. Headless Chromium's frame "
+                      "rate with nothing happening is idle_raf_fps",
+        }
+
+        # Core vs a naive JS loop.
+        t0 = page.evaluate("() => performance.now()")
+        core = {}
+        for size in (24, 256, 512):
+            r = page.evaluate(JS_CORE_VS_JS, {"size": size, "reps": reps["core"], "seed": size})
+            key = f"{size}x{size}"
+            if "error" in r:
+                core[key] = {"error": r["error"]}
+                continue
+            c, j, rt = stats(r["core"], 3), stats(r["js"], 3), stats(r["roundtrip"], 3)
+            ratio = round(c["median"] / j["median"], 2) if c["median"] and j["median"] else None
+            entry = {
+                "core_ms": c, "core_roundtrip_ms": rt, "js_baseline_ms": j, "ratio": ratio,
+                "ratio_roundtrip": round(rt["median"] / j["median"], 2) if rt["median"] and j["median"] else None,
+            }
+            if size >= 256:
+                entry["target"] = target(ratio, TARGETS["core_ratio"], judged_on="ratio = median core_ms / median js_baseline_ms")
+            core[key] = entry
+        core["method"] = (
+            "one page, square random image per size, plain 3×3 valid convolution (no activation, pool or second "
+            "layer). core_ms = the worker's own meta.computeMs for a kernel edit (Python call incl. settings "
+            "JSON, NumPy compute and the copy out of WASM memory; the image is already in the worker), read "
+            "from the replies by wrapping the Worker constructor in an init script; core_roundtrip_ms = "
+            "setState → resolved (adds postMessage both ways and the page's paint); js_baseline_ms = four "
+            "nested loops over output pixels and taps on Float32Array in the page's main thread, warmed up "
+            "3 runs; ratio = core_ms / js_baseline_ms (medians)")
+        out["core_vs_js"] = core
+        phases["core_vs_js (bench JS runs here: not the app's)"] = (t0, page.evaluate("() => performance.now()"))
+
+        t_end = page.evaluate("() => performance.now()")
+        tasks = page.evaluate("() => window.__bench.longtasks")
+        fcp = page.evaluate("() => (performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint') || {}).startTime || 0")
+        by_phase = {name: rounded_tasks([t for t in tasks if a <= t["start"] <= b], a) for name, (a, b) in phases.items()}
+        app_phases = [k for k in by_phase if not k.startswith("core_vs_js")]
+        app_count = sum(len(by_phase[k]) for k in app_phases)
+        load_tasks = out.pop("_load_longtasks", {})
+        load_count = len(load_tasks.get("durations_ms_all_loads", []))
+        out["long_tasks"] = {
+            "during_cold_loads_after_fcp": load_tasks,
+            "interaction_page": {k: {"count": len(v), "tasks": v} for k, v in by_phase.items()},
+            "all_after_fcp_interaction_page": len([t for t in tasks if fcp <= t["start"] <= t_end]),
+            "target": {"target": "no long tasks after first paint", "judged_on":
+                       "cold loads (FCP→ready) + idle, edits and drags on the interaction page (bench-driven "
+                       "core_vs_js phase excluded: it builds 512×512 arrays and runs the JS baseline itself)",
+                       "value": load_count + app_count, "met": load_count + app_count == 0},
+            "method": "PerformanceObserver({type: 'longtask', buffered: true}) from an init script (main thread "
+                      "only; the worker's long computations cannot be observed this way)",
+        }
+        out["page_errors_during_interaction"] = errors[:10]
+    finally:
+        context.close()
+
+
+def install_helpers(page):
+    """A seeded random image (mulberry32) and a varying kernel, made in the page so 512×512 numbers do not
+    cross CDP. (The CSP forbids inline scripts; evaluate() with a function is allowed.)"""
+    page.evaluate("""() => {
+      window.__benchRandomRows = (n, seed) => {
+        let a = seed >>> 0;
+        const rnd = () => { a = (a + 0x6D2B79F5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1);
+          t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+        return { rows: Array.from({ length: n }, () => Array.from({ length: n }, rnd)), rnd };
+      };
+      window.__benchKernel = (i) => {
+        const k = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
+        k[i % 3][(i * 7 + 1) % 3] = (i % 5) - 2;
+        return k;
+      };
+    }""")
+
+
+class WorkerHeap:
+    """The worker's JS heap over a browser-level CDP session (Playwright gives none for workers)."""
+
+    def __init__(self, browser, page):
+        self.page = page
+        self.cdp = browser.new_browser_cdp_session()
+        self.replies = {}
+        self.next_id = 1
+        targets = self.cdp.send("Target.getTargets")["targetInfos"]
+        workers = [t for t in targets if t["type"] == "worker" and t["url"].endswith("/static/worker.js")]
+        if len(workers) != 1:
+            raise RuntimeError(f"expected one explorer worker target, found {len(workers)}")
+        self.cdp.on("Target.receivedMessageFromTarget", self._on_message)
+        self.session = self.cdp.send("Target.attachToTarget", {"targetId": workers[0]["targetId"], "flatten": False})["sessionId"]
+
+    def _on_message(self, event):
+        msg = json.loads(event["message"])
+        if "id" in msg:
+            self.replies[msg["id"]] = msg
+
+    def send(self, method, params=None, timeout=10):
+        i = self.next_id
+        self.next_id += 1
+        self.cdp.send("Target.sendMessageToTarget", {"sessionId": self.session,
+                                                     "message": json.dumps({"id": i, "method": method, "params": params or {}})})
+        deadline = time.monotonic() + timeout
+        while i not in self.replies:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"worker CDP {method} got no reply")
+            self.page.wait_for_timeout(5)
+        msg = self.replies.pop(i)
+        if "error" in msg:
+            raise RuntimeError(f"worker CDP {method}: {msg['error']}")
+        return msg["result"]
+
+    def usage(self):
+        self.send("HeapProfiler.collectGarbage")
+        return self.send("Runtime.getHeapUsage")
+
+    def close(self):
+        try:
+            self.cdp.detach()
+        except Exception:
+            pass
+
+
+def measure_heap(browser, url, log, reps, out):
+    hook = {"result": None}
+
+    def on_worker(worker):
+        try:
+            hook["result"] = worker.evaluate(JS_WORKER_MEMORY_HOOK)
+        except Exception as e:  # the worker went away, or evaluate is refused
+            hook["result"] = f"failed: {e}"
+
+    context, page, errors = new_page(browser, on_worker=on_worker)
+    result = {"edits": reps["heap_edits"]}
+    try:
+        load(page, url, log)
+        install_helpers(page)
+        page.evaluate("(p) => window.convExplorer.setState(p)",
+                      {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "padding": 0, "dilation": 1,
+                       "activation": "none", "pool": None, "layer2": None})
+        page.evaluate(JS_EDITS_FOR_HEAP, {"n": 200})  # warm-up: JIT, first-use allocations
+        worker = page.workers[0] if page.workers else None
+        try:
+            wheap = WorkerHeap(browser, page)
+        except Exception as e:
+            wheap, wheap_error = None, str(e)
+        before_page = page.evaluate(JS_PAGE_HEAP)
+        before_wasm = worker.evaluate(JS_WORKER_MEMORY) if worker else []
+        before_worker = wheap.usage() if wheap else None
+        t = time.monotonic()
+        page.evaluate(JS_EDITS_FOR_HEAP, {"n": reps["heap_edits"]})
+        seconds = time.monotonic() - t
+        after_page = page.evaluate(JS_PAGE_HEAP)
+        after_wasm = worker.evaluate(JS_WORKER_MEMORY) if worker else []
+        after_worker = wheap.usage() if wheap else None
+        if wheap:
+            wheap.close()
+        result["edits_per_second"] = round(reps["heap_edits"] / seconds, 1)
+        if before_page["used"] is not None and before_page["gc"]:
+            result["js_heap_growth_bytes"] = after_page["used"] - before_page["used"]
+            result["js_heap_bytes_before_after"] = [before_page["used"], after_page["used"]]
+        else:
+            result["js_heap_growth_bytes"] = None
+            result["js_heap_reason"] = "performance.memory or gc() unavailable"
+        if before_wasm and after_wasm and len(before_wasm) == len(after_wasm):
+            main = max(range(len(before_wasm)), key=lambda i: after_wasm[i])
+            result["wasm_heap_growth_bytes"] = after_wasm[main] - before_wasm[main]
+            result["wasm_memory_bytes_before_after"] = [before_wasm[main], after_wasm[main]]
+        else:
+            result["wasm_heap_growth_bytes"] = None
+            result["wasm_heap_reason"] = (f"the WebAssembly.Memory hook did not catch Pyodide's memory "
+                                          f"(hook: {hook['result']}, memories seen: {before_wasm})")
+        if before_worker and after_worker:
+            result["worker_js_heap_growth_bytes"] = after_worker["usedSize"] - before_worker["usedSize"]
+            result["worker_js_heap_bytes_before_after"] = [before_worker["usedSize"], after_worker["usedSize"]]
+            if "backingStorageSize" in after_worker:
+                result["worker_array_buffer_backing_growth_bytes"] = round(
+                    after_worker["backingStorageSize"] - before_worker["backingStorageSize"])
+        else:
+            result["worker_js_heap_growth_bytes"] = None
+            result["worker_js_heap_reason"] = wheap_error if not wheap else "no heap usage reply"
+        result["method"] = (
+            f"a fresh page at the default 24×24 view; 200 warm-up edits; then {reps['heap_edits']} awaited "
+            "setState({kernel}) edits, each a different weight. Page JS heap: performance.memory.usedJSHeapSize "
+            "(--enable-precise-memory-info) after gc() (--js-flags=--expose-gc) three times. WASM: the byte length "
+            "of Pyodide's WebAssembly.Memory (caught by a hook on the worker's WebAssembly.Memory constructor, put "
+            "in with worker.evaluate as the worker starts; linear memory never shrinks, so this is high-water "
+            "growth: 0 means no growth past what was already reserved, not that nothing inside leaked). Worker JS "
+            "heap: Runtime.getHeapUsage after HeapProfiler.collectGarbage over a CDP session attached to the worker")
+        result["page_errors"] = errors[:10]
+    finally:
+        context.close()
+    out["memory_after_edits"] = result
+
+
+# --- machine ---------------------------------------------------------------------------------------
+
+def machine(browser):
+    cpu = None
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores_available = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores_available = os.cpu_count()
+    commit = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=5).stdout.strip() or None
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=5).stdout.strip()
+        if commit and dirty:
+            commit += " (working tree has changes)"
+    except Exception:
+        pass
+    try:
+        import importlib.metadata
+        pw = importlib.metadata.version("playwright")
+    except Exception:
+        pw = None
+    info = json.loads((build.DIST / "static" / "build-info.json").read_text()) if (build.DIST / "static" / "build-info.json").exists() else {}
+    return {
+        "cpu": cpu, "cores": os.cpu_count(), "cores_available": cores_available,
+        "chromium": browser.version, "chromium_args": CHROMIUM_ARGS + BENCH_ARGS, "headless": True,
+        "playwright": pw, "python": platform.python_version(), "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "app_version": info.get("appVersion"), "pyodide": info.get("pyodideVersion"), "git": commit,
+    }
+
+
+# --- main ------------------------------------------------------------------------------------------
+
+def summary(out):
+    """Every target in one list: what was measured, the target, met."""
+    rows = []
+
+    def add(name, node):
+        if isinstance(node, dict) and "met" in node:
+            rows.append({"name": name, **{k: node[k] for k in ("value", "target", "judged_on", "met") if k in node}})
+
+    add("ui_visible_ms", out.get("ui_visible_ms", {}).get("target"))
+    add("ready_cold_ms", out.get("ready_cold_ms", {}).get("target"))
+    e = out.get("edit_to_paint_ms", {})
+    add("edit_to_paint_p95_24x24", e.get("24x24", {}).get("click", {}).get("target"))
+    add("edit_to_paint_p95_256x256_all_stages", e.get("256x256_all_stages", {}).get("click", {}).get("target"))
+    c = out.get("core_vs_js", {})
+    add("core_ratio_256x256", c.get("256x256", {}).get("target"))
+    add("core_ratio_512x512", c.get("512x512", {}).get("target"))
+    d = out.get("drag_fps", {})
+    add("drag_fps_24x24", d.get("24x24", {}).get("target"))
+    add("drag_fps_256x256", d.get("256x256_all_stages", {}).get("target"))
+    add("long_tasks", out.get("long_tasks", {}).get("target"))
+    return rows
+
+
+PLAYWRIGHT = [None]  # the running sync_playwright() object (for the persistent-profile context)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python build.py bench", description="Measure Convolution Explorer in headless Chromium.")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
+    ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
+    args, unknown = ap.parse_known_args(argv or [])
+    if unknown:
+        print(f"bench: ignoring {' '.join(unknown)}", file=sys.stderr)
+    reps = REPS["quick" if args.quick else "full"]
+    if not (build.DIST / "index.html").exists():
+        sys.exit("bench: dist/ is not built; run `python build.py bench`")
+    if not Path(CHROMIUM).exists():
+        sys.exit("bench: needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Serve a snapshot: another build replacing dist/ mid-run must not change what is measured.
+    snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
+    shutil.copytree(build.DIST, snapshot)
+    log = RequestLog()
+    server = start_server(snapshot, log)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = {"mode": "quick" if args.quick else "full", "repetitions": reps}
+    failures = []
+    started = time.monotonic()
+    try:
+        with sync_playwright() as p:
+            PLAYWRIGHT[0] = p
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + BENCH_ARGS)
+            try:
+                out["machine"] = machine(browser)
+                for name, step in (("loads", measure_loads), ("interaction", measure_interaction), ("memory", measure_heap)):
+                    t = time.monotonic()
+                    print(f"bench: {name}…", file=sys.stderr, flush=True)
+                    try:
+                        step(browser, url, log, reps, out)
+                    except Exception as e:
+                        failures.append(name)
+                        out[f"{name}_error"] = f"{type(e).__name__}: {e}"
+                        traceback.print_exc(file=sys.stderr)
+                    print(f"bench: {name} took {time.monotonic() - t:.0f} s", file=sys.stderr, flush=True)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        shutil.rmtree(snapshot.parent, ignore_errors=True)
+    out.setdefault("long_tasks", {"during_cold_loads_after_fcp": out.pop("_load_longtasks", None)})
+    if "machine" in out:
+        m = out["machine"]
+        m["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        if max(m["load_average_at_start"][0], m["load_average_at_end"][0]) > 0.5 * (m["cores_available"] or 1):
+            m["caveat"] = ("other processes were using the CPU while the bench ran (see the load averages): "
+                           "timings are slower and noisier than on an idle machine")
+    out["targets"] = summary(out)
+    out["bench_seconds"] = round(time.monotonic() - started, 1)
+    text = json.dumps(out, indent=1, ensure_ascii=False)
+    print(text)
+    Path(args.out).write_text(text + "\n")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
