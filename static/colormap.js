@@ -56,6 +56,7 @@ export function paint(data, rgba, colormap, [lo, hi]) {
   const abs = colormap === "abs";
   for (let i = 0, j = 0; i < data.length; i++, j += 4) {
     const v = abs ? Math.abs(data[i]) : data[i];
+    if (v !== v) { rgba[j + 3] = 0; continue; } // NaN: a cell not computed yet, left empty
     let k = Math.round((v - lo) * scale);
     k = k < 0 ? 0 : k > 255 ? 255 : k;
     const c = lut[k];

@@ -86,6 +86,7 @@ export function syncControls(s, builtins) {
   $("layer2").checked = !!s.layer2;
   $("colormap").value = s.colormap;
   $("numbers").checked = s.numbers;
+  $("fill").checked = s.fill;
   const preset = builtins.presets.find((p) => sameKernel(presetKernel(p), s.kernel));
   $("preset-select").value = preset ? preset.id : "";
   $("preset-note").textContent = preset ? preset.note : "Your own kernel: what does it respond to?";

@@ -39,7 +39,9 @@ export function applyOptions({ embed, hide, lock }) {
 export function checkMessage(data) {
   const warn = (why) => { console.warn(`convExplorer: message ignored: ${why}`); return null; };
   if (!data || typeof data !== "object" || Array.isArray(data)) return warn("not an object");
-  if (data.type !== "set" && data.type !== "get") return warn(`unknown type ${JSON.stringify(String(data.type)).slice(0, 40)}`);
+  if (!["set", "get", "play", "pause", "step"].includes(data.type)) {
+    return warn(`unknown type ${JSON.stringify(String(data.type)).slice(0, 40)}`);
+  }
   if (data.type === "set") {
     if (!data.state || typeof data.state !== "object" || Array.isArray(data.state)) return warn("set needs a state object");
     let size;
@@ -54,10 +56,11 @@ export function checkMessage(data) {
 }
 
 /**
- * Talk to the parent page: post ready/change with getState(), take set/get.
- * set(partial) returns a Promise (rejecting with a readable Error).
+ * Talk to the parent page: post ready/change with getState(), take set/get and
+ * the motion commands play/pause/step. set(partial) returns a Promise
+ * (rejecting with a readable Error); command(type) runs play, pause or step.
  */
-export function connectParent({ origin, getState, set }) {
+export function connectParent({ origin, getState, set, command }) {
   if (window.parent === window) return { ready() {}, changed() {} };
   const target = origin || "*"; // the state is what the learner sees: nothing secret goes out
   const post = (msg) => window.parent.postMessage(msg, target);
@@ -70,6 +73,7 @@ export function connectParent({ origin, getState, set }) {
     const msg = checkMessage(event.data);
     if (!msg) return;
     if (msg.type === "get") post({ type: "state", state: getState() });
+    else if (msg.type !== "set") command(msg.type);
     else set(msg.state).catch((err) => post({ type: "error", message: String(err.message) }));
   });
   let pending = false;

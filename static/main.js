@@ -17,6 +17,7 @@ import { StagesView } from "./views/stages.js";
 import { EmbedDialog, copyText } from "./views/embed-dialog.js";
 import { readFragment, writeFragment } from "./url.js";
 import { readOptions, applyOptions, connectParent } from "./embed.js";
+import { Motion } from "./motion.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -175,10 +176,8 @@ function paint() {
   inputView.update({ data: pixels.data, padded, height: pixels.height, width: pixels.width, pad,
     colormap: "gray", range: [0, 1], numbers: state.numbers });
   const conv = result.stages[0];
-  const range = rangeOf(conv.data, state.colormap);
-  outputView.update({ data: conv.data, height: conv.shape[0], width: conv.shape[1],
-    colormap: state.colormap, range, numbers: state.numbers });
-  outputLegend.update({ colormap: state.colormap, range, ...extentOf(conv.data) });
+  paintOutput();
+  outputLegend.update({ colormap: state.colormap, range: rangeOf(conv.data, state.colormap), ...extentOf(conv.data) });
   stagesView.update(result.stages.slice(1), state);
   kernelView.update(state.kernel);
   $("input-dims").textContent = `${pixels.height}×${pixels.width}`;
@@ -192,7 +191,21 @@ function paint() {
   changed();
 }
 
+/** The feature map; with "fill", only the positions up to the window's (the map being built). */
+function paintOutput() {
+  const conv = result.stages[0];
+  let data = conv.data;
+  if (state.fill) {
+    const { row, col } = outCell();
+    data = conv.data.slice();
+    data.fill(NaN, row * conv.shape[1] + col + 1);
+  }
+  outputView.update({ data, height: conv.shape[0], width: conv.shape[1], colormap: state.colormap,
+    range: rangeOf(conv.data, state.colormap), numbers: state.numbers });
+}
+
 function paintWindow() {
+  if (state.fill) paintOutput();
   const k = state.kernel.length, d = state.dilation;
   const out = outCell();
   inputView.setOverlay({ window: { ...state.window, size: k, dilation: d } });
@@ -204,6 +217,27 @@ function paintWindow() {
   const conv = result.stages[0];
   inspector.update({ patch, kernel: state.kernel, bias: state.bias, out,
     value: conv.data[out.row * conv.shape[1] + out.col] });
+  syncMotion();
+}
+
+// --- motion: the window through every position ---------------------------------------------
+
+const motion = new Motion({
+  count: () => result.stages[0].shape[0] * result.stages[0].shape[1],
+  index: () => { const { row, col } = outCell(); return row * result.stages[0].shape[1] + col; },
+  goto: (i) => {
+    const w = result.stages[0].shape[1], [before] = padAmounts(state);
+    moveWindow(Math.floor(i / w) * state.stride - before, (i % w) * state.stride - before);
+  },
+  onChange: () => syncMotion(),
+});
+
+function syncMotion() {
+  const play = $("play");
+  play.textContent = motion.playing ? "||" : "▶";
+  play.setAttribute("aria-label", motion.playing ? "Pause" : "Play");
+  $("scrub").max = String(motion.count() - 1);
+  $("scrub").value = String(motion.index());
 }
 
 function showFormula([outH, outW]) {
@@ -344,6 +378,12 @@ function wire() {
     $("code-dialog").showModal();
   });
   $("code-close").addEventListener("click", () => $("code-dialog").close());
+  $("play").addEventListener("click", () => motion.toggle());
+  $("step-forward").addEventListener("click", () => motion.step(1));
+  $("step-back").addEventListener("click", () => motion.step(-1));
+  $("scrub").addEventListener("input", (e) => motion.goto(Number(e.target.value)));
+  $("speed").addEventListener("change", (e) => motion.setSpeed(e.target.value));
+  $("fill").addEventListener("change", (e) => userSet({ fill: e.target.checked }));
   $("copy-link").addEventListener("click", async () => {
     say((await copyText(location.href)) ? "Link copied: it opens exactly this view." : `Copy this link: ${location.href}`);
   });
@@ -353,7 +393,11 @@ function wire() {
 
 // --- links and the embedding page ---------------------------------------------------------
 
-const parent = connectParent({ origin: options.origin, getState, set: (p) => ready.then(() => apply(p)) });
+const parent = connectParent({
+  origin: options.origin, getState,
+  set: (p) => ready.then(() => apply(p)),
+  command: (type) => ready.then(() => (type === "step" ? motion.step(1) : motion[type]())),
+});
 let hashTimer = null;
 let writtenHash = null; // null until the page's own link has been read
 
@@ -447,5 +491,9 @@ window.convExplorer = {
   setState: (partial) => ready.then(() => apply(partial)),
   /** Resolves after the next paint (for benchmarks and course scripts). */
   nextPaint: () => new Promise((resolve) => paintWaiters.push(resolve)),
+  /** Move the window through every position: play(), pause(), step(n) (n may be negative). */
+  play: () => ready.then(() => motion.play()),
+  pause: () => motion.pause(),
+  step: (n = 1) => ready.then(() => motion.step(n)),
   version: 1,
 };

@@ -24,6 +24,7 @@ export function defaultState() {
     window: { row: 13, col: 17 }, // the filter window's top-left, in input pixels (on an edge of the 3)
     colormap: "diverging",
     numbers: false,
+    fill: false, // the feature map shows only the positions the window has visited, row by row
   };
 }
 
@@ -84,6 +85,7 @@ const CHECKS = {
   },
   colormap: (v) => (["diverging", "gray", "abs"].includes(v) ? v : fail("Colours must be diverging, gray or abs.")),
   numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
+  fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
 };
 
 /** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */

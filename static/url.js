@@ -73,6 +73,7 @@ const FIELDS = {
   w: ["window", parseWindow, (s) => `${s.window.row},${s.window.col}`],
   cm: ["colormap", oneOf("diverging", "gray", "abs"), (s) => s.colormap],
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
+  fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
 };
 
 function oneOfName(t) {

@@ -34,9 +34,10 @@ export class GridView {
     this.handlers.push(handler);
   }
 
-  /** Cell size in CSS pixels for the current map (whole pixels, so cells stay crisp). */
+  /** Cell size in CSS pixels: whole pixels while cells are big enough to see (crisp grid lines), else the map fills maxPx. */
   get cell() {
-    return Math.max(1, Math.floor(this.maxPx / this.size.cols));
+    const fit = this.maxPx / this.size.cols;
+    return fit >= 2 ? Math.floor(fit) : fit;
   }
 
   /** Rows and columns drawn, padding included, and the padding before. */
@@ -79,6 +80,7 @@ export class GridView {
     const { rows, cols, before } = this.size;
     const cell = this.cell;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, cols * cell, rows * cell);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.offscreen, 0, 0, cols * cell, rows * cell);
     if (rows !== model.height || cols !== model.width) this.drawPadding(cell);
@@ -124,6 +126,7 @@ export class GridView {
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const v = values[r * cols + c];
+        if (v !== v) continue;
         ctx.fillStyle = darkBehind(v, model.colormap, model.range) ? "#fff" : "#111";
         ctx.fillText(formatNumber(v, digits), (c + 0.5) * cell, (r + 0.5) * cell);
       }
@@ -160,12 +163,33 @@ export class GridView {
         }
       }
     }
+    if (cell < 4) this.drawGuides(overlay, x, y, cell);
     if (overlay.cell) {
       const { row, col } = overlay.cell;
       ctx.strokeStyle = "#00b35a";
       ctx.lineWidth = Math.max(2, cell / 6);
       ctx.strokeRect(x(col), y(row), cell, cell);
     }
+  }
+
+  /** On a map of tiny cells, lines across the whole map lead the eye to the window or cell. */
+  drawGuides(overlay, x, y, cell) {
+    const target = overlay.window || overlay.cell;
+    if (!target) return;
+    const span = overlay.window ? (overlay.window.dilation || 1) * (overlay.window.size - 1) + 1 : 1;
+    const cx = x(target.col) + (span * cell) / 2, cy = y(target.row) + (span * cell) / 2;
+    const { ctx } = this;
+    const { rows, cols } = this.size;
+    ctx.strokeStyle = "rgba(0, 200, 100, 0.9)";
+    ctx.lineWidth = 1;
+    ctx.setLineDash([3, 3]);
+    ctx.beginPath();
+    ctx.moveTo(0, cy); ctx.lineTo(cx - span * cell - 3, cy);
+    ctx.moveTo(cx + span * cell + 3, cy); ctx.lineTo(cols * cell, cy);
+    ctx.moveTo(cx, 0); ctx.lineTo(cx, cy - span * cell - 3);
+    ctx.moveTo(cx, cy + span * cell + 3); ctx.lineTo(cx, rows * cell);
+    ctx.stroke();
+    ctx.setLineDash([]);
   }
 
   pointer(event, kind) {
