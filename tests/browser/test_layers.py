@@ -183,3 +183,30 @@ def test_the_feature_map_downloads_as_npy_and_png(page, tmp_path):
         page.click("#export-png")
     download.value.save_as(tmp_path / "map.png")
     assert Image.open(tmp_path / "map.png").size[0] > 0
+
+
+def test_with_pooling_a_shift_changes_the_pooled_map_much_less(page):
+    """Lesson 12: the feature map moves with the image; a max-pooled map changes only a little."""
+    after_paint(page, lambda: page.select_option("#pool", "max"))
+    before = state(page)
+    after_paint(page, lambda: page.click("[data-shift='0,1']"))
+    after = state(page)
+    conv_b, conv_a = np.array(before["output"]), np.array(after["output"])
+    np.testing.assert_array_equal(conv_a[:, 1:], conv_b[:, :-1])
+    pool_b, pool_a = (np.array(s["stages"][1]["data"]) for s in (before, after))
+    changed = int((pool_a != pool_b).sum())
+    text = page.locator("#shift-effect").inner_text()
+    assert f"only {changed} of 121 cells changed" in text
+    assert changed < (conv_a != conv_b).sum() * 121 / 484  # proportionally fewer than the feature map
+
+
+def test_normalise_divides_by_the_sum(page):
+    kernel = [[1, 2, 1], [2, 4, 2], [1, 2, 1]]
+    page.evaluate("(k) => window.convExplorer.setState({kernel: k})", kernel)
+    after_paint(page, lambda: page.click("#normalise"))
+    np.testing.assert_allclose(state(page)["kernel"], np.array(kernel) / 16)
+    assert page.locator("#preset-select").input_value() == "gaussian-blur"
+    page.evaluate("(k) => window.convExplorer.setState({kernel: k})", SOBEL_X)
+    page.click("#normalise")
+    assert "add up to 0" in page.locator("#message").inner_text()
+    assert state(page)["kernel"] == SOBEL_X

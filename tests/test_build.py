@@ -1,0 +1,96 @@
+"""build.py: presets and images as data, the app wheel, the trimmed lock file, hash checks."""
+import base64
+import hashlib
+import json
+import zipfile
+
+import pytest
+
+import build
+
+
+def test_every_preset_in_kernels_is_valid_and_named():
+    presets = build.read_presets()
+    ids = {p["id"] for p in presets}
+    for needed in ["identity", "box-blur", "gaussian-blur", "sharpen", "sobel-x", "sobel-y", "laplacian",
+                   "outline", "emboss", "prewitt-x", "prewitt-y", "scharr-x", "scharr-y", "diagonal-down",
+                   "diagonal-up", "gaussian-blur-5", "unsharp-mask", "motion-blur", "one-by-one"]:
+        assert needed in ids
+    assert all(p["note"].strip() for p in presets)
+
+
+def test_a_new_preset_file_is_a_new_preset(tmp_path, monkeypatch):
+    (tmp_path / "kernels").mkdir()
+    (tmp_path / "kernels" / "ridge.json").write_text(json.dumps({"name": "Ridge", "note": "Lines.",
+                                                                "matrix": [[-1, 2, -1]] * 3}))
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    assert [p["id"] for p in build.read_presets()] == ["ridge"]
+
+
+@pytest.mark.parametrize("content,problem", [
+    ("{not json", "not valid JSON"),
+    ('{"name": "x", "matrix": [[1, 2]]}', "square"),
+    ('{"name": "x", "matrix": [[1, "a"], [1, 1]]}', "only numbers"),
+    ('{"matrix": [[1]]}', "name"),
+    ('{"name": "x", "matrix": [[1]], "scale": 0}', "non-zero"),
+])
+def test_a_bad_preset_stops_the_build_naming_the_file(tmp_path, monkeypatch, content, problem):
+    (tmp_path / "kernels").mkdir()
+    (tmp_path / "kernels" / "broken.json").write_text(content)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    with pytest.raises(SystemExit, match=f"broken.json.*{problem}"):
+        build.read_presets()
+
+
+def test_built_in_images_are_24_by_24_with_titles():
+    for path in sorted((build.ROOT / "images").glob("*.pgm")):
+        image = build.read_pgm(path)
+        assert image["title"] and len(image["pixels"]) == image["width"] * image["height"]
+        assert 0 <= min(image["pixels"]) and max(image["pixels"]) <= 255
+        if path.stem != "hopper256":
+            assert (image["height"], image["width"]) == (24, 24), path.name
+
+
+def test_the_app_wheel_holds_the_package_and_a_correct_record(tmp_path):
+    wheel = build.build_wheel(tmp_path)
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        assert "app/ops.py" in names and "app/api.py" in names
+        assert not any("__pycache__" in n for n in names)
+        record = z.read(next(n for n in names if n.endswith("RECORD"))).decode().splitlines()
+        for line in record:
+            path, digest, size = line.split(",")
+            if not digest:
+                continue
+            data = z.read(path)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert digest == f"sha256={expected}" and int(size) == len(data)
+    assert build.build_wheel(tmp_path / "again").read_bytes() == wheel.read_bytes()  # reproducible
+
+
+def test_the_lock_file_lists_exactly_the_shipped_wheels(tmp_path):
+    build.fetch_runtime()
+    build.write_runtime(tmp_path)
+    lock = json.loads((tmp_path / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == build.PYODIDE_VERSION
+    for entry in lock["packages"].values():
+        assert (tmp_path / entry["file_name"]).exists()
+        assert build.sha256(tmp_path / entry["file_name"]) == entry["sha256"] == build.RUNTIME_FILES[entry["file_name"]]
+
+
+def test_a_runtime_file_with_the_wrong_hash_stops_the_build(tmp_path, monkeypatch):
+    source = tmp_path / "release"
+    source.mkdir()
+    monkeypatch.setattr(build, "RUNTIME_CACHE", tmp_path / "cache")
+    for name in build.RUNTIME_FILES:
+        (source / name).write_bytes(b"not the official file")
+    with pytest.raises(SystemExit, match="expected the official"):
+        build.fetch_runtime(pyodide_dir=source)
+    assert not any((tmp_path / "cache").glob("*.whl"))  # nothing unverified is kept
+
+
+def test_served_headers_carry_the_strict_policy():
+    csp = build.security_headers()["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace("wasm-unsafe-eval'", "")
+    assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "frame-ancestors" in csp
