@@ -83,11 +83,11 @@ def _as_2d(name, a):
 
 
 def pad(image, before_after, *, mode="zeros"):
-    """image (H, W) padded by ((top, bottom), (left, right)) in a PyTorch padding mode."""
+    """image (..., H, W) padded by ((top, bottom), (left, right)) in a PyTorch padding mode."""
     if mode not in PADDING_MODES:
         raise ValueError(f"padding mode must be one of {', '.join(PADDING_MODES)}, not {mode!r}")
     (top, bottom), (left, right) = before_after
-    h, w = image.shape
+    h, w = image.shape[-2:]
     if mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
         raise ValueError(f"reflect padding must be smaller than the input ({h}×{w}); "
                          f"use less padding or another mode")
@@ -95,17 +95,27 @@ def pad(image, before_after, *, mode="zeros"):
         raise ValueError(f"circular padding cannot be larger than the input ({h}×{w})")
     if top == bottom == left == right == 0:
         return image
-    return np.pad(image, ((top, bottom), (left, right)), mode=_NP_PAD_MODE[mode])
+    lead = ((0, 0),) * (image.ndim - 2)  # channels are not padded
+    return np.pad(image, lead + ((top, bottom), (left, right)), mode=_NP_PAD_MODE[mode])
 
 
-def conv2d(image, kernel, *, stride=1, padding=0, dilation=1, bias=0.0, padding_mode="zeros"):
+def conv2d(image, kernel, *, stride=1, padding=0, dilation=1, bias=0.0, padding_mode="zeros", groups=1):
     """Cross-correlate image (H, W) with kernel (K, K); returns (H', W') float64.
 
     out[i, j] = bias + sum_m sum_n kernel[m, n] * padded[i*s + m*d, j*s + n*d]
 
+    With channels, as PyTorch's Conv2d: image (Cin, H, W), kernel
+    (Cout, Cin/groups, K, K), bias a number or (Cout,); returns (Cout, H', W').
+    groups splits the channels into independent groups (groups = Cin: depthwise).
+
     Vectorised over kernel taps (K*K shifted, strided slices added up), not
     over output pixels: that is what is fast in NumPy, in CPython and in WASM.
     """
+    if np.ndim(image) == 3:
+        return _conv2d_channels(image, kernel, stride=stride, padding=padding, dilation=dilation,
+                                bias=bias, padding_mode=padding_mode, groups=groups)
+    if groups != 1:
+        raise ValueError("groups needs an image with channels (Cin, H, W)")
     image = _as_2d("the image", image)
     kernel = _as_2d("the kernel", kernel)
     kh, kw = kernel.shape
@@ -128,6 +138,45 @@ def conv2d(image, kernel, *, stride=1, padding=0, dilation=1, bias=0.0, padding_
         for n in range(kw):
             r, c = m * dilation, n * dilation
             out += kernel[m, n] * padded[r:r + row_end:stride, c:c + col_end:stride]
+    return out
+
+
+def _conv2d_channels(image, kernel, *, stride, padding, dilation, bias, padding_mode, groups):
+    image = np.asarray(image, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if image.shape[0] == 0 or not np.all(np.isfinite(image)):
+        raise ValueError(f"the image must be (channels, height, width) of finite numbers, got shape {image.shape}")
+    if kernel.ndim != 4 or kernel.shape[2] != kernel.shape[3] or not np.all(np.isfinite(kernel)):
+        raise ValueError(f"with channels the weights must be (filters, channels per group, K, K) finite numbers, "
+                         f"got shape {kernel.shape}")
+    cin, h, w = image.shape
+    cout, cin_group, k, _ = kernel.shape
+    groups = _check_int("groups", groups, 1)
+    if cin % groups or cout % groups:
+        raise ValueError(f"groups ({groups}) must divide both the {cin} input channels and the {cout} filters")
+    if cin_group != cin // groups:
+        raise ValueError(f"each filter needs {cin // groups} kernels (input channels ÷ groups), "
+                         f"but the weights give {cin_group}")
+    bias = np.broadcast_to(np.asarray(bias, dtype=np.float64), (cout,)) if np.ndim(bias) == 0 else np.asarray(bias, dtype=np.float64)
+    if bias.shape != (cout,) or not np.all(np.isfinite(bias)):
+        raise ValueError(f"the bias must be one finite number per filter ({cout}), got shape {bias.shape}")
+    p = pad_amounts(k, stride=stride, padding=padding, dilation=dilation)
+    if min(h, w) + sum(p) < dilation * (k - 1) + 1:
+        raise ValueError(_no_fit_message((h, w), k, dilation, sum(p)))
+    out_h = output_size(h, k, stride=stride, padding=padding, dilation=dilation)
+    out_w = output_size(w, k, stride=stride, padding=padding, dilation=dilation)
+    padded = pad(image, (p, p), mode=padding_mode)
+    out = np.repeat(bias[:, None, None], out_h * out_w, axis=1).reshape(cout, out_h, out_w)
+    row_end, col_end = (out_h - 1) * stride + 1, (out_w - 1) * stride + 1
+    per_in, per_out = cin // groups, cout // groups
+    for g in range(groups):
+        x = padded[g * per_in:(g + 1) * per_in]
+        o = out[g * per_out:(g + 1) * per_out]
+        for m in range(k):
+            for n in range(k):
+                r, c = m * dilation, n * dilation
+                taps = x[:, r:r + row_end:stride, c:c + col_end:stride]  # (per_in, H', W')
+                o += np.tensordot(kernel[g * per_out:(g + 1) * per_out, :, m, n], taps, axes=1)
     return out
 
 

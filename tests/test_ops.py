@@ -834,7 +834,10 @@ def test_empty_or_not_2d_arrays(shape):
     """Images, kernels and feature maps must be non-empty 2-D grids."""
     bad = np.zeros(shape)
     pattern = r"must be a non-empty 2-D grid of numbers, got shape " + re.escape(str(shape))
-    raises("^the image " + pattern, conv2d, bad, np.ones((1, 1)))
+    if len(shape) == 3:  # an image with channels: then the weights must have channels too
+        raises(r"^with channels the weights must be \(filters, channels per group, K, K\)", conv2d, bad, np.ones((1, 1)))
+    else:
+        raises("^the image " + pattern, conv2d, bad, np.ones((1, 1)))
     raises("^the kernel " + pattern, conv2d, np.ones((5, 5)), bad)
     raises("^the feature map " + pattern, pool2d, bad)
 
@@ -884,3 +887,65 @@ def test_pool2d_refuses_or_matches_the_naive_loop(h, w, size, stride, mode, seed
         return
     want = ref_pool2d(x, size, size if stride is None else stride, mode)
     np.testing.assert_allclose(pool2d(x, size=size, stride=stride, mode=mode), want, rtol=0, atol=1e-9)
+
+
+# --- channels and groups (PyTorch Conv2d semantics) -------------------------------------
+
+
+def ref_conv2d_channels(image, weights, bias, stride=1, padding=0, dilation=1, groups=1, mode="zeros"):
+    """out[f] = bias[f] + sum over the channels c of f's group of ref_conv2d(image[c], weights[f, c'])."""
+    cin = image.shape[0]
+    cout = weights.shape[0]
+    per_in, per_out = cin // groups, cout // groups
+    maps = []
+    for f in range(cout):
+        g = f // per_out
+        total = sum(ref_conv2d(image[g * per_in + j], weights[f, j], stride, padding, dilation, 0.0, mode)
+                    for j in range(per_in))
+        maps.append(total + bias[f])
+    return np.stack(maps)
+
+
+@pytest.mark.parametrize("cin,cout,groups", [(1, 1, 1), (3, 2, 1), (3, 4, 1), (3, 3, 3), (4, 2, 2), (2, 4, 2)])
+@pytest.mark.parametrize("stride,padding,dilation", [(1, 0, 1), (2, 1, 1), (1, "same", 2), (3, 2, 1)])
+def test_channels_and_groups_match_the_loop_reference(cin, cout, groups, stride, padding, dilation):
+    rng = np.random.default_rng(cin * 100 + cout * 10 + groups)
+    image = rng.random((cin, 9, 11))
+    weights = rng.integers(-3, 4, (cout, cin // groups, 3, 3)).astype(float)
+    bias = rng.normal(size=cout)
+    got = conv2d(image, weights, bias=bias, stride=stride, padding=padding, dilation=dilation, groups=groups)
+    pad_n = padding if isinstance(padding, int) else dilation  # "same" for a 3×3 kernel
+    expected = ref_conv2d_channels(image, weights, bias, stride, pad_n, dilation, groups)
+    np.testing.assert_allclose(got, expected, atol=1e-9)
+
+
+def test_depthwise_is_one_kernel_per_channel_and_a_scalar_bias_broadcasts():
+    rng = np.random.default_rng(5)
+    image, weights = rng.random((3, 8, 8)), rng.normal(size=(3, 1, 3, 3))
+    got = conv2d(image, weights, groups=3, bias=0.5)
+    for c in range(3):
+        np.testing.assert_allclose(got[c], conv2d(image[c], weights[c, 0], bias=0.5), atol=1e-12)
+
+
+def test_one_input_channel_behaves_as_the_2d_call():
+    rng = np.random.default_rng(6)
+    image, kernel = rng.random((10, 10)), rng.normal(size=(3, 3))
+    np.testing.assert_array_equal(conv2d(image[None], kernel[None, None], bias=[0.25])[0],
+                                  conv2d(image, kernel, bias=0.25))
+
+
+@pytest.mark.parametrize("image_shape,weight_shape,kwargs,message", [
+    ((3, 8, 8), (2, 2, 3, 3), {}, r"each filter needs 3 kernels"),
+    ((3, 8, 8), (2, 3, 3, 3), {"groups": 2}, r"groups \(2\) must divide both the 3 input channels and the 2 filters"),
+    ((3, 8, 8), (2, 3, 3), {}, r"weights must be \(filters, channels per group, K, K\)"),
+    ((3, 8, 8), (2, 3, 3, 3), {"bias": [1.0, 2.0, 3.0]}, r"one finite number per filter \(2\)"),
+    ((3, 4, 4), (2, 3, 5, 5), {}, r"kernel 5×5 does not fit a 4×4 input"),
+])
+def test_channel_errors_are_readable(image_shape, weight_shape, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        conv2d(np.zeros(image_shape), np.zeros(weight_shape), **kwargs)
+
+
+def test_groups_need_channels():
+    with pytest.raises(ValueError, match=r"groups needs an image with channels"):
+        conv2d(np.zeros((5, 5)), np.zeros((3, 3)), groups=2)
