@@ -40,7 +40,11 @@ def compute(settings_json):
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
     meta = {"stages": [{"name": name, "shape": list(a.shape)} for name, a in stages]}
-    data = np.concatenate([a.ravel() for _, a in stages]).astype(np.float32)
+    data = np.empty(sum(a.size for _, a in stages), dtype=np.float32)
+    offset = 0
+    for _, a in stages:  # cast straight into the one float32 buffer the page receives
+        data[offset:offset + a.size] = a.ravel()
+        offset += a.size
     return json.dumps(meta), data
 
 
