@@ -263,7 +263,8 @@ def _try_function(ex, fn, case):
     if len(bad):
         (r, c), v = bad[0], out[tuple(bad[0])]
         what = "NaN (not a number)" if np.isnan(v) else "infinite"
-        return f"At row {r}, column {c} your output is {what}. Look for a 0/0, or an array made with np.empty and never filled."
+        return (f"At row {r}, column {c} your output is {what}. "
+                "Look for a 0/0, or an array made with np.empty and never filled.")
     wrong = np.argwhere(~np.isclose(out, want, atol=ATOL))
     if not len(wrong):
         return None
@@ -297,8 +298,8 @@ def _shape_message(ex, image, kernel, kw, want, got):
     else:
         k = kernel.shape[0]
         s, p, d = kw.get("stride", 1), kw.get("padding", 0), kw.get("dilation", 1)
-        extras = [f"{n} {v}" for n, v, default in (("stride", s, 1), ("padding", p, 0), ("dilation", d, 1))
-                  if v != default]
+        extras = [f"{n} {v!r}" if isinstance(v, str) else f"{n} {v}"
+                  for n, v, default in (("stride", s, 1), ("padding", p, 0), ("dilation", d, 1)) if v != default]
         setting = f"For a {h}×{w} image and a {k}×{k} kernel"
         if extras:
             setting += " with " + (", ".join(extras[:-1]) + " and " if len(extras) > 1 else "") + extras[-1]
@@ -326,7 +327,8 @@ def _try_kernel(ex, kernel, case):
     if not len(bad):
         return None
     r, c = bad[0]
-    message = f"On this image your {ex['name']} should give 0 everywhere, but at row {r}, column {c} it gives {_num(out[r, c])}."
+    message = (f"On this image your {ex['name']} should give 0 everywhere, "
+               f"but at row {r}, column {c} it gives {_num(out[r, c])}.")
     if image.max() == image.min():
         message += (" On a flat image every output is the brightness times the sum of the weights,"
                     " so the weights must add up to 0.")

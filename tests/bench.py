@@ -152,16 +152,18 @@ JS_CLICK_PROBE = """(selector) => {
   b.clickProbe = true;
   // Capture phase on document: runs before the button's own handler, so nextPaint() is asked first.
   document.addEventListener("click", (e) => {
-    if (!(e.target instanceof Element) || !e.target.closest(b.clickSelector)) return;
+    if (!b.clickSelector || !(e.target instanceof Element) || !e.target.closest(b.clickSelector)) return;
     const t0 = performance.now();
     const replies = b.computes.length;
+    let firstFrame = null;
+    requestAnimationFrame(() => { firstFrame = performance.now() - t0; });
     const painted = window.convExplorer.nextPaint();
     b.clickDone = painted.then(() => {
       const t1 = performance.now();
       const reply = b.computes.length > replies ? b.computes[b.computes.length - 1] : null;
       return new Promise((resolve) => requestAnimationFrame(() => {
         b.clicks.push({ painted: t1 - t0, frame: performance.now() - t0, reply: reply && reply.at - t0,
-                        compute: reply && reply.computeMs });
+                        compute: reply && reply.computeMs, firstFrame });
         resolve();
       }));
     });
@@ -173,6 +175,24 @@ JS_AWAIT_CLICK = """async () => {
   const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no paint within 10 s of the click")), 10000));
   await Promise.race([b.clickDone, timeout]);
   b.clickDone = null;
+}"""
+
+# The same click dispatched from page JS (button.click()): no real input, same app path.
+JS_JS_CLICKS = """async ({ selector, n, gap }) => {
+  const b = window.__bench;
+  const out = [];
+  for (let i = 0; i < n; i++) {
+    await new Promise((r) => setTimeout(r, gap));
+    const button = document.querySelector(selector);
+    const replies = b.computes.length;
+    const t = performance.now();
+    const painted = window.convExplorer.nextPaint();
+    button.click();
+    await painted;
+    const reply = b.computes.length > replies ? b.computes[b.computes.length - 1] : null;
+    out.push({ painted: performance.now() - t, reply: reply && reply.at - t });
+  }
+  return out;
 }"""
 
 JS_SET_LOOP = """async ({ n, offset }) => {
@@ -372,9 +392,13 @@ def start_server(directory, log):
         fs = self.translate_path(path)
         if os.path.isdir(fs):
             fs = os.path.join(fs, "index.html")
-        code = int(getattr(code, "value", code)) if str(getattr(code, "value", code)).isdigit() else 0
-        body = os.path.getsize(fs) if code == 200 and os.path.isfile(fs) else 0
-        log.add({"t": time.time() * 1000, "path": path, "file": fs, "status": code, "bytes": body})
+        try:
+            code = int(code)  # an HTTPStatus or an int
+        except (TypeError, ValueError):
+            code = 0
+        body = os.path.getsize(fs) if code == 200 and self.command == "GET" and os.path.isfile(fs) else 0
+        log.add({"t": time.time() * 1000, "method": self.command, "path": path, "file": fs, "status": code,
+                 "bytes": body})
 
     handler = type("BenchHandler", (base.func,), {"log_request": log_request})
     server.RequestHandlerClass = functools.partial(handler, *base.args, **base.keywords)
@@ -433,13 +457,15 @@ def load(page, url, log):
 
 
 def bytes_of(requests):
-    sent = [r for r in requests if r["status"] == 200]
+    sent = [r for r in requests if r["status"] == 200 and r["method"] == "GET"]
     return {
         "requests": len(requests),
         "status_counts": {str(s): sum(1 for r in requests if r["status"] == s) for s in sorted({r["status"] for r in requests})},
         "raw_bytes": sum(r["bytes"] for r in sent),
         "gzip6_bytes": sum(gzip_size(r["file"]) for r in sent if os.path.isfile(r["file"])),
         "files": sorted({r["path"] for r in requests}),
+        "requests_by_method": {m: sum(1 for r in requests if r["method"] == m) for m in sorted({r["method"] for r in requests})},
+        "fetched_more_than_once": sorted({r["path"] for r in sent if sum(1 for x in sent if x["path"] == r["path"]) > 1}),
     }
 
 
@@ -483,7 +509,7 @@ def measure_loads(browser, url, log, reps, out):
     warm_mem, warm_mem_requests = warm_runs(None, reps["warm_offtherecord"])
 
     def warm_entry(figs, reqs, cache):
-        sent = sorted({r["path"] for rs in reqs for r in rs if r["status"] == 200})
+        sent = sorted({r["path"] for rs in reqs for r in rs if r["status"] == 200 and r["method"] == "GET"})
         return {
             **stats([f["readyAt"] for f in figs]),
             "cache": cache,
@@ -491,6 +517,7 @@ def measure_loads(browser, url, log, reps, out):
             "status_counts_per_load": [bytes_of(r)["status_counts"] for r in reqs],
             "bytes_sent_before_ready": stats([bytes_of(r)["raw_bytes"] for r in reqs], 0),
             "files_sent_again_in_full": sent,
+            "requests_by_method": [bytes_of(r)["requests_by_method"] for r in reqs],
             "input_canvas_next_frame": stats([f["canvasFrame"] for f in figs]),
         }
 
@@ -534,6 +561,8 @@ def measure_loads(browser, url, log, reps, out):
         "raw": stats([x["raw_bytes"] for x in b], 0),
         "gzip6": stats([x["gzip6_bytes"] for x in b], 0),
         "requests": stats([x["requests"] for x in b], 0),
+        "requests_by_method": b[-1]["requests_by_method"] if b else {},
+        "fetched_more_than_once": b[-1]["fetched_more_than_once"] if b else [],
         "page_resource_timing_transfer": stats([f["pageTransfer"] for f in cold], 0),
         "files": b[-1]["files"] if b else [],
         "method": "the bench's server logs every request (page and worker); raw = body bytes it sent (the files "
@@ -567,6 +596,8 @@ def click_edits(page, n, gap_ms):
 def edit_figures(page, reps, limit, label, offset=0):
     t0 = page.evaluate("() => performance.now()")
     clicks = click_edits(page, reps["clicks"], 60)
+    page.evaluate("(s) => { window.__bench.clickSelector = null; }", "")  # the probe ignores the JS clicks
+    js_clicks = page.evaluate(JS_JS_CLICKS, {"selector": CELL, "n": reps["clicks"] // 2, "gap": 60})
     loop = page.evaluate(JS_SET_LOOP, {"n": reps["set_loop"], "offset": offset})
     page.wait_for_timeout(500)  # the app's deferred work after an edit (e.g. the link update) lands in this phase
     t1 = page.evaluate("() => performance.now()")
@@ -577,8 +608,16 @@ def edit_figures(page, reps, limit, label, offset=0):
             "to_next_frame": stats([c["frame"] for c in clicks]),
             "to_worker_reply": stats([c["reply"] for c in clicks]),
             "worker_compute_ms": stats([c["compute"] for c in clicks]),
+            "first_frame_after_click": stats([c["firstFrame"] for c in clicks]),
+            "share_of_replies_after_that_frame": round(sum(
+                1 for c in clicks if c["reply"] is not None and c["firstFrame"] is not None
+                and c["reply"] > c["firstFrame"]) / len(clicks), 2) if clicks else None,
             "target": target(painted["p95"], limit, judged_on=f"click.to_painted.p95 ({label})"),
             "met_to_next_frame": stats([c["frame"] for c in clicks])["p95"] <= limit if clicks else False,
+        },
+        "click_dispatched_in_js": {
+            "to_painted": stats([c["painted"] for c in js_clicks]),
+            "to_worker_reply": stats([c["reply"] for c in js_clicks]),
         },
         "setState_loop": {
             "to_resolved": stats(loop["times"]),
@@ -622,11 +661,6 @@ def drag_figures(page, reps):
         "pointermoves_per_drag": stats([r["moves"] for r in runs], 0),
         "target": target(s["min"], TARGETS["drag_fps"], kind="min", judged_on="slowest drag's fps"),
     }
-
-
-def tasks_between(page, t0, t1):
-    tasks = page.evaluate("() => window.__bench.longtasks")
-    return [t for t in tasks if t0 <= t["start"] <= t1]
 
 
 def measure_interaction(browser, url, log, reps, out):
@@ -676,7 +710,7 @@ def measure_interaction(browser, url, log, reps, out):
                       "document takes performance.now() at the click event and asks convExplorer.nextPaint(); "
                       "to_painted = when the app has drawn the new result (nextPaint resolves at the end of its "
                       "paint), to_next_frame = the requestAnimationFrame after that (adds the wait for the next "
-                      "60 Hz frame: 0-16.7 ms). Clicks about 60 ms apart plus Playwright's own click time. setState_loop: back-to-back awaited "
+                      "60 Hz frame: 0-16.7 ms). Clicks about 60 ms apart plus Playwright's own click time. to_worker_reply = when the worker's reply reached the page; first_frame_after_click = the first requestAnimationFrame after the click; share_of_replies_after_that_frame = how often the reply was handled only after that frame. click_dispatched_in_js: the same button clicked with button.click() from page JS (no real input event), 60 ms apart, for comparison. setState_loop: back-to-back awaited "
                       "setState({kernel}) with a different weight each time, in page JS",
         }
         out["drag_fps"] = {
