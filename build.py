@@ -258,8 +258,25 @@ def read_pgm(path):
             "height": height, "width": width, "pixels": pixels}
 
 
+def read_exercises():
+    """exercises/*.json → [{id, title, order, text}]; the full check is app.exercises.load (tests run it on every file)."""
+    found = []
+    for path in sorted((ROOT / "exercises").glob("*.json")):
+        text = path.read_text()
+        try:
+            ex = json.loads(text)
+        except json.JSONDecodeError as e:
+            stop(f"exercises/{path.name} is not valid JSON: {e}")
+        missing = [k for k in ("title", "prompt", "kind", "name", "starter", "cases") if k not in ex]
+        if missing:
+            stop(f"exercises/{path.name} lacks {', '.join(missing)}")
+        found.append({"id": path.stem, "title": ex["title"], "order": ex.get("order", 100), "text": text})
+    return sorted(found, key=lambda e: (e["order"], e["title"]))
+
+
 def write_data(out):
-    """dist/data/builtins.json: every preset and built-in image, so the page can draw before Python starts."""
+    """dist/data/builtins.json: every preset and built-in image, so the page can draw before Python starts;
+    dist/data/exercises.json: code mode's exercises, fetched when code mode opens."""
     out.mkdir(parents=True, exist_ok=True)
     images = {}
     for path in sorted((ROOT / "images").glob("*.pgm")):
@@ -272,6 +289,7 @@ def write_data(out):
         images[path.stem] = image
     (out / "builtins.json").write_text(json.dumps({"presets": read_presets(), "images": images},
                                                   separators=(",", ":")))
+    (out / "exercises.json").write_text(json.dumps(read_exercises(), separators=(",", ":")))
 
 
 # --- assemble ----------------------------------------------------------------------

@@ -21,10 +21,7 @@ def set_image(pixels, height, width):
     height, width = int(height), int(width)
     if _image.shape != (height, width):
         _image = np.empty((height, width), dtype=np.float32)
-    if hasattr(pixels, "assign_to"):  # a Pyodide JsBuffer: copy straight into NumPy memory
-        pixels.assign_to(_image.reshape(-1))
-    else:
-        _image[...] = np.asarray(pixels, dtype=np.float32).reshape(height, width)
+    _fill(_image.reshape(-1), pixels)
 
 
 def compute(settings_json):
@@ -63,3 +60,70 @@ def decode_image(data, size):
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
     return json.dumps({"height": pixels.shape[0], "width": pixels.shape[1]}), pixels.astype(np.float32).ravel()
+
+
+_trainer = None
+
+
+def learn_start(config_json, pixels, shapes):
+    """Start gradient descent: the learner's kernel learns to give the target's outputs.
+
+    config: {"target": K×K kernel whose outputs are the targets, "init": "zeros" |
+    "random", "size": K, "lr_scale": multiplier of the safe default step, stride,
+    padding, dilation, padding_mode}; pixels: flat float32 buffers, shapes:
+    their [height, width]. Returns (meta_json, empty array); meta is {"lr"} or {"error"}.
+    """
+    global _trainer
+    from . import learn, ops
+    config = json.loads(config_json)
+    settings = {key: config.get(key, default) for key, default in
+                (("stride", 1), ("padding", 0), ("dilation", 1), ("padding_mode", "zeros"))}
+    try:
+        images = [_pixels(p, h, w) for p, (h, w) in zip(pixels, shapes)]
+        target = np.asarray(config["target"], dtype=np.float64)
+        targets = [ops.conv2d(image, target, **settings) for image in images]
+        kernel = learn.initial_kernel(int(config.get("size", target.shape[0])), config.get("init", "zeros"),
+                                      seed=int(config.get("seed", 0)))
+        _trainer = learn.Trainer(images, targets, kernel, **settings)
+        _trainer.lr *= float(config.get("lr_scale", 1.0))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    return json.dumps({"lr": _trainer.lr}), np.zeros(0, dtype=np.float32)
+
+
+def learn_steps(steps):
+    """Run steps of the current run; meta {"losses": before each step, "loss", "step", "kernel"} or {"error"}."""
+    if _trainer is None:
+        return json.dumps({"error": "no learning run has been started"}), np.zeros(0, dtype=np.float32)
+    try:
+        losses = _trainer.step(int(steps))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    meta = {"losses": losses, "loss": _trainer.loss, "step": _trainer.steps, "kernel": _trainer.kernel.tolist()}
+    return json.dumps(meta), np.zeros(0, dtype=np.float32)
+
+
+def _pixels(buffer, height, width):
+    """A flat float32 buffer (a JS typed array in Pyodide) → (height, width) float64."""
+    image = np.empty(int(height) * int(width), dtype=np.float32)
+    _fill(image, buffer)
+    return image.reshape(int(height), int(width)).astype(np.float64)
+
+
+def _fill(flat, buffer):
+    """Copy a flat float32 buffer into the NumPy array flat (same length)."""
+    if hasattr(buffer, "assign_to"):  # a Pyodide JsBuffer: copy straight into NumPy memory
+        buffer.assign_to(flat)
+    else:
+        flat[...] = np.asarray(buffer, dtype=np.float32).ravel()
+
+
+def run_code(code, exercise_json, action):
+    """Code mode: run the learner's code on an exercise; (meta_json, empty array), see app.learner_code.run."""
+    from . import learner_code
+    try:
+        meta = learner_code.run(code, exercise_json, action)
+    except ValueError as e:  # the exercise file itself is broken
+        meta = {"error": f"This exercise cannot be used: {e}"}
+        return json.dumps(meta), np.zeros(0, dtype=np.float32)
+    return json.dumps({"result": meta}), np.zeros(0, dtype=np.float32)

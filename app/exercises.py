@@ -27,6 +27,7 @@ import difflib
 import json
 import keyword
 import math
+import traceback
 
 import numpy as np
 
@@ -243,7 +244,10 @@ def _run(ex, fn, image, kernel, kw, want):
         call = ", ".join(["image"] + ["kernel"] * (kernel is not None) + [f"{k}={v!r}" for k, v in kw.items()])
         text = str(e).strip()
         text = f"{type(e).__name__}: {text[:300]}" if text else type(e).__name__
-        return None, f"The checker called {name}({call}) and it raised {text}."
+        # The learner's line: the deepest frame in their code (the page compiles it as "<your code>").
+        lines = [f.lineno for f in traceback.extract_tb(e.__traceback__) if f.filename == "<your code>"]
+        where = f" at line {lines[-1]} of your code" if lines else ""
+        return None, f"The checker called {name}({call}) and it raised {text}{where}."
     out, what = _as_grid(value)
     if what:
         tip = " Did you forget to return the result?" if value is None else ""

@@ -7,7 +7,7 @@
 // a hang) and sends it the request it was working on again.
 
 const START_TIMEOUT_MS = 60000;
-const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000 };
+const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000 };
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
 
 export class Compute {
@@ -19,7 +19,7 @@ export class Compute {
     this.inFlight = null; // {id, resolve, reject}
     this.waiting = null; // {message, resolve, reject}
     this.sentImage = null; // the image object the worker holds, to send pixels only when they change
-    this.decodes = new Map(); // id -> {resolve, reject}: uploads, answered in order, never superseded
+    this.calls = new Map(); // id -> {resolve, reject, watchdog}: uploads and learning, never superseded
   }
 
   /** Start the worker; resolves when Python and the app package are loaded. */
@@ -62,14 +62,22 @@ export class Compute {
     });
   }
 
-  /** Decode an uploaded file in Python: resolves {meta: {height, width}, data} or rejects with a readable Error. */
-  decode(bytes, size) {
+  /**
+   * A request answered in order and never superseded (uploads, learning steps):
+   * resolves {meta, data} or rejects with a readable Error.
+   */
+  call(type, payload, transfer = []) {
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      const watchdog = setTimeout(() => this.restart("took too long to read the file"), ANSWER_TIMEOUT_MS.decode);
-      this.decodes.set(id, { resolve, reject, watchdog });
-      this.worker.postMessage({ id, type: "decode", bytes, size }, [bytes]);
+      const watchdog = setTimeout(() => this.restart(`took too long (${type})`), ANSWER_TIMEOUT_MS[type]);
+      this.calls.set(id, { resolve, reject, watchdog });
+      this.worker.postMessage({ id, type, ...payload }, transfer);
     });
+  }
+
+  /** Decode an uploaded file in Python: resolves {meta: {height, width}, data}. */
+  decode(bytes, size) {
+    return this.call("decode", { bytes, size }, [bytes]);
   }
 
   sendWaiting() {
@@ -88,11 +96,11 @@ export class Compute {
   async restart(reason) {
     this.worker.terminate();
     this.restarts += 1;
-    for (const { reject, watchdog } of this.decodes.values()) {
+    for (const { reject, watchdog } of this.calls.values()) {
       clearTimeout(watchdog);
       reject(new Error(`Python ${reason} and was restarted.`));
     }
-    this.decodes.clear();
+    this.calls.clear();
     const lost = this.inFlight;
     this.inFlight = null;
     if (lost) {
@@ -123,10 +131,10 @@ export class Compute {
 
   reply(data) {
     this.restarts = 0;
-    if (this.decodes.has(data.id)) {
-      const { resolve, reject, watchdog } = this.decodes.get(data.id);
+    if (this.calls.has(data.id)) {
+      const { resolve, reject, watchdog } = this.calls.get(data.id);
       clearTimeout(watchdog);
-      this.decodes.delete(data.id);
+      this.calls.delete(data.id);
       return data.ok ? resolve(data.result) : reject(new Error(data.error));
     }
     const request = this.inFlight;

@@ -18,6 +18,8 @@ import { EmbedDialog, copyText } from "./views/embed-dialog.js";
 import { readFragment, writeFragment } from "./url.js";
 import { readOptions, applyOptions, connectParent } from "./embed.js";
 import { Motion } from "./motion.js";
+import { Learner } from "./learn.js";
+import { CodeMode } from "./codemode.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -185,6 +187,7 @@ function paint() {
   $("kernel-dims").textContent = `${state.kernel.length}×${state.kernel.length}`;
   showFormula(conv.shape);
   showParams(conv.shape);
+  showMode();
   syncControls(state, builtins);
   paintWindow();
   painted();
@@ -218,6 +221,27 @@ function paintWindow() {
   inspector.update({ patch, kernel: state.kernel, bias: state.bias, out,
     value: conv.data[out.row * conv.shape[1] + out.col] });
   syncMotion();
+}
+
+// --- modes: explore, learn, code ---------------------------------------------------------
+
+let learner = null;
+
+let codeMode = null;
+
+function showMode() {
+  document.body.dataset.mode = state.mode;
+  if (state.mode === "code") {
+    codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
+    codeMode.open(state.exercise).then((id) => { if (id !== state.exercise) state.exercise = id; }, (err) => say(err.message));
+  }
+  document.querySelectorAll(".modes button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mode === state.mode)));
+  if (state.mode !== "learn") learner?.pause();
+}
+
+async function trainingImages() {
+  if ($("learn-images").value === "current") return [pixels];
+  return Promise.all(["digit3", "digit7", "digit0"].map(builtinPixels));
 }
 
 // --- motion: the window through every position ---------------------------------------------
@@ -409,6 +433,16 @@ function wire() {
     $("code-dialog").showModal();
   });
   $("code-close").addEventListener("click", () => $("code-dialog").close());
+  document.querySelectorAll(".modes button").forEach((b) => b.addEventListener("click", () => userSet({ mode: b.dataset.mode })));
+  learner = new Learner({
+    compute,
+    presets: builtins.presets,
+    images: trainingImages,
+    settings: () => ({ stride: state.stride, padding: state.padding, dilation: state.dilation, padding_mode: state.paddingMode }),
+    show: (kernel) => apply({ kernel }),
+    currentKernel: () => state.kernel,
+    say,
+  });
   $("play").addEventListener("click", () => motion.toggle());
   $("step-forward").addEventListener("click", () => motion.step(1));
   $("step-back").addEventListener("click", () => motion.step(-1));
@@ -498,13 +532,15 @@ function preview(hash) {
 }
 
 async function start() {
+  const booting = compute.start(); // Python boots while the page draws itself
+  booting.catch(() => {}); // its failure is reported below, once awaited
   builtins = await (await fetch("data/builtins.json")).json();
   wire();
   pixels = await builtinPixels(defaultState().image);
   preview(location.hash);
   if (state.image !== "custom" && state.image in builtins.images) pixels = await builtinPixels(state.image);
   paint();
-  await compute.start();
+  await booting;
   await applyLink(location.hash);
   document.body.classList.remove("starting");
   writtenHash = "";

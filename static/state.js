@@ -25,6 +25,8 @@ export function defaultState() {
     colormap: "diverging",
     numbers: false,
     fill: false, // the feature map shows only the positions the window has visited, row by row
+    mode: "explore", // or "learn" (gradient descent finds the kernel), "code" (write the convolution)
+    exercise: null, // in code mode: an exercise's id
   };
 }
 
@@ -86,6 +88,9 @@ const CHECKS = {
   colormap: (v) => (["diverging", "gray", "abs"].includes(v) ? v : fail("Colours must be diverging, gray or abs.")),
   numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
   fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
+  mode: (v) => (["explore", "learn", "code"].includes(v) ? v : fail("Mode must be explore, learn or code.")),
+  exercise: (v) => (v === null || (typeof v === "string" && /^[a-z0-9-]{1,60}$/.test(v))
+    ? v : fail("An exercise is named by its id (lower-case letters, digits and hyphens).")),
 };
 
 /** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */

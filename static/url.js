@@ -74,6 +74,8 @@ const FIELDS = {
   cm: ["colormap", oneOf("diverging", "gray", "abs"), (s) => s.colormap],
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
   fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
+  mode: ["mode", oneOf("explore", "learn", "code"), (s) => s.mode],
+  ex: ["exercise", (t) => (t === "none" ? null : oneOfName(t)), (s) => s.exercise ?? "none"],
 };
 
 function oneOfName(t) {

@@ -2,6 +2,8 @@
 //
 // Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
 //               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
+//               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
+//               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 // Messages out: {type: "progress", stage, detail}                while starting
 //               {type: "ready", timings} | {type: "failed", error} once
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
@@ -41,8 +43,7 @@ async function start() {
   progress("runtime", "Starting Python (WebAssembly)…");
   const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
-  await checkRuntime(base);
-  const { loadPyodide } = await import(`${base}pyodide.mjs`);
+  const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
   // Packages the first view needs are fetched while the interpreter boots.
   const pyodide = await loadPyodide({
     indexURL: base,
@@ -95,6 +96,16 @@ function compute({ settings, image }) {
   return takePair(api.compute(JSON.stringify(settings)));
 }
 
+// Gradient descent: a new run when config and images come, then `steps` steps a request,
+// short enough that pausing takes effect at once.
+function learn({ config, images, steps }) {
+  if (images) {
+    const out = takePair(api.learn_start(JSON.stringify(config), images.map((i) => i.data), images.map((i) => [i.height, i.width])));
+    if (out.error) return out;
+  }
+  return takePair(api.learn_steps(steps));
+}
+
 async function decode({ bytes, size }) {
   await loadPillow();
   return takePair(api.decode_image(new Uint8Array(bytes), size));
@@ -116,6 +127,8 @@ self.onmessage = async (event) => {
     let out;
     if (type === "compute") out = compute(event.data);
     else if (type === "decode") out = await decode(event.data);
+    else if (type === "learn") out = learn(event.data);
+    else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
     else return postMessage({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

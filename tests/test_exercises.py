@@ -517,3 +517,12 @@ def test_load_joins_a_starter_given_as_lines_and_fills_defaults():
     assert ex["starter"].startswith("import numpy as np\n\n\ndef conv2d(image, kernel):\n")
     assert ex["reference_args"] == {} and ex["cases"][0]["args"] == {}
     assert all(c["at_least"] == 1 for c in exercise("horizontal-edge-kernel")["cases"])
+
+
+def test_the_build_bundles_every_exercise_file():
+    import build
+    from app import exercises
+    bundled = build.read_exercises()
+    assert [e["id"] for e in bundled] == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel"]
+    for e in bundled:
+        exercises.load(e["text"])  # the full check, which the stdlib build cannot run

@@ -1,0 +1,135 @@
+// Code mode: the learner completes a function (or a kernel) and runs it.
+// Their code runs in a second Python worker, never the explorer's, and is
+// stopped after a time limit (the worker is terminated and restarted).
+// Drafts are kept in this browser per exercise, so a reload loses nothing.
+
+import { Compute } from "./compute.js";
+import { EditorView } from "./views/editor.js";
+import { GridView } from "./views/grid.js";
+import { rangeOf } from "./colormap.js";
+
+const $ = (id) => document.getElementById(id);
+const DRAFT_KEY = (id) => `convexplorer.code.${id}`;
+
+export class CodeMode {
+  /** select(id): put the exercise's id into the explorer's state (and link); say(text): a message. */
+  constructor({ select, say }) {
+    this.select = select;
+    this.say = say;
+    this.exercises = null;
+    this.current = null;
+    this.runner = null;
+    this.editor = new EditorView($("code-editor"), $("code-gutter"), {
+      onChange: (text) => this.current && saveDraft(this.current.id, text),
+    });
+    this.yours = new GridView($("code-yours"), { maxPx: 200, label: "Your output" });
+    this.expected = new GridView($("code-expected"), { maxPx: 200, label: "Expected output" });
+    $("code-run").addEventListener("click", () => this.run("preview"));
+    $("code-check").addEventListener("click", () => this.run("check"));
+    $("code-reset").addEventListener("click", () => {
+      if (this.current && confirm("Put the starter code back? Your version will be lost.")) {
+        this.editor.value = starterOf(this.current);
+        saveDraft(this.current.id, this.editor.value);
+      }
+    });
+    $("exercise-select").addEventListener("change", (e) => this.select(e.target.value));
+  }
+
+  /** Show exercise id (or the first); loads the list and starts the code worker on first use. */
+  async open(id) {
+    if (!this.exercises) {
+      this.exercises = await (await fetch("data/exercises.json")).json();
+      for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+    }
+    const ex = this.exercises.find((e) => e.id === id) || this.exercises[0];
+    if (this.current?.id !== ex.id) {
+      this.current = ex;
+      const data = JSON.parse(ex.text);
+      $("exercise-select").value = ex.id;
+      $("code-prompt").textContent = data.prompt;
+      const hints = $("code-hints");
+      hints.replaceChildren(...data.hints.map((h) => Object.assign(document.createElement("li"), { textContent: h })));
+      this.editor.value = loadDraft(ex.id) ?? starterOf(ex);
+      this.show({});
+    }
+    if (!this.runner) {
+      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
+      this.status("Starting Python for your code…");
+      this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
+        (err) => this.status(err.message));
+    }
+    return ex.id;
+  }
+
+  async run(action) {
+    if (!this.runner) return;
+    this.status(action === "check" ? "Checking your code on the hidden cases…" : "Running your code…");
+    try {
+      await this.runner.ready;
+      const out = await this.runner.call("code", { code: this.editor.value, exercise: this.current.text, action });
+      this.show(out.meta.result, action);
+    } catch (err) {
+      const slow = /took too long/.test(err.message);
+      this.show({ error: slow ? "Your code ran for more than 5 seconds and was stopped. Is there a loop that never ends?" : err.message });
+      this.status(slow ? "Stopped. Python is restarting for your next run." : "");
+    }
+  }
+
+  show(result, action) {
+    if (action || result.error) this.runs = (this.runs ?? 0) + 1;
+    $("code-verdict").dataset.runs = String(this.runs ?? 0); // tests wait on this, not on time
+    $("code-error").textContent = result.error || "";
+    $("code-error").hidden = !result.error;
+    $("code-printed").textContent = result.printed || "";
+    $("code-printed").hidden = !result.printed;
+    const preview = result.preview;
+    if (preview) {
+      $("code-outputs").hidden = !preview.output;
+      if (preview.output) this.showPreview(preview);
+    } else if (action !== "check") {
+      $("code-outputs").hidden = true; // a check keeps the last Run's outputs on screen
+    }
+    const verdict = $("code-verdict");
+    verdict.className = "code-verdict";
+    if (result.check) {
+      const { passed, total, passed_count: n, first_failure: fail } = result.check;
+      verdict.classList.add(passed ? "pass" : "fail");
+      verdict.textContent = passed ? `All ${total} hidden cases pass. Well done!`
+        : `${n} of ${total} hidden cases pass.` + (fail ? ` ${fail.case ? `Case “${fail.case}”: ` : ""}${fail.message}` : "");
+      this.status("");
+    } else {
+      verdict.textContent = preview?.error ? preview.error : "";
+      if (action) this.status(result.error ? "Your code raised an error." : "Ran. Compare your output with the expected one.");
+    }
+  }
+
+  showPreview(p) {
+    const grid = (view, rows) => {
+      if (!rows) return;
+      const data = Float32Array.from(rows.flat(), (v) => (v === null ? NaN : v));
+      view.update({ data, height: rows.length, width: rows[0].length, colormap: "diverging",
+        range: rangeOf(data.filter(Number.isFinite), "diverging"), numbers: true });
+    };
+    grid(this.yours, p.output);
+    grid(this.expected, p.expected);
+    $("code-case").textContent = p.case ? `On the first case: ${p.case}.` : "";
+    $("code-expected-box").hidden = !p.expected;
+  }
+
+  status(text) {
+    $("code-status").textContent = text;
+  }
+}
+
+function starterOf(ex) {
+  const s = JSON.parse(ex.text).starter;
+  return Array.isArray(s) ? s.join("\n") : s;
+}
+
+function loadDraft(id) {
+  try { return localStorage.getItem(DRAFT_KEY(id)); } catch { return null; } // storage may be off
+}
+
+function saveDraft(id, text) {
+  try { localStorage.setItem(DRAFT_KEY(id), text); } catch { /* the draft just is not kept */ }
+}

@@ -1,0 +1,141 @@
+"""Beyond the anchors: gradient descent learns a filter in the page, and a learner writes
+their own convolution, runs it, and checks it on hidden cases."""
+import time
+
+import numpy as np
+import pytest
+
+from conftest import open_explorer
+from test_explorer import state
+
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+
+CORRECT = """import numpy as np
+
+def conv2d(image, kernel):
+    k = kernel.shape[0]
+    h, w = image.shape
+    out = np.zeros((h - k + 1, w - k + 1))
+    for i in range(h - k + 1):
+        for j in range(w - k + 1):
+            out[i, j] = np.sum(image[i:i + k, j:j + k] * kernel)
+    return out
+"""
+
+
+def wait_for(page, predicate_js, timeout_s=30, what="the page"):
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(predicate_js):
+        assert time.monotonic() < deadline, f"{what} never happened"
+        page.wait_for_timeout(50)
+
+
+def test_gradient_descent_learns_sobel_x_from_its_outputs(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=learn&img=digit3&k=0,0,0,0,0,0,0,0,0")
+    page = watched.page
+    try:
+        assert page.locator(".learn-panel").is_visible() and page.locator(".inspector-panel").is_hidden()
+        page.select_option("#learn-speed", "20")
+        page.select_option("#learn-target", "sobel-x")  # resets: the kernel starts from zeros
+        wait_for(page, "() => document.getElementById('learn-status').dataset.step === '0'")
+        assert state(page)["kernel"] == [[0, 0, 0]] * 3
+        page.click("#learn-play")
+        wait_for(page, "() => /Learned in/.test(document.getElementById('message').textContent)", 60, "learning")
+        steps = int(page.locator("#learn-status").get_attribute("data-step"))
+        assert steps <= 200
+        learned = np.array(state(page)["kernel"])
+        assert np.abs(learned - SOBEL_X).max() < 1e-3
+        assert f"{steps} steps" in page.locator("#loss-curve").get_attribute("aria-label")
+        page.click("#learn-reveal")
+        assert "Sobel x" in page.locator("#learn-revealed-name").inner_text()
+        assert watched.errors == []
+    finally:
+        page.context.close()
+
+
+def test_pause_stops_learning_at_once(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=learn")
+    page = watched.page
+    try:
+        page.select_option("#learn-speed", "1")
+        page.click("#learn-play")
+        wait_for(page, "() => Number(document.getElementById('learn-status').dataset.step) >= 5")
+        page.click("#learn-play")  # Pause
+        stopped = int(page.locator("#learn-status").get_attribute("data-step"))
+        page.wait_for_timeout(300)
+        assert int(page.locator("#learn-status").get_attribute("data-step")) <= stopped + 1  # one batch may land
+        assert page.locator("#learn-play").inner_text() == "▶ Learn"
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def coding(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=code&ex=valid-convolution")
+    page = watched.page
+    wait_for(page, "() => /Ready/.test(document.getElementById('code-status').textContent)", 60, "the code worker")
+    yield watched
+    page.context.close()
+
+
+def run_code(page, code, button="#code-check"):
+    page.fill("#code-editor", code)
+    runs = int(page.locator("#code-verdict").get_attribute("data-runs") or 0)
+    page.click(button)
+    wait_for(page, f"() => Number(document.getElementById('code-verdict').dataset.runs) > {runs}", 30, "a result")
+    return page.locator("#code-verdict").inner_text(), page.locator("#code-error").inner_text()
+
+
+def test_the_starter_code_fails_with_a_plain_explanation(coding):
+    page = coding.page
+    verdict, _ = run_code(page, page.locator("#code-editor").input_value())
+    assert verdict.startswith("0 of 9 hidden cases pass.") and "should be 3×3, but yours is 1×1" in verdict
+
+
+def test_a_correct_convolution_passes_and_run_shows_both_outputs(coding):
+    page = coding.page
+    verdict, _ = run_code(page, CORRECT)
+    assert verdict == "All 9 hidden cases pass. Well done!"
+    run_code(page, CORRECT, "#code-run")
+    assert page.locator("#code-yours").is_visible() and page.locator("#code-expected").is_visible()
+
+
+def test_a_flipped_kernel_is_named(coding):
+    verdict, _ = run_code(coding.page, CORRECT.replace("* kernel)", "* kernel[::-1, ::-1])"))
+    assert "flipped" in verdict
+
+
+def test_an_exception_shows_the_learners_line(coding):
+    _, error = run_code(coding.page, "x = 1\ny = [1][5]\n")
+    assert "Your code, line 2" in error and "IndexError" in error
+
+
+def test_an_endless_loop_is_stopped_and_the_next_run_works(coding):
+    page = coding.page
+    _, error = run_code(page, "def conv2d(image, kernel):\n    while True:\n        pass\n")
+    assert "more than 5 seconds" in error
+    wait_for(page, "() => /Ready|Stopped/.test(document.getElementById('code-status').textContent)", 30)
+    verdict, _ = run_code(page, CORRECT)
+    assert verdict == "All 9 hidden cases pass. Well done!"
+
+
+def test_the_learners_code_cannot_reach_the_page(coding):
+    _, error = run_code(coding.page, "import js\njs.document\n")
+    assert "ImportError: js is not available" in error
+    _, error = run_code(coding.page, "from pyodide.ffi import to_js\n")
+    assert "not available" in error
+
+
+def test_an_exercise_link_and_a_kept_draft(browser, base_url):
+    url = f"{base_url}#v=1&mode=code&ex=max-pooling"
+    watched = open_explorer(browser, url)
+    page = watched.page
+    try:
+        assert page.locator("#exercise-select").input_value() == "max-pooling"
+        assert "def max_pool" in page.locator("#code-editor").input_value()
+        page.fill("#code-editor", "# my draft\n")
+        page.reload()
+        wait_for(page, "() => document.getElementById('code-editor').value.length > 0", 60)
+        assert page.locator("#code-editor").input_value() == "# my draft\n"
+    finally:
+        page.context.close()
