@@ -240,7 +240,10 @@ def _preset_problem(p):
 
 
 def read_pgm(path):
-    """A plain (P2) PGM → {title, note, height, width, pixels: flat list of 0..255}."""
+    """A plain PGM (P2) or PPM (P3) → {title, note, height, width, channels, pixels: flat list of 0..255}.
+
+    Colour (P3) pixels are stored channel by channel (all red, then green, then blue), as (3, H, W).
+    """
     meta, tokens = {}, []
     for line in path.read_text().splitlines():
         if line.startswith("#"):
@@ -248,14 +251,16 @@ def read_pgm(path):
             meta[key.strip()] = value.strip()
         else:
             tokens += line.split()
-    if not tokens or tokens[0] != "P2":
-        stop(f"{path.name} is not a plain PGM (it must start with P2)")
+    if not tokens or tokens[0] not in ("P2", "P3"):
+        stop(f"{path.name} is not a plain PGM or PPM (it must start with P2 or P3)")
+    channels = 3 if tokens[0] == "P3" else 1
     width, height, maxval = (int(t) for t in tokens[1:4])
-    pixels = [round(int(t) * 255 / maxval) for t in tokens[4:]]
-    if len(pixels) != width * height:
-        stop(f"{path.name} holds {len(pixels)} pixels, not {width}×{height}")
+    values = [round(int(t) * 255 / maxval) for t in tokens[4:]]
+    if len(values) != width * height * channels:
+        stop(f"{path.name} holds {len(values)} values, not {width}×{height}×{channels}")
+    pixels = [v for c in range(channels) for v in values[c::channels]]
     return {"title": meta.get("title", path.stem), "note": meta.get("note", ""),
-            "height": height, "width": width, "pixels": pixels}
+            "height": height, "width": width, "channels": channels, "pixels": pixels}
 
 
 def read_exercises():
@@ -279,7 +284,7 @@ def write_data(out):
     dist/data/exercises.json: code mode's exercises, fetched when code mode opens."""
     out.mkdir(parents=True, exist_ok=True)
     images = {}
-    for path in sorted((ROOT / "images").glob("*.pgm")):
+    for path in sorted([*(ROOT / "images").glob("*.pgm"), *(ROOT / "images").glob("*.ppm")]):
         image = read_pgm(path)
         if image["width"] * image["height"] > 32 * 32:
             # Large images are fetched when picked, so they do not slow the first view.

@@ -36,6 +36,11 @@ def compute(settings_json):
         stages = pipeline.run(_image, json.loads(settings_json))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    return _pack(stages)
+
+
+def _pack(stages):
+    """[(name, array)] → (meta_json with each stage's name and shape, one flat float32 array)."""
     meta = {"stages": [{"name": name, "shape": list(a.shape)} for name, a in stages]}
     data = np.empty(sum(a.size for _, a in stages), dtype=np.float32)
     offset = 0
@@ -45,8 +50,23 @@ def compute(settings_json):
     return json.dumps(meta), data
 
 
-def decode_image(data, size):
-    """An uploaded file's bytes → (meta_json, (size*size,) float32 pixels in [0, 1]).
+def compute_channels(settings_json, pixels, shape):
+    """Channels mode: every stage of a colour layer (see pipeline.run_channels).
+
+    pixels: a flat float32 buffer of shape (Cin, H, W). Returns (meta_json, data) like compute.
+    """
+    cin, height, width = (int(n) for n in shape)
+    image = np.empty(cin * height * width, dtype=np.float32)
+    _fill(image, pixels)
+    try:
+        stages = pipeline.run_channels(image.reshape(cin, height, width), json.loads(settings_json))
+    except (ValueError, KeyError, TypeError) as e:  # a malformed layer from the page is a readable error too
+        return json.dumps({"error": str(e) if isinstance(e, ValueError) else f"the layer is incomplete ({e})"}), np.zeros(0, dtype=np.float32)
+    return _pack(stages)
+
+
+def decode_image(data, size, color=False):
+    """An uploaded file's bytes → (meta_json, (size*size,) float32 pixels in [0, 1]; (3*size*size,) with color).
 
     data: bytes, or a Pyodide JS buffer (converted with to_bytes). meta is
     {"height", "width"} or {"error": "<readable sentence>"} for a file that
@@ -56,10 +76,11 @@ def decode_image(data, size):
     if hasattr(data, "to_bytes"):
         data = data.to_bytes()
     try:
-        pixels = images.decode(bytes(data), size=int(size))
+        pixels = images.decode(bytes(data), size=int(size), color=bool(color))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
-    return json.dumps({"height": pixels.shape[0], "width": pixels.shape[1]}), pixels.astype(np.float32).ravel()
+    meta = {"height": pixels.shape[-2], "width": pixels.shape[-1], "channels": 3 if color else 1}
+    return json.dumps(meta), pixels.astype(np.float32).ravel()
 
 
 _trainer = None

@@ -28,8 +28,10 @@ _FORMAT_NAMES = "PNG, JPEG, GIF, BMP, WebP, TIFF or PPM"
 _HIGH_DEPTH = ("I", "I;16", "I;16L", "I;16B", "I;16N", "F")
 
 
-def decode(data, *, size=24, max_bytes=10_000_000, max_pixels=40_000_000, invert=False):
+def decode(data, *, size=24, max_bytes=10_000_000, max_pixels=40_000_000, invert=False, color=False):
     """Decode an uploaded image file into a (size, size) float32 array in [0, 1].
+
+    With color=True: (3, size, size), the red, green and blue channels.
 
     data: the file's bytes. 0 is black, 1 is white (or the reverse with
     invert=True, for a photo of dark ink on white paper). The picture is turned
@@ -55,11 +57,11 @@ def decode(data, *, size=24, max_bytes=10_000_000, max_pixels=40_000_000, invert
         # ValueError, or a picture, say all a learner needs.
         warnings.simplefilter("ignore")
         im = _open(bytes(data), max_pixels)
-        pixels = _decode(im, size)
+        pixels = _decode(im, size, color)
     return 1.0 - pixels if invert else pixels
 
 
-def _decode(im, size):
+def _decode(im, size, color=False):
     """Opened image -> (size, size) float32 in [0, 1]; any decoding failure -> ValueError."""
     try:
         # JPEG only (a no-op elsewhere): let libjpeg decode at 1/2, 1/4 or 1/8
@@ -68,7 +70,7 @@ def _decode(im, size):
         im.draft(None, (size, size))
         im.load()  # decode now, so a truncated or corrupt file fails here
         im = ImageOps.exif_transpose(im)
-        return _to_gray(im, size)
+        return _to_pixels(im, size, color)
     except MemoryError:
         raise ValueError("This image is too large to decode in the memory available.") from None
     except Exception as e:  # hostile bytes can make any parser raise anything
@@ -108,8 +110,8 @@ def _registered():
     return Image.OPEN
 
 
-def _to_gray(im, size):
-    """Loaded, upright image -> (size, size) float32 in [0, 1] from its centred square."""
+def _to_pixels(im, size, color):
+    """Loaded, upright image -> (size, size), or (3, size, size) with color, float32 in [0, 1] from its centred square."""
     w, h = im.size
     side = min(w, h)
     left, top = (w - side) // 2, (h - side) // 2
@@ -128,7 +130,8 @@ def _to_gray(im, size):
             low, high = float(a.min()), float(a.max())
             a = (a - low) / (high - low) if high > low else np.zeros_like(a)
         small = Image.fromarray(a.astype(np.float32)).resize((size, size), Image.LANCZOS)
-        return np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)  # Lanczos overshoots edges
+        gray = np.clip(np.asarray(small, dtype=np.float32), 0.0, 1.0)  # Lanczos overshoots edges
+        return np.stack([gray] * 3) if color else gray
 
     if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
         # Flatten onto WHITE: transparent drawings (a signature, a digit drawn
@@ -140,6 +143,9 @@ def _to_gray(im, size):
         im = im.convert("RGB")  # "1", "P", "CMYK", "YCbCr", ... all reach "L" through RGB
     # reducing_gap: shrink big pictures by whole-pixel averaging first, then
     # Lanczos the rest of the way; same result to the eye, much faster.
+    if color:
+        small = im.convert("RGB").resize((size, size), Image.LANCZOS, reducing_gap=3.0)
+        return np.asarray(small, dtype=np.float32).transpose(2, 0, 1) / 255.0
     small = im.convert("L").resize((size, size), Image.LANCZOS, reducing_gap=3.0)
     return np.asarray(small, dtype=np.float32) / 255.0
 

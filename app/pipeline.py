@@ -44,3 +44,35 @@ def run(image, settings):
         except ValueError as e:
             raise ValueError(f"second layer: {e}") from None
     return stages
+
+
+def run_channels(image, settings):
+    """A colour layer, stage by stage, so the page can show how channels add up.
+
+    image: (Cin, H, W) in [0, 1]. settings: stride, padding, padding_mode and either
+    "filters": [{"kernels": Cin K×K grids, "bias"}] (a standard layer), or with
+    "separable": true, "depthwise": Cin K×K grids and "pointwise": Cout rows of
+    Cin weights, "biases": Cout numbers (a depthwise separable layer).
+    Returns [(name, (H', W') float64)]: standard "partial f c" (filter f's kernel
+    on channel c, no bias) and "output f"; separable "depthwise c" and "output f".
+    The outputs come from ops.conv2d's channel path; the parts are its 2-D calls.
+    """
+    image = np.asarray(image, dtype=np.float64)
+    geometry = {"stride": settings.get("stride", 1), "padding": settings.get("padding", 0),
+                "padding_mode": settings.get("padding_mode", "zeros")}
+    stages = []
+    if settings.get("separable"):
+        depthwise = np.asarray(settings["depthwise"], dtype=np.float64)[:, None]  # (Cin, 1, K, K)
+        maps = ops.conv2d(image, depthwise, groups=image.shape[0], **geometry)
+        stages += [(f"depthwise {c}", m) for c, m in enumerate(maps)]
+        pointwise = np.asarray(settings["pointwise"], dtype=np.float64)[:, :, None, None]  # (Cout, Cin, 1, 1)
+        outputs = ops.conv2d(maps, pointwise, bias=settings.get("biases", 0.0))
+    else:
+        filters = settings["filters"]
+        weights = np.asarray([f["kernels"] for f in filters], dtype=np.float64)  # (Cout, Cin, K, K)
+        outputs = ops.conv2d(image, weights, bias=[f.get("bias", 0.0) for f in filters], **geometry)
+        for f, kernels in enumerate(weights):
+            stages += [(f"partial {f} {c}", ops.conv2d(channel, kernel, **geometry))
+                       for c, (channel, kernel) in enumerate(zip(image, kernels))]
+    stages += [(f"output {f}", m) for f, m in enumerate(outputs)]
+    return stages

@@ -72,6 +72,16 @@ def write_pgm(path: Path, pixels: np.ndarray, title: str, note: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="ascii")
 
 
+def write_ppm(path: Path, rgb: np.ndarray, title: str, note: str) -> None:
+    """Write a (h, w, 3) uint8 array as plain PPM (P3, maxval 255) with title/note: channels mode's colour images."""
+    a = np.asarray(rgb)
+    assert a.ndim == 3 and a.shape[2] == 3 and a.dtype == np.uint8, (a.shape, a.dtype)
+    h, w, _ = a.shape
+    lines = ["P3", f"# title: {title}", f"# note: {note}", f"{w} {h}", "255"]
+    lines += [" ".join(str(int(v)) for v in row.ravel()) for row in a]
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")
+
+
 def to_u8(a: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(a), 0, 255).astype(np.uint8)
 
@@ -225,7 +235,7 @@ def shapes() -> np.ndarray:
 # Grace Hopper photo
 # --------------------------------------------------------------------------
 
-def load_hopper(sdist_dir: Path) -> Image.Image:
+def load_hopper(sdist_dir: Path, mode: str = "L") -> Image.Image:
     tarball = sdist_dir / f"pillow-{PILLOW_VERSION}.tar.gz"
     if not tarball.exists():
         sdist_dir.mkdir(parents=True, exist_ok=True)
@@ -237,7 +247,7 @@ def load_hopper(sdist_dir: Path) -> Image.Image:
     digest = hashlib.sha256(data).hexdigest()
     if digest != HOPPER_SHA256:
         raise SystemExit(f"hopper.png has unexpected SHA-256 {digest}")
-    return Image.open(io.BytesIO(data)).convert("L")
+    return Image.open(io.BytesIO(data)).convert(mode)
 
 
 def hopper(photo: Image.Image, size: int) -> np.ndarray:
@@ -295,6 +305,29 @@ def write_previews(images, out_dir: Path, scale: int = 12) -> None:
     sheet.save(out_dir / "all.png")
 
 
+def color_shapes() -> np.ndarray:
+    """A red square, a green disc, a blue bar and a yellow (red + green) patch on black."""
+    a = np.zeros((SIZE, SIZE, 3), dtype=np.uint8)
+    a[3:10, 3:10, 0] = 255
+    yy, xx = np.mgrid[:SIZE, :SIZE]
+    a[(yy - 6.5) ** 2 + (xx - 17.5) ** 2 <= 16, 1] = 255
+    a[14:21, 3:6, 2] = 255
+    a[14:21, 12:20, 0] = 255
+    a[14:21, 12:20, 1] = 255
+    return a
+
+
+def build_color(sdist_dir: Path):
+    photo = load_hopper(sdist_dir, "RGB").crop(HOPPER_CROP)
+    face = np.asarray(photo.resize((SIZE, SIZE), Image.LANCZOS), dtype=float)
+    return [
+        ("hopper-color.ppm", np.clip(np.round(face), 0, 255).astype(np.uint8), "Grace Hopper (colour)",
+         "Each filter adds up what its three kernels see in red, green and blue."),
+        ("color-shapes.ppm", color_shapes(), "Colour shapes",
+         "Red, green and blue shapes: a kernel on one channel sees only its own shapes; yellow is red plus green."),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=HERE, help="output directory (default: images/)")
@@ -307,6 +340,9 @@ def main() -> None:
     for name, pixels, title, note in images:
         write_pgm(args.out / name, pixels, title, note)
         print(f"wrote {args.out / name}  {pixels.shape[1]}x{pixels.shape[0]}  {title}")
+    for name, rgb, title, note in build_color(args.pillow_sdist):
+        write_ppm(args.out / name, rgb, title, note)
+        print(f"wrote {args.out / name}  {rgb.shape[1]}x{rgb.shape[0]}  {title}")
     if args.preview:
         write_previews(images, args.preview)
         print(f"previews in {args.preview}")

@@ -43,9 +43,10 @@ def test_a_bad_preset_stops_the_build_naming_the_file(tmp_path, monkeypatch, con
 
 
 def test_built_in_images_are_24_by_24_with_titles():
-    for path in sorted((build.ROOT / "images").glob("*.pgm")):
+    for path in sorted([*(build.ROOT / "images").glob("*.pgm"), *(build.ROOT / "images").glob("*.ppm")]):
         image = build.read_pgm(path)
-        assert image["title"] and len(image["pixels"]) == image["width"] * image["height"]
+        assert image["channels"] == (3 if path.suffix == ".ppm" else 1)
+        assert image["title"] and len(image["pixels"]) == image["width"] * image["height"] * image["channels"]
         assert 0 <= min(image["pixels"]) and max(image["pixels"]) <= 255
         if path.stem != "hopper256":
             assert (image["height"], image["width"]) == (24, 24), path.name
@@ -94,3 +95,10 @@ def test_served_headers_carry_the_strict_policy():
     assert "script-src 'self' 'wasm-unsafe-eval'" in csp
     assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace("wasm-unsafe-eval'", "")
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp and "frame-ancestors" in csp
+
+
+def test_colour_images_are_stored_channel_by_channel():
+    shapes = build.read_pgm(build.ROOT / "images" / "color-shapes.ppm")
+    red, green, blue = (shapes["pixels"][c * 576:(c + 1) * 576] for c in range(3))
+    assert red[3 * 24 + 3] == 255 and green[3 * 24 + 3] == 0 and blue[3 * 24 + 3] == 0  # the red square
+    assert red[15 * 24 + 4] == 0 and blue[15 * 24 + 4] == 255  # the blue bar

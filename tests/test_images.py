@@ -379,3 +379,18 @@ def test_bad_size(size):
 def test_not_bytes_is_a_programming_error():
     with pytest.raises(TypeError, match="bytes"):
         decode("picture.png")
+
+
+def test_color_keeps_the_three_channels():
+    """Channels mode: a red-left, blue-right picture keeps red on the left and blue on the right."""
+    rgb = np.zeros((40, 40, 3), dtype=np.uint8)
+    rgb[:, :20, 0] = 255
+    rgb[:, 20:, 2] = 255
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "PNG")
+    out = decode(buffer.getvalue(), size=8, color=True)
+    assert out.shape == (3, 8, 8) and out.dtype == np.float32
+    assert out[0, :, :3].min() > 0.95 and out[0, :, 5:].max() < 0.05
+    assert out[2, :, 5:].min() > 0.95 and out[1].max() < 0.05
+    gray = decode(buffer.getvalue(), size=8)
+    assert gray.shape == (8, 8)

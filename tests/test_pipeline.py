@@ -1,0 +1,63 @@
+"""app/pipeline.py: the stages of a view, each checked against app.ops and against each other."""
+import numpy as np
+import pytest
+
+from app import ops, pipeline
+
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+RNG = np.random.default_rng(3)
+IMAGE = RNG.random((24, 24))
+
+
+def test_every_stage_in_order():
+    settings = {"kernel": SOBEL_X, "bias": 0.1, "activation": "relu", "pool": {"mode": "max", "size": 2},
+                "layer2": {"kernel": [[0, 1, 0], [1, -4, 1], [0, 1, 0]], "padding": 1}}
+    stages = dict(pipeline.run(IMAGE, settings))
+    assert list(stages) == ["conv", "activation", "pool", "conv2"]
+    np.testing.assert_array_equal(stages["conv"], ops.conv2d(IMAGE, SOBEL_X, bias=0.1))
+    np.testing.assert_array_equal(stages["activation"], np.maximum(stages["conv"], 0))
+    np.testing.assert_array_equal(stages["pool"], ops.pool2d(stages["activation"]))
+    assert stages["conv2"].shape == (11, 11)
+
+
+def test_leaky_relu_keeps_a_tenth_of_negatives():
+    stages = dict(pipeline.run(IMAGE, {"kernel": SOBEL_X, "activation": "leaky_relu"}))
+    conv = stages["conv"]
+    np.testing.assert_allclose(stages["activation"], np.where(conv > 0, conv, 0.1 * conv))
+
+
+def test_a_second_layer_that_does_not_fit_is_named():
+    with pytest.raises(ValueError, match="^second layer: kernel 7×7 does not fit"):
+        pipeline.run(IMAGE, {"kernel": SOBEL_X, "pool": {"mode": "max", "size": 4}, "layer2": {"kernel": np.ones((7, 7))}})
+
+
+def test_unknown_activation_is_refused():
+    with pytest.raises(ValueError, match="activation must be one of none, relu, leaky_relu"):
+        pipeline.run(IMAGE, {"kernel": SOBEL_X, "activation": "tanh"})
+
+
+COLOR = RNG.random((3, 12, 12))
+KERNELS = RNG.integers(-2, 3, (2, 3, 3, 3)).tolist()
+
+
+def test_a_colour_layer_adds_its_partial_maps_and_the_bias():
+    stages = dict(pipeline.run_channels(COLOR, {"filters": [{"kernels": KERNELS[0], "bias": 0.5},
+                                                            {"kernels": KERNELS[1], "bias": -1}], "padding": 1}))
+    for f, bias in ((0, 0.5), (1, -1)):
+        parts = [stages[f"partial {f} {c}"] for c in range(3)]
+        for c in range(3):
+            np.testing.assert_array_equal(parts[c], ops.conv2d(COLOR[c], KERNELS[f][c], padding=1))
+        np.testing.assert_allclose(stages[f"output {f}"], sum(parts) + bias, atol=1e-12)
+
+
+def test_a_depthwise_separable_layer_is_a_depthwise_then_a_pointwise():
+    depthwise = KERNELS[0]
+    pointwise = [[1, 0.5, -1], [0, 2, 1]]
+    stages = dict(pipeline.run_channels(COLOR, {"separable": True, "depthwise": depthwise,
+                                                "pointwise": pointwise, "biases": [0.25, 0]}))
+    maps = [ops.conv2d(COLOR[c], depthwise[c]) for c in range(3)]
+    for c in range(3):
+        np.testing.assert_allclose(stages[f"depthwise {c}"], maps[c], atol=1e-12)
+    for f in range(2):
+        expected = sum(w * m for w, m in zip(pointwise[f], maps)) + [0.25, 0][f]
+        np.testing.assert_allclose(stages[f"output {f}"], expected, atol=1e-12)
