@@ -9,6 +9,8 @@ const DIVERGING = [
 ];
 
 export const COLORMAPS = ["diverging", "gray", "abs"];
+// One colour channel of an image: black to pure red, green or blue.
+const CHANNEL = (k) => Array.from({ length: 256 }, (_, i) => [0, 1, 2].map((j) => (j === k ? i : 0)));
 
 function interpolate(stops, t) {
   const x = Math.min(Math.max(t, 0), 1) * (stops.length - 1);
@@ -23,6 +25,9 @@ const LUT = {
   diverging: Array.from({ length: 256 }, (_, i) => interpolate(DIVERGING, i / 255)),
   gray: Array.from({ length: 256 }, (_, i) => [i, i, i]),
   abs: Array.from({ length: 256 }, (_, i) => [i, i, i]),
+  red: CHANNEL(0),
+  green: CHANNEL(1),
+  blue: CHANNEL(2),
 };
 
 /** The value range a legend shows: [lo, hi]. Diverging maps are symmetric about zero. */

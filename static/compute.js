@@ -7,8 +7,18 @@
 // a hang) and sends it the request it was working on again.
 
 const START_TIMEOUT_MS = 60000;
-const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000 };
+const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000 };
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
+
+/** A reply's {meta: {stages: [{name, shape}]}, data} → [{name, shape, data}], views into data. */
+export function splitStages({ meta, data }) {
+  let offset = 0;
+  return meta.stages.map(({ name, shape }) => {
+    const size = shape[0] * shape[1];
+    offset += size;
+    return { name, shape, data: data.subarray(offset - size, offset) };
+  });
+}
 
 export class Compute {
   constructor({ onProgress = () => {}, onRestart = () => {} } = {}) {
@@ -75,9 +85,9 @@ export class Compute {
     });
   }
 
-  /** Decode an uploaded file in Python: resolves {meta: {height, width}, data}. */
-  decode(bytes, size) {
-    return this.call("decode", { bytes, size }, [bytes]);
+  /** Decode an uploaded file in Python: resolves {meta: {height, width, channels}, data}; color keeps RGB. */
+  decode(bytes, size, color = false) {
+    return this.call("decode", { bytes, size, color }, [bytes]);
   }
 
   sendWaiting() {

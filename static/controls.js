@@ -25,7 +25,7 @@ const LAYER2_KERNEL = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
 export function wireControls(builtins, { get, set, say }) {
   const imageSelect = $("image-select");
   for (const [name, img] of Object.entries(builtins.images)) {
-    imageSelect.append(new Option(img.width === 24 ? img.title : `${img.title}`, name));
+    if (img.channels === 1) imageSelect.append(new Option(img.title, name)); // colour ones are for channels mode
   }
   imageSelect.append(Object.assign(new Option("Your image", "custom"), { disabled: true }));
   for (const p of builtins.presets) $("preset-select").append(new Option(p.name, p.id));

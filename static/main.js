@@ -1,7 +1,7 @@
 // Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
-import { Compute } from "./compute.js";
+import { Compute, splitStages } from "./compute.js";
 import { defaultState, merge, coreSettings, padAmounts, MAX_IMAGE_SIDE } from "./state.js";
 import { padImage } from "./padding.js";
 import { rangeOf, extentOf } from "./colormap.js";
@@ -20,6 +20,7 @@ import { readOptions, applyOptions, connectParent } from "./embed.js";
 import { Motion } from "./motion.js";
 import { Learner } from "./learn.js";
 import { CodeMode } from "./codemode.js";
+import { ChannelsMode } from "./channels.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -67,7 +68,7 @@ function say(text) {
 
 async function builtinPixels(name) {
   const img = builtins.images[name];
-  if (!img) throw new RangeError(`There is no built-in image "${String(name).slice(0, 40)}".`);
+  if (!img || img.channels !== 1) throw new RangeError(`There is no built-in grayscale image "${String(name).slice(0, 40)}".`);
   if (!img.pixels) img.pixels = (await (await fetch(img.src)).json()).pixels; // large images come on demand
   return { data: Float32Array.from(img.pixels, (v) => v / 255), height: img.height, width: img.width };
 }
@@ -106,24 +107,21 @@ function apply(partial, newPixels = null) {
     if (nextPixels !== pixels && !(typeof partial.image === "string" && partial.image !== "custom")) next.image = "custom";
     const out = await compute.run(coreSettings(next), nextPixels);
     if (out === null) return latest; // superseded: the newer request paints
+    const colour = next.mode === "channels" ? await channels.run(next.channels) : null;
     state = next;
     pixels = nextPixels;
     result = { stages: splitStages(out) };
     state.window = snapWindow(state.window);
     paint();
+    if (colour) {
+      channelResult = colour;
+      channels.paint(colour, state.channels);
+    }
   })();
   latest = run;
   return run;
 }
 
-function splitStages({ meta, data }) {
-  let offset = 0;
-  return meta.stages.map(({ name, shape }) => {
-    const size = shape[0] * shape[1];
-    offset += size;
-    return { name, shape, data: data.subarray(offset - size, offset) };
-  });
-}
 
 /** A user action: its problem goes to the message line, and nothing else changes. */
 function userSet(partial, newPixels) {
@@ -228,6 +226,8 @@ function paintWindow() {
 let learner = null;
 
 let codeMode = null;
+let channels = null; // channels mode (made once the built-ins are loaded)
+let channelResult = null;
 
 function showMode() {
   document.body.dataset.mode = state.mode;
@@ -434,6 +434,15 @@ function wire() {
   });
   $("code-close").addEventListener("click", () => $("code-dialog").close());
   document.querySelectorAll(".modes button").forEach((b) => b.addEventListener("click", () => userSet({ mode: b.dataset.mode })));
+  channels = new ChannelsMode({
+    compute, builtins, say,
+    set: (partial, { quiet = false } = {}) => {
+      if (!quiet) return userSet({ channels: { ...state.channels, ...partial } });
+      state = { ...state, channels: { ...state.channels, ...partial } }; // the window: nothing to recompute
+      changed();
+      return Promise.resolve();
+    },
+  });
   learner = new Learner({
     compute,
     presets: builtins.presets,
@@ -511,6 +520,9 @@ function getState() {
   s.image = toRows(pixels.data, [pixels.height, pixels.width]);
   s.output = toRows(result.stages[0].data, result.stages[0].shape);
   s.stages = result.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
+  if (state.mode === "channels" && channelResult) {
+    s.channelStages = channelResult.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
+  }
   return s;
 }
 

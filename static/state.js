@@ -8,6 +8,26 @@ export const MAX_WEIGHT = 1000;
 export const MAX_IMAGE_SIDE = 512;
 
 const SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
+const CENTRE = (v) => [[0, 0, 0], [0, v, 0], [0, 0, 0]];
+
+/** Channels mode's layer: 3 input channels (red, green, blue), 1 to 4 filters. */
+export function defaultChannels() {
+  return {
+    image: "color-shapes",
+    filters: [
+      { kernels: [SOBEL_X, SOBEL_X, SOBEL_X].map((k) => k.map((r) => [...r])), bias: 0 }, // edges, whatever the colour
+      { kernels: [CENTRE(1), CENTRE(-1), CENTRE(0)], bias: 0 }, // red minus green
+    ],
+    separable: false,
+    depthwise: [SOBEL_X, SOBEL_X, SOBEL_X].map((k) => k.map((r) => [...r])),
+    pointwise: [[1, 1, 1], [1, -1, 0]],
+    biases: [0, 0],
+    stride: 1,
+    padding: 0,
+    window: { row: 8, col: 8 },
+    selected: 0, // the filter whose arithmetic the inspector shows
+  };
+}
 
 export function defaultState() {
   return {
@@ -27,6 +47,7 @@ export function defaultState() {
     fill: false, // the feature map shows only the positions the window has visited, row by row
     mode: "explore", // or "learn" (gradient descent finds the kernel), "code" (write the convolution)
     exercise: null, // in code mode: an exercise's id
+    channels: defaultChannels(),
   };
 }
 
@@ -88,10 +109,42 @@ const CHECKS = {
   colormap: (v) => (["diverging", "gray", "abs"].includes(v) ? v : fail("Colours must be diverging, gray or abs.")),
   numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
   fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
-  mode: (v) => (["explore", "learn", "code"].includes(v) ? v : fail("Mode must be explore, learn or code.")),
+  mode: (v) => (["explore", "channels", "learn", "code"].includes(v) ? v : fail("Mode must be explore, channels, learn or code.")),
+  channels: (v) => checkChannels(v),
   exercise: (v) => (v === null || (typeof v === "string" && /^[a-z0-9-]{1,60}$/.test(v))
     ? v : fail("An exercise is named by its id (lower-case letters, digits and hyphens).")),
 };
+
+function checkChannels(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("channels must be an object (see getState().channels).");
+  const c = { ...defaultChannels(), ...v };
+  if (typeof c.image !== "string" || !/^[a-z0-9-]{1,40}$/.test(c.image)) fail("channels.image must be a colour image's name or \"custom\".");
+  if (!Array.isArray(c.filters) || c.filters.length < 1 || c.filters.length > 4) fail("A colour layer has 1 to 4 filters.");
+  const filters = c.filters.map((f, i) => {
+    if (!f || !Array.isArray(f.kernels) || f.kernels.length !== 3) fail(`Filter ${i + 1} needs 3 kernels, one per colour channel.`);
+    return { kernels: f.kernels.map((k) => checkKernel(k, `filter ${i + 1}'s kernel`)), bias: CHECKS.bias(f.bias ?? 0) };
+  });
+  const size = filters[0].kernels[0].length;
+  if (!filters.every((f) => f.kernels.every((k) => k.length === size))) fail("Every kernel of a colour layer has the same size.");
+  if (!Array.isArray(c.depthwise) || c.depthwise.length !== 3) fail("The depthwise layer needs 3 kernels, one per channel.");
+  const depthwise = c.depthwise.map((k) => checkKernel(k, "depthwise kernel"));
+  const cout = filters.length;
+  const row = (r, i) => {
+    if (!Array.isArray(r) || r.length !== 3 || !r.every((x) => typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_WEIGHT)) {
+      fail(`Pointwise row ${i + 1} needs 3 finite weights, one per channel.`);
+    }
+    return [...r];
+  };
+  const pointwise = Array.from({ length: cout }, (_, i) => row(c.pointwise?.[i] ?? [1, 1, 1], i));
+  const biases = Array.from({ length: cout }, (_, i) => CHECKS.bias(c.biases?.[i] ?? 0));
+  if (typeof c.separable !== "boolean") fail("channels.separable must be true or false.");
+  return {
+    image: c.image, filters, separable: c.separable, depthwise, pointwise, biases,
+    stride: CHECKS.stride(c.stride), padding: CHECKS.padding(c.padding),
+    window: CHECKS.window(c.window),
+    selected: Number.isInteger(c.selected) && c.selected >= 0 && c.selected < cout ? c.selected : 0,
+  };
+}
 
 /** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */
 export function merge(state, partial) {

@@ -74,9 +74,18 @@ const FIELDS = {
   cm: ["colormap", oneOf("diverging", "gray", "abs"), (s) => s.colormap],
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
   fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
-  mode: ["mode", oneOf("explore", "learn", "code"), (s) => s.mode],
+  mode: ["mode", oneOf("explore", "channels", "learn", "code"), (s) => s.mode],
+  ch: ["channels", parseJSON, (s) => JSON.stringify(s.channels)],
   ex: ["exercise", (t) => (t === "none" ? null : oneOfName(t)), (s) => s.exercise ?? "none"],
 };
+
+function parseJSON(t) {
+  try {
+    return JSON.parse(t); // checked, like everything else, by state.js before use
+  } catch {
+    throw new Error("a JSON object");
+  }
+}
 
 function oneOfName(t) {
   if (!/^[a-z0-9_-]{1,40}$/.test(t)) throw new Error("a built-in image's name");

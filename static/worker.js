@@ -4,6 +4,7 @@
 //               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
+//               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
 // Messages out: {type: "progress", stage, detail}                while starting
 //               {type: "ready", timings} | {type: "failed", error} once
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
@@ -106,9 +107,9 @@ function learn({ config, images, steps }) {
   return takePair(api.learn_steps(steps));
 }
 
-async function decode({ bytes, size }) {
+async function decode({ bytes, size, color }) {
   await loadPillow();
-  return takePair(api.decode_image(new Uint8Array(bytes), size));
+  return takePair(api.decode_image(new Uint8Array(bytes), size, !!color));
 }
 
 const ready = start().then(
@@ -128,7 +129,10 @@ self.onmessage = async (event) => {
     if (type === "compute") out = compute(event.data);
     else if (type === "decode") out = await decode(event.data);
     else if (type === "learn") out = learn(event.data);
-    else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
+    else if (type === "channels") {
+      const { settings, pixels, shape } = event.data;
+      out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
+    } else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
     else return postMessage({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

@@ -27,8 +27,8 @@ export class KernelView {
     this.buttons = [];
     this.kernel = null;
     this.locked = false; // an embed can lock the kernel: the cells show, but do not change
-    field.addEventListener("change", () => this.typed());
-    field.addEventListener("keydown", (e) => e.key === "Enter" && this.typed());
+    field?.addEventListener("change", () => this.typed()); // small editors (channels) have no typing field
+    field?.addEventListener("keydown", (e) => e.key === "Enter" && this.typed());
   }
 
   update(kernel) {
@@ -82,8 +82,8 @@ export class KernelView {
       b.classList.toggle("selected", on);
       b.tabIndex = on ? 0 : -1; // one tab stop for the grid; arrows move inside it
     });
-    if (this.kernel) this.field.value = String(this.kernel[row][col]);
-    this.fieldLabel.textContent = `Row ${row + 1}, column ${col + 1}`;
+    if (this.field && this.kernel) this.field.value = String(this.kernel[row][col]);
+    if (this.fieldLabel) this.fieldLabel.textContent = `Row ${row + 1}, column ${col + 1}`;
     if (focus) this.buttons[row][col].focus();
   }
 

@@ -1,0 +1,125 @@
+"""Channels mode: a colour image's three channels, filters as stacks of kernels, partial maps
+adding up, a depthwise separable layer beside the standard one, and their costs."""
+import io
+import json
+import time
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import build
+from app import images, pipeline
+from conftest import open_explorer
+from test_explorer import state
+
+
+@pytest.fixture(scope="module")
+def channels_page(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=channels")
+    yield watched
+    watched.page.context.close()
+
+
+def colour_image(name):
+    img = build.read_pgm(build.ROOT / "images" / f"{name}.ppm")
+    return (np.array(img["pixels"], dtype=np.float32) / 255).reshape(3, img["height"], img["width"])
+
+
+def core_stages(layer, image):
+    settings = {k: layer[k] for k in ("stride", "padding", "separable", "filters", "depthwise", "pointwise", "biases")}
+    return [(name, a.astype(np.float32)) for name, a in pipeline.run_channels(image, settings)]
+
+
+def assert_matches_core(s, image=None):
+    layer = s["channels"]
+    image = colour_image(layer["image"]) if image is None else image
+    expected = core_stages(layer, image)
+    assert [st["name"] for st in s["channelStages"]] == [n for n, _ in expected]
+    for st, (name, a) in zip(s["channelStages"], expected):
+        np.testing.assert_array_equal(np.array(st["data"], dtype=np.float32), a, err_msg=name)
+
+
+def painted_after(page, action):
+    count = page.evaluate("() => Number(document.body.dataset.painted)")
+    action()
+    deadline = time.monotonic() + 10
+    while page.evaluate("() => Number(document.body.dataset.painted)") == count:
+        assert time.monotonic() < deadline, "no repaint"
+        page.wait_for_timeout(10)
+
+
+def test_three_channels_and_partial_maps_that_add_up(channels_page):
+    page = channels_page.page
+    s = state(page)
+    assert s["mode"] == "channels" and len(s["channels"]["filters"]) == 2
+    assert_matches_core(s)
+    assert page.locator("#ch-input-0").is_visible() and page.locator(".ch-filter").count() == 2
+    # The inspector's per-channel sums plus the bias are the output cell.
+    inspector = page.locator("#ch-inspector")
+    assert float(inspector.get_attribute("data-sum")) == pytest.approx(float(inspector.get_attribute("data-value")), abs=1e-5)
+
+
+def test_clicking_a_kernel_cell_of_one_channel(channels_page):
+    page = channels_page.page
+    cell = page.locator(".ch-filter").nth(1).locator(".kernel-grid").nth(2).locator(".kernel-cell[data-row='1'][data-col='1']")
+    painted_after(page, cell.click)  # the blue kernel's centre: 0 -> 1
+    s = state(page)
+    assert s["channels"]["filters"][1]["kernels"][2][1][1] == 1
+    assert_matches_core(s)
+
+
+def test_more_filters_and_the_parameter_count(channels_page):
+    page = channels_page.page
+    painted_after(page, lambda: page.select_option("#ch-filters", "3"))
+    s = state(page)
+    assert len(s["channels"]["filters"]) == 3
+    assert_matches_core(s)
+    assert "3·3·3·3 + 3 = 84 parameters" in page.locator("#ch-costs").inner_text()
+    assert "3·3·3 + 3·3 + 3 = 39 parameters" in page.locator("#ch-costs").inner_text()
+
+
+def test_depthwise_separable_beside_the_standard_layer(channels_page):
+    page = channels_page.page
+    painted_after(page, lambda: page.check("#ch-separable"))
+    s = state(page)
+    assert s["channels"]["separable"] is True
+    assert [st["name"] for st in s["channelStages"]][:3] == ["depthwise 0", "depthwise 1", "depthwise 2"]
+    assert_matches_core(s)
+    weight = page.locator(".ch-weight").first
+    painted_after(page, weight.click)  # 1 -> 2
+    s = state(page)
+    assert s["channels"]["pointwise"][0][0] == 2
+    assert_matches_core(s)
+    painted_after(page, lambda: page.uncheck("#ch-separable"))
+
+
+def test_a_channels_link_round_trips(channels_page, browser):
+    page = channels_page.page
+    page.evaluate("""() => window.convExplorer.setState({channels: {...window.convExplorer.getState().channels,
+        image: "hopper-color", stride: 2, padding: 1}})""")
+    deadline = time.monotonic() + 10
+    while "hopper-color" not in page.evaluate("() => decodeURIComponent(location.hash)"):
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(20)
+    original = state(page)
+    other = open_explorer(browser, page.evaluate("() => location.href"))
+    try:
+        copy = state(other.page)
+        assert copy["channels"] == original["channels"] and copy["channelStages"] == original["channelStages"]
+    finally:
+        other.page.context.close()
+
+
+def test_a_colour_upload_keeps_its_colours(channels_page):
+    page = channels_page.page
+    rgb = np.zeros((30, 30, 3), dtype=np.uint8)
+    rgb[:, :15, 0] = 255
+    rgb[10:20, 15:, 1] = 200
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, "PNG")
+    painted_after(page, lambda: page.set_input_files("#ch-upload", files=[
+        {"name": "colours.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]))
+    s = state(page)
+    assert s["channels"]["image"] == "custom"
+    assert_matches_core(s, images.decode(buffer.getvalue(), size=24, color=True))
