@@ -98,7 +98,7 @@ export class Compute {
     this.sentImage = image;
     const id = this.nextId++;
     const watchdog = setTimeout(() => this.restart("stopped answering"), ANSWER_TIMEOUT_MS.compute);
-    this.inFlight = { ...request, id, watchdog };
+    this.inFlight = { ...request, id, watchdog, sentAt: performance.now() };
     this.worker.postMessage({ id, ...message });
   }
 
@@ -151,6 +151,13 @@ export class Compute {
     if (!request || data.id !== request.id) return;
     clearTimeout(request.watchdog);
     this.inFlight = null;
+    // For the benchmark and course scripts: where the time of the last request went.
+    const now = performance.now(), meta = data.result?.meta ?? {};
+    this.lastTiming = {
+      roundTripMs: now - request.sentAt, workerMs: meta.computeMs,
+      toWorkerMs: meta.arrivedAt - (performance.timeOrigin + request.sentAt),
+      backMs: performance.timeOrigin + now - meta.repliedAt,
+    };
     if (this.waiting) {
       request.resolve(null); // stale: a newer request is about to go
       this.sendWaiting();

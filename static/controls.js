@@ -2,6 +2,7 @@
 // through set(partial); none keeps its own copy of a setting.
 
 import { KERNEL_SIZES } from "./state.js";
+import { setText } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -70,24 +71,30 @@ export function wireControls(builtins, { get, set, say }) {
   });
 }
 
+/** Set a control's value (or checked) only when it differs: writes dirty the page. */
+function show(id, value, prop = "value") {
+  const el = $(id);
+  if (el[prop] !== value) el[prop] = value;
+}
+
 /** Show the state in every control. */
 export function syncControls(s, builtins) {
-  $("image-select").value = s.image in builtins.images ? s.image : "custom";
-  $("kernel-size").value = String(s.kernel.length);
-  $("stride").value = String(s.stride);
-  $("padding").value = s.padding === 0 ? "valid" : String(s.padding);
-  $("padding-mode").value = s.paddingMode;
-  $("dilation").value = String(s.dilation);
-  if (document.activeElement !== $("bias")) $("bias").value = String(s.bias);
-  $("activation").value = s.activation;
-  $("pool").value = s.pool ? s.pool.mode : "";
-  if (s.pool) { $("pool-size").value = String(s.pool.size); $("pool-stride").value = String(s.pool.stride); }
+  show("image-select", s.image in builtins.images ? s.image : "custom");
+  show("kernel-size", String(s.kernel.length));
+  show("stride", String(s.stride));
+  show("padding", s.padding === 0 ? "valid" : String(s.padding));
+  show("padding-mode", s.paddingMode);
+  show("dilation", String(s.dilation));
+  if (document.activeElement !== $("bias")) show("bias", String(s.bias));
+  show("activation", s.activation);
+  show("pool", s.pool ? s.pool.mode : "");
+  if (s.pool) { show("pool-size", String(s.pool.size)); show("pool-stride", String(s.pool.stride)); }
   $("pool-size").disabled = $("pool-stride").disabled = !s.pool;
-  $("layer2").checked = !!s.layer2;
-  $("colormap").value = s.colormap;
-  $("numbers").checked = s.numbers;
-  $("fill").checked = s.fill;
+  show("layer2", !!s.layer2, "checked");
+  show("colormap", s.colormap);
+  show("numbers", s.numbers, "checked");
+  show("fill", s.fill, "checked");
   const preset = builtins.presets.find((p) => sameKernel(presetKernel(p), s.kernel));
-  $("preset-select").value = preset ? preset.id : "";
-  $("preset-note").textContent = preset ? preset.note : "Your own kernel: what does it respond to?";
+  show("preset-select", preset ? preset.id : "");
+  setText($("preset-note"), preset ? preset.note : "Your own kernel: what does it respond to?");
 }

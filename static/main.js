@@ -4,6 +4,7 @@
 import { Compute, splitStages } from "./compute.js";
 import { defaultState, merge, coreSettings, padAmounts, MAX_IMAGE_SIDE } from "./state.js";
 import { padImage } from "./padding.js";
+import { setText, setAttr } from "./dom.js";
 import { rangeOf, extentOf } from "./colormap.js";
 import { stageLayers, regionOf } from "./receptive.js";
 import { wireControls, syncControls } from "./controls.js";
@@ -169,10 +170,15 @@ function windowKey(e) {
 // --- painting --------------------------------------------------------------------------
 
 let padded = null;
+let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
 
 function paint() {
+  const started = performance.now();
   const pad = padAmounts(state);
-  padded = padImage(pixels, pad, state.paddingMode);
+  if (paddedFor.pixels !== pixels || paddedFor.pad !== pad.join() || paddedFor.mode !== state.paddingMode) {
+    padded = padImage(pixels, pad, state.paddingMode);
+    paddedFor = { pixels, pad: pad.join(), mode: state.paddingMode };
+  }
   inputView.update({ data: pixels.data, padded, height: pixels.height, width: pixels.width, pad,
     colormap: "gray", range: [0, 1], numbers: state.numbers });
   const conv = result.stages[0];
@@ -180,17 +186,20 @@ function paint() {
   outputLegend.update({ colormap: state.colormap, range: rangeOf(conv.data, state.colormap), ...extentOf(conv.data) });
   stagesView.update(result.stages.slice(1), state);
   kernelView.update(state.kernel);
-  $("input-dims").textContent = `${pixels.height}×${pixels.width}`;
-  $("output-dims").textContent = `${conv.shape[0]}×${conv.shape[1]}`;
-  $("kernel-dims").textContent = `${state.kernel.length}×${state.kernel.length}`;
+  setText($("input-dims"), `${pixels.height}×${pixels.width}`);
+  setText($("output-dims"), `${conv.shape[0]}×${conv.shape[1]}`);
+  setText($("kernel-dims"), `${state.kernel.length}×${state.kernel.length}`);
   showFormula(conv.shape);
   showParams(conv.shape);
   showMode();
   syncControls(state, builtins);
   paintWindow();
+  timing = { ...compute.lastTiming, paintMs: performance.now() - started };
   painted();
   changed();
 }
+
+let timing = {};
 
 /** The feature map; with "fill", only the positions up to the window's (the map being built). */
 function paintOutput() {
@@ -258,10 +267,11 @@ const motion = new Motion({
 
 function syncMotion() {
   const play = $("play");
-  play.textContent = motion.playing ? "||" : "▶";
-  play.setAttribute("aria-label", motion.playing ? "Pause" : "Play");
-  $("scrub").max = String(motion.count() - 1);
-  $("scrub").value = String(motion.index());
+  setText(play, motion.playing ? "||" : "▶");
+  setAttr(play, "aria-label", motion.playing ? "Pause" : "Play");
+  const scrub = $("scrub");
+  if (scrub.max !== String(motion.count() - 1)) scrub.max = String(motion.count() - 1);
+  if (scrub.value !== String(motion.index())) scrub.value = String(motion.index());
 }
 
 function showFormula([outH, outW]) {
@@ -270,18 +280,20 @@ function showFormula([outH, outW]) {
   const kEff = d > 1 ? `(${d}·(${k} − 1) + 1)` : `${k}`; // the dilated kernel's span
   const p = before === after ? `2·${before}` : `${before + after}`;
   const line = (n, o) => `⌊(${n} − ${kEff} + ${p}) / ${s}⌋ + 1 = ${o}`;
-  $("formula").textContent = pixels.height === pixels.width && outH === outW
+  setText($("formula"), pixels.height === pixels.width && outH === outW
     ? `Output side: ${line(pixels.width, outW)}`
-    : `Output height: ${line(pixels.height, outH)}; width: ${line(pixels.width, outW)}`;
+    : `Output height: ${line(pixels.height, outH)}; width: ${line(pixels.width, outW)}`);
 }
+
+const GROUPED = new Intl.NumberFormat("en-US"); // made once: toLocaleString builds one per call
 
 function showParams([outH, outW]) {
   const k = state.kernel.length;
-  const fmt = (n) => n.toLocaleString("en-US");
+  const fmt = (n) => GROUPED.format(n);
   const inN = pixels.height * pixels.width, outN = outH * outW;
-  $("params").textContent = `Parameters: ${k}·${k}·1·1 + 1 = ${k * k + 1}, shared by all ${fmt(outN)} outputs. ` +
+  setText($("params"), `Parameters: ${k}·${k}·1·1 + 1 = ${k * k + 1}, shared by all ${fmt(outN)} outputs. ` +
     `A dense layer from ${pixels.height}×${pixels.width} to ${outH}×${outW} needs ` +
-    `${fmt(inN)}·${fmt(outN)} + ${fmt(outN)} = ${fmt(inN * outN + outN)}.`;
+    `${fmt(inN)}·${fmt(outN)} + ${fmt(outN)} = ${fmt(inN * outN + outN)}.`);
 }
 
 // --- hover: where a cell comes from -----------------------------------------------------
@@ -574,5 +586,7 @@ window.convExplorer = {
   play: () => ready.then(() => motion.play()),
   pause: () => motion.pause(),
   step: (n = 1) => ready.then(() => motion.step(n)),
+  /** Where the last edit's time went: {roundTripMs (to the worker and back), workerMs (Python), paintMs}. */
+  lastTiming: () => ({ ...timing }),
   version: 1,
 };

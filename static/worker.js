@@ -122,6 +122,7 @@ const ready = start().then(
 
 self.onmessage = async (event) => {
   const { id, type } = event.data;
+  const arrived = performance.timeOrigin + performance.now();
   try {
     await ready;
     const t0 = performance.now();
@@ -136,6 +137,8 @@ self.onmessage = async (event) => {
     else return postMessage({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;
+    out.meta.arrivedAt = arrived; // absolute times, so the page can tell transit from compute
+    out.meta.repliedAt = performance.timeOrigin + performance.now();
     postMessage({ id, ok: true, result: out }, [out.data.buffer]);
   } catch (err) {
     // A Python exception other than ValueError: show its last line, keep the traceback in the console.

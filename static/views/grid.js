@@ -47,6 +47,10 @@ export class GridView {
   }
 
   update(model) {
+    const old = this.model;
+    // Nothing new to draw (a kernel edit does not change the input): leave the canvas alone.
+    if (old && ["data", "padded", "height", "width", "colormap", "numbers"].every((k) => old[k] === model[k]) &&
+        String(old.range) === String(model.range) && String(old.pad) === String(model.pad)) return;
     this.model = model;
     const { rows, cols } = this.size;
     const cell = this.cell;

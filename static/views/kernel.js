@@ -3,6 +3,7 @@
 // + / − / Enter change the focused cell; the number field types any value.
 
 import { formatNumber, cssColor, darkBehind } from "../colormap.js";
+import { setText, setAttr } from "../dom.js";
 
 export const CYCLE = [0, 1, 2, -2, -1];
 
@@ -40,11 +41,14 @@ export class KernelView {
     const range = [-(max || 1), max || 1];
     kernel.forEach((row, r) => row.forEach((v, c) => {
       const b = this.buttons[r][c];
-      b.textContent = formatNumber(v);
-      b.style.backgroundColor = cssColor(v, "diverging", range);
-      b.classList.toggle("on-dark", darkBehind(v, "diverging", range));
-      b.setAttribute("aria-label",
-        `${this.name} row ${r + 1}, column ${c + 1}: ${formatNumber(v, 3)}`);
+      setText(b, formatNumber(v));
+      const colour = cssColor(v, "diverging", range);
+      if (b.dataset.colour !== colour) {
+        b.dataset.colour = colour;
+        b.style.backgroundColor = colour;
+        b.classList.toggle("on-dark", darkBehind(v, "diverging", range));
+      }
+      setAttr(b, "aria-label", `${this.name} row ${r + 1}, column ${c + 1}: ${formatNumber(v, 3)}`);
     }));
     this.select(this.selected.row, this.selected.col, false);
   }

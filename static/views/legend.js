@@ -14,6 +14,9 @@ export class LegendView {
 
   /** range: the colour scale's ends; min, max: the data's own extremes. */
   update({ colormap, range, min, max }) {
+    const key = `${colormap} ${range} ${min} ${max}`;
+    if (key === this.key) return; // unchanged: no style work
+    this.key = key;
     const stops = Array.from({ length: 9 }, (_, i) => {
       const v = range[0] + ((range[1] - range[0]) * i) / 8;
       return `${cssColor(v, colormap, range)} ${i * 12.5}%`;
