@@ -299,25 +299,50 @@ def write_data(out):
 
 # --- assemble ----------------------------------------------------------------------
 
+def write_page(out):
+    """index.html with a preload for every module and the data the first view needs.
+
+    Without them the browser finds the modules one import at a time, and the
+    worker (Python's start) waits for the last one.
+    """
+    page = (ROOT / "index.html").read_text()
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name != "worker.js")
+    links = "\n  ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
+                         ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
+    marker = '<link rel="modulepreload" href="static/main.js">'
+    if marker not in page:
+        stop(f"index.html must contain {marker} (the build adds the other preloads there)")
+    out.write_text(page.replace(marker, links))
+
+
+
 def build(pyodide_dir=None):
     """Assemble dist/: page, static files, runtime, app wheel, data, build info."""
     fetch_runtime(pyodide_dir)
     if DIST.exists():
         shutil.rmtree(DIST)
     DIST.mkdir()
-    shutil.copyfile(ROOT / "index.html", DIST / "index.html")
+    write_page(DIST / "index.html")
     shutil.copytree(ROOT / "static", DIST / "static")
     for extra in ("examples",):
         if (ROOT / extra).exists():
             shutil.copytree(ROOT / extra, DIST / extra)
     shutil.copyfile(ROOT / "_headers", DIST / "_headers")
     write_runtime(DIST / "pyodide" / PYODIDE_VERSION)
-    wheel = build_wheel(DIST / "wheels")
+    wheel = build_wheel(CACHE / "wheel")
+    # A folder named by the wheel's content: a changed package gets a new URL, so hosts can cache it forever.
+    digest = sha256(wheel)
+    (DIST / "wheels" / digest[:12]).mkdir(parents=True)
+    wheel = Path(shutil.copy(wheel, DIST / "wheels" / digest[:12] / wheel.name))
     write_data(DIST / "data")
     # The page reads where everything is from one file, so paths live in one place.
+    first_view = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
+                  "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl", "micropip-0.9.0-py3-none-any.whl",
+                  "packaging-24.2-py3-none-any.whl"]
+    runtime_bytes = sum((DIST / "pyodide" / PYODIDE_VERSION / f).stat().st_size for f in first_view)
     info = {"pyodideVersion": PYODIDE_VERSION, "pyodidePath": f"pyodide/{PYODIDE_VERSION}/",
-            "appWheel": f"wheels/{wheel.name}", "appVersion": app_version(),
-            "appWheelSha256": sha256(wheel)}
+            "appWheel": wheel.relative_to(DIST).as_posix(), "appVersion": app_version(),
+            "appWheelSha256": digest, "bytesBeforeReady": runtime_bytes + wheel.stat().st_size}
     (DIST / "static" / "build-info.json").write_text(json.dumps(info, indent=1))
     size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file())
     say(f"dist/ ready ({size / 1e6:.1f} MB): page, runtime {PYODIDE_VERSION}, {wheel.name}")
@@ -325,14 +350,33 @@ def build(pyodide_dir=None):
 
 # --- serve ---------------------------------------------------------------------------
 
-# The same policy the _headers file gives static hosts; tests run under it.
-def security_headers():
-    headers = {}
+def read_headers():
+    """The _headers file: [(path pattern, {header: value})], in order (Netlify / Cloudflare Pages format).
+
+    `python build.py serve` and the tests send exactly these, so the page is tested under its real policy.
+    """
+    rules = []
     for line in (ROOT / "_headers").read_text().splitlines():
-        if line.startswith("  ") and ":" in line:
+        if line.startswith("/"):
+            rules.append((line.strip(), {}))
+        elif line.startswith("  ") and ":" in line and rules:
             key, _, value = line.strip().partition(":")
-            headers[key.strip()] = value.strip()
-    return headers
+            rules[-1][1][key.strip()] = value.strip()
+    return rules
+
+
+def security_headers():
+    """The headers every page gets (the /* rule)."""
+    return dict(next((h for pattern, h in read_headers() if pattern == "/*"), {}))
+
+
+def headers_for(path, rules):
+    """All headers for a URL path: every rule whose pattern (a prefix ending in *, or exact) matches."""
+    found = {}
+    for pattern, headers in rules:
+        if pattern.endswith("*") and path.startswith(pattern[:-1]) or path == pattern:
+            found.update(headers)
+    return found
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -340,10 +384,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       ".wasm": "application/wasm", ".mjs": "text/javascript",
                       ".js": "text/javascript", ".json": "application/json",
                       ".whl": "application/zip", ".zip": "application/zip"}
-    extra_headers = {}
+    rules = []
 
     def end_headers(self):
-        for key, value in self.extra_headers.items():
+        for key, value in headers_for(self.path.split("?")[0], self.rules).items():
             self.send_header(key, value)
         super().end_headers()
 
@@ -354,10 +398,11 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def make_server(directory=DIST, port=0, headers=None, types=None):
     """A threaded static server for directory on 127.0.0.1 (port 0: any free port).
 
-    headers replace the _headers file's; types add to or override the MIME types (tests of broken hosts).
+    headers (a dict for every path) replace the _headers file's rules; types add to or override the
+    MIME types (tests of broken hosts).
     """
     handler = type("DistHandler", (Handler,), {
-        "extra_headers": security_headers() if headers is None else headers,
+        "rules": read_headers() if headers is None else [("/*", headers)],
         "extensions_map": {**Handler.extensions_map, **(types or {})}})
     return http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                           functools.partial(handler, directory=str(directory)))

@@ -32,9 +32,9 @@ export class Compute {
     this.calls = new Map(); // id -> {resolve, reject, watchdog}: uploads and learning, never superseded
   }
 
-  /** Start the worker; resolves when Python and the app package are loaded. */
-  start() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  /** Start the worker (or take over one already started); resolves when Python and the app package are loaded. */
+  start(worker = null) {
+    this.worker = worker ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
     this.ready = new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(
         "Python did not start within 60 seconds. Reload the page; if it happens again, the site may " +

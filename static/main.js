@@ -1,6 +1,7 @@
 // Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
+import { firstWorker } from "./boot.js";
 import { Compute, splitStages } from "./compute.js";
 import { defaultState, merge, coreSettings, padAmounts, MAX_IMAGE_SIDE } from "./state.js";
 import { padImage } from "./padding.js";
@@ -32,8 +33,9 @@ const locked = (part) => options.lock.has(part);
 
 const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
+const startup = { page: performance.now() }; // ms since navigation when each start-up stage began
 const compute = new Compute({
-  onProgress: (stage, detail) => loading.stage(stage, detail),
+  onProgress: (stage, detail) => { startup[stage] ??= performance.now(); loading.stage(stage, detail); },
   // The watchdog's notices: short, and the view stays as it was.
   onRestart: (notice) => say(notice),
 });
@@ -556,7 +558,7 @@ function preview(hash) {
 }
 
 async function start() {
-  const booting = compute.start(); // Python boots while the page draws itself
+  const booting = compute.start(firstWorker); // Python has been booting since boot.js ran
   booting.catch(() => {}); // its failure is reported below, once awaited
   builtins = await (await fetch("data/builtins.json")).json();
   wire();
@@ -570,6 +572,7 @@ async function start() {
   writtenHash = "";
   changed();
   $("explorer").setAttribute("aria-busy", "false");
+  startup.painted = performance.now();
   parent.ready();
 }
 
@@ -586,6 +589,8 @@ window.convExplorer = {
   play: () => ready.then(() => motion.play()),
   pause: () => motion.pause(),
   step: (n = 1) => ready.then(() => motion.step(n)),
+  /** When each start-up stage began, in ms since navigation: {page, runtime, packages, ready, painted}. */
+  startupTiming: () => ({ ...startup }),
   /** Where the last edit's time went: {roundTripMs (to the worker and back), workerMs (Python), paintMs}. */
   lastTiming: () => ({ ...timing }),
   version: 1,

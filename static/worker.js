@@ -43,6 +43,8 @@ async function checkRuntime(base) {
 async function start() {
   progress("runtime", "Starting Python (WebAssembly)…");
   const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
+  const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
+  progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
   const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
   // Packages the first view needs are fetched while the interpreter boots.

@@ -90,6 +90,14 @@ def test_a_runtime_file_with_the_wrong_hash_stops_the_build(tmp_path, monkeypatc
     assert not any((tmp_path / "cache").glob("*.whl"))  # nothing unverified is kept
 
 
+def test_the_runtime_and_wheels_are_cached_as_immutable_and_pages_are_not():
+    rules = build.read_headers()
+    assert "immutable" in build.headers_for(f"/pyodide/{build.PYODIDE_VERSION}/pyodide.asm.wasm", rules)["Cache-Control"]
+    assert "immutable" in build.headers_for("/wheels/0123456789ab/convexplorer-0.1.0-py3-none-any.whl", rules)["Cache-Control"]
+    page = build.headers_for("/index.html", rules)
+    assert "Cache-Control" not in page and "Content-Security-Policy" in page
+
+
 def test_served_headers_carry_the_strict_policy():
     csp = build.security_headers()["Content-Security-Policy"]
     assert "script-src 'self' 'wasm-unsafe-eval'" in csp

@@ -11,7 +11,7 @@ import pytest
 
 from app import ops
 from conftest import open_explorer
-from reference import naive_conv2d
+from test_ops import ref_conv2d  # the textbook loop, nothing from app/
 
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
@@ -67,7 +67,7 @@ def test_page_becomes_ready_with_default_view(explorer):
     assert page.locator("#output-dims").inner_text() == "22×22"
     assert_output_matches_core(s)
     # Independent of app/: the textbook loop agrees to float32 precision.
-    np.testing.assert_allclose(np.array(s["output"]), naive_conv2d(s["image"], s["kernel"]), atol=1e-5)
+    np.testing.assert_allclose(np.array(s["output"]), ref_conv2d(np.array(s["image"]), np.array(s["kernel"])), atol=1e-5)
 
 
 def test_sobel_x_lights_up_vertical_edges_of_the_digit(page):
@@ -178,7 +178,7 @@ def test_stride_padding_and_dilation_through_the_api(page):
     assert np.array(s["output"]).shape == (11, 11)
     assert_output_matches_core(s)
     np.testing.assert_allclose(np.array(s["output"]),
-                               naive_conv2d(s["image"], s["kernel"], 2, 1, 2, 0.25), atol=1e-5)
+                               ref_conv2d(np.array(s["image"]), np.array(s["kernel"]), 2, 1, 2, 0.25), atol=1e-5)
     assert "11" in page.locator("#formula").inner_text()
 
 

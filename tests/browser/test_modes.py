@@ -7,20 +7,12 @@ import pytest
 
 from conftest import open_explorer
 from test_explorer import state
+from test_learner_code import SOLUTION
 
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
-CORRECT = """import numpy as np
-
-def conv2d(image, kernel):
-    k = kernel.shape[0]
-    h, w = image.shape
-    out = np.zeros((h - k + 1, w - k + 1))
-    for i in range(h - k + 1):
-        for j in range(w - k + 1):
-            out[i, j] = np.sum(image[i:i + k, j:j + k] * kernel)
-    return out
-"""
+# A correct solution, written with loops (the same one the CPython tests of the checker use).
+CORRECT = "import numpy as np\n" + SOLUTION
 
 
 def wait_for(page, predicate_js, timeout_s=30, what="the page"):
