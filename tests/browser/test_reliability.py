@@ -181,3 +181,61 @@ def test_fuzzed_messages_are_checked_without_throwing(explorer):
     explorer.page.evaluate("() => window.convExplorer.setState({kernel: %s, image: 'digit3', stride: 1, padding: 0, "
                            "dilation: 1, bias: 0, activation: 'none', pool: null, layer2: null})" % json.dumps(SOBEL_X))
     assert explorer.errors == []
+
+
+def hostile_files():
+    """A corpus of broken and hostile uploads, generated here (nothing is downloaded)."""
+    from PIL import Image
+
+    from test_images import encode, lying_png
+    good = encode(Image.new("L", (40, 40), 128))
+    return [
+        ("empty.png", b"", "The file is empty."),
+        ("notes.txt", b"just some words, not a picture", "not an image Pillow can read"),
+        ("half.png", good[:len(good) // 2], "not an image Pillow can read"),
+        ("bomb.png", lying_png(50_000, 50_000), "the limit is 40 million pixels"),
+        ("markup.png", b"<img src=x onerror=alert(1)><script>alert(1)</script>", "not an image Pillow can read"),
+        ("random.jpg", bytes(random.Random(1).randrange(256) for _ in range(3000)), "not an image Pillow can read"),
+    ]
+
+
+@pytest.mark.parametrize("name,data,expected", hostile_files(), ids=[f[0] for f in hostile_files()])
+def test_a_hostile_upload_is_named_and_nothing_is_lost(explorer, name, data, expected):
+    page = explorer.page
+    page.evaluate("() => window.convExplorer.setState({image: 'digit7', kernel: %s, stride: 2})" % json.dumps(SOBEL_X))
+    before = state(page)
+    page.set_input_files("#upload", files=[{"name": name, "mimeType": "image/png", "buffer": data}])
+    deadline = time.monotonic() + 30
+    while "unchanged" not in page.locator("#message").inner_text():
+        assert time.monotonic() < deadline, page.locator("#message").inner_text()
+        page.wait_for_timeout(25)
+    text = page.locator("#message").inner_text()
+    assert text.startswith(f'"{name}": ') and expected in text
+    after = state(page)
+    for key in ("image", "kernel", "stride", "output", "imageName"):
+        assert after[key] == before[key], key
+    assert page.locator("#message img, #message script").count() == 0
+
+
+@pytest.mark.parametrize("typed,message", [
+    ("NaN", "is not a number"), ("Infinity", "is not a number"), ("", "is not a number"),
+    ("two", "is not a number"), ("1e9", "limited to −1000…1000"),
+])
+def test_a_bad_typed_weight_is_refused_and_the_weight_stays(explorer, typed, message):
+    page = explorer.page
+    page.evaluate("() => window.convExplorer.setState({kernel: %s})" % json.dumps(SOBEL_X))
+    page.locator("#kernel-grid .kernel-cell[data-row='1'][data-col='0']").focus()
+    field = page.locator("#kernel-value")
+    field.fill(typed)
+    field.press("Enter")
+    assert message in page.locator("#message").inner_text()
+    assert state(page)["kernel"] == SOBEL_X
+    assert field.input_value() == "2"
+
+
+def test_extreme_but_valid_weights_keep_the_legend_readable(explorer):
+    page = explorer.page
+    page.evaluate("() => window.convExplorer.setState({kernel: [[1000, -1000, 1000], [0, 999.5, 0], [-1000, 0, 1000]]})")
+    legend = page.locator("#output-legend").inner_text()
+    assert "e+" not in legend and "NaN" not in legend
+    assert "max" in legend and "min" in legend
