@@ -3,8 +3,10 @@
 
 import { firstWorker } from "./boot.js";
 import { Compute, splitStages } from "./compute.js";
-import { defaultState, merge, coreSettings, padAmounts, MAX_IMAGE_SIDE } from "./state.js";
+import { defaultState, merge, coreSettings, padAmounts } from "./state.js";
 import { padImage } from "./padding.js";
+import { builtinPixels as pixelsOf, gridPixels, shiftPixels, shiftReport } from "./pixels.js";
+import { formulaText, paramsText } from "./readouts.js";
 import { setText, setAttr } from "./dom.js";
 import { rangeOf, extentOf } from "./colormap.js";
 import { stageLayers, regionOf } from "./receptive.js";
@@ -69,27 +71,7 @@ function say(text) {
 
 // --- the input image ---------------------------------------------------------------
 
-async function builtinPixels(name) {
-  const img = builtins.images[name];
-  if (!img || img.channels !== 1) throw new RangeError(`There is no built-in grayscale image "${String(name).slice(0, 40)}".`);
-  if (!img.pixels) img.pixels = (await (await fetch(img.src)).json()).pixels; // large images come on demand
-  return { data: Float32Array.from(img.pixels, (v) => v / 255), height: img.height, width: img.width };
-}
-
-/** A 2-D array of numbers → pixels, or a readable RangeError. */
-function gridPixels(rows) {
-  const h = Array.isArray(rows) ? rows.length : 0;
-  const w = h && Array.isArray(rows[0]) ? rows[0].length : 0;
-  if (!h || !w || h > MAX_IMAGE_SIDE || w > MAX_IMAGE_SIDE || !rows.every((r) => Array.isArray(r) && r.length === w)) {
-    throw new RangeError(`The image must be a rectangular grid of numbers, at most ${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE}.`);
-  }
-  const data = new Float32Array(h * w);
-  rows.forEach((r, i) => r.forEach((v, j) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new RangeError("Every pixel must be a finite number.");
-    data[i * w + j] = v;
-  }));
-  return { data, height: h, width: w };
-}
+const builtinPixels = (name) => pixelsOf(builtins.images[name], name);
 
 // --- applying settings -------------------------------------------------------------
 
@@ -191,8 +173,8 @@ function paint() {
   setText($("input-dims"), `${pixels.height}×${pixels.width}`);
   setText($("output-dims"), `${conv.shape[0]}×${conv.shape[1]}`);
   setText($("kernel-dims"), `${state.kernel.length}×${state.kernel.length}`);
-  showFormula(conv.shape);
-  showParams(conv.shape);
+  setText($("formula"), formulaText(state, pixels, conv.shape));
+  setText($("params"), paramsText(state, pixels, conv.shape));
   showMode();
   syncControls(state, builtins);
   paintWindow();
@@ -276,28 +258,6 @@ function syncMotion() {
   if (scrub.value !== String(motion.index())) scrub.value = String(motion.index());
 }
 
-function showFormula([outH, outW]) {
-  const k = state.kernel.length, s = state.stride, d = state.dilation;
-  const [before, after] = padAmounts(state);
-  const kEff = d > 1 ? `(${d}·(${k} − 1) + 1)` : `${k}`; // the dilated kernel's span
-  const p = before === after ? `2·${before}` : `${before + after}`;
-  const line = (n, o) => `⌊(${n} − ${kEff} + ${p}) / ${s}⌋ + 1 = ${o}`;
-  setText($("formula"), pixels.height === pixels.width && outH === outW
-    ? `Output side: ${line(pixels.width, outW)}`
-    : `Output height: ${line(pixels.height, outH)}; width: ${line(pixels.width, outW)}`);
-}
-
-const GROUPED = new Intl.NumberFormat("en-US"); // made once: toLocaleString builds one per call
-
-function showParams([outH, outW]) {
-  const k = state.kernel.length;
-  const fmt = (n) => GROUPED.format(n);
-  const inN = pixels.height * pixels.width, outN = outH * outW;
-  setText($("params"), `Parameters: ${k}·${k}·1·1 + 1 = ${k * k + 1}, shared by all ${fmt(outN)} outputs. ` +
-    `A dense layer from ${pixels.height}×${pixels.width} to ${outH}×${outW} needs ` +
-    `${fmt(inN)}·${fmt(outN)} + ${fmt(outN)} = ${fmt(inN * outN + outN)}.`);
-}
-
 // --- hover: where a cell comes from -----------------------------------------------------
 
 /** Highlight, in every earlier map, what cell of stage index (0 = convolution) depends on. */
@@ -352,46 +312,9 @@ function inputPointer(cell, kind) {
 }
 
 function shiftImage(dr, dc) {
-  const { data, height, width } = pixels;
-  const out = new Float32Array(data.length); // zeros come in at the edge
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      const sr = r - dr, sc = c - dc;
-      if (sr >= 0 && sr < height && sc >= 0 && sc < width) out[r * width + c] = data[sr * width + sc];
-    }
-  }
   const before = result.stages;
-  userSet({ image: "custom" }, { data: out, height, width }).then(() => showShiftEffect(before, dr, dc));
-}
-
-/**
- * Translation equivariance, in numbers: the feature map moves with the image (its cells
- * equal the old ones, one pixel over), while a pooled map changes in only some cells.
- */
-function showShiftEffect(before, dr, dc) {
-  const after = result.stages;
-  const parts = [];
-  for (const name of ["conv", "pool"]) {
-    const a = after.find((st) => st.name === name), b = before.find((st) => st.name === name);
-    if (!a || !b || a.shape.join() !== b.shape.join()) continue;
-    const [h, w] = a.shape;
-    let moved = 0, changed = 0, inside = 0;
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < w; c++) {
-        const v = a.data[r * w + c];
-        if (v !== b.data[r * w + c]) changed += 1;
-        const sr = r - dr * (name === "conv" ? 1 : 0), sc = c - dc * (name === "conv" ? 1 : 0);
-        if (name === "conv" && sr >= 0 && sc >= 0 && sr < h && sc < w) {
-          inside += 1;
-          if (Math.abs(v - b.data[sr * w + sc]) < 1e-6) moved += 1;
-        }
-      }
-    }
-    parts.push(name === "conv"
-      ? `feature map: ${moved} of ${inside} cells are the old values moved one pixel`
-      : `pooled map: only ${changed} of ${h * w} cells changed`);
-  }
-  $("shift-effect").textContent = parts.length ? `After the shift, ${parts.join("; ")}.` : "";
+  userSet({ image: "custom" }, shiftPixels(pixels, dr, dc))
+    .then(() => setText($("shift-effect"), shiftReport(before, result.stages, dr, dc, state.stride)));
 }
 
 const MAX_UPLOAD_BYTES = 10_000_000;
