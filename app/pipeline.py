@@ -54,7 +54,8 @@ def run_channels(image, settings):
     "separable": true, "depthwise": Cin K×K grids and "pointwise": Cout rows of
     Cin weights, "biases": Cout numbers (a depthwise separable layer).
     Returns [(name, (H', W') float64)]: standard "partial f c" (filter f's kernel
-    on channel c, no bias) and "output f"; separable "depthwise c" and "output f".
+    on channel c, no bias) and "output f"; separable "depthwise c" and "output f",
+    and, when "filters" are given too, "standard f": the standard layer it replaces.
     The outputs come from ops.conv2d's channel path; the parts are its 2-D calls.
     """
     image = np.asarray(image, dtype=np.float64)
@@ -67,6 +68,10 @@ def run_channels(image, settings):
         stages += [(f"depthwise {c}", m) for c, m in enumerate(maps)]
         pointwise = np.asarray(settings["pointwise"], dtype=np.float64)[:, :, None, None]  # (Cout, Cin, 1, 1)
         outputs = ops.conv2d(maps, pointwise, bias=settings.get("biases", 0.0))
+        if settings.get("filters"):  # shown beside it: what the standard layer makes of the same image
+            weights = np.asarray([f["kernels"] for f in settings["filters"]], dtype=np.float64)
+            standard = ops.conv2d(image, weights, bias=[f.get("bias", 0.0) for f in settings["filters"]], **geometry)
+            stages += [(f"standard {f}", m) for f, m in enumerate(standard)]
     else:
         filters = settings["filters"]
         weights = np.asarray([f["kernels"] for f in filters], dtype=np.float64)  # (Cout, Cin, K, K)

@@ -175,13 +175,16 @@ export class ChannelsMode {
         b.addEventListener("click", (e) => this.editPointwise(f, c, cycleValue(w, e.shiftKey ? -1 : 1)));
         return b;
       });
-      const range = this.sharedRange([`output ${f}`]);
-      const output = this.map(`filter ${f + 1} output`, this.stage(`output ${f}`), range,
+      const range = this.sharedRange([`output ${f}`, `standard ${f}`]);
+      const output = this.map(`filter ${f + 1}, separable`, this.stage(`output ${f}`), range,
         (cell, kind) => cell && kind !== "leave" && this.pickOutput(f, cell));
       this.outputViews.push(output.view);
+      const k = layer.depthwise[0].length;
+      const standard = this.map(`the standard layer's filter ${f + 1} (${k * k * 3} weights)`, this.stage(`standard ${f}`), range);
       return el("div", { className: `ch-filter${f === layer.selected ? " selected" : ""}` },
         el("h3", { textContent: `Filter ${f + 1}: 1×1 weights` }), el("div", { className: "ch-weights" }, ...weights,
-          el("span", { textContent: `+ ${formatNumber(layer.biases[f])}` })), output.node);
+          el("span", { textContent: `+ ${formatNumber(layer.biases[f])}` })), output.node,
+        el("span", { className: "op", textContent: "beside" }), standard.node);
     });
     $("ch-layer").replaceChildren(
       el("div", { className: "ch-depthwise" }, el("h3", { textContent: "Depthwise: one kernel per channel" }), ...depth),

@@ -61,3 +61,12 @@ def test_a_depthwise_separable_layer_is_a_depthwise_then_a_pointwise():
     for f in range(2):
         expected = sum(w * m for w, m in zip(pointwise[f], maps)) + [0.25, 0][f]
         np.testing.assert_allclose(stages[f"output {f}"], expected, atol=1e-12)
+
+
+def test_the_separable_view_carries_the_standard_layer_it_replaces():
+    filters = [{"kernels": KERNELS[0], "bias": 0.5}, {"kernels": KERNELS[1], "bias": 0}]
+    stages = dict(pipeline.run_channels(COLOR, {"separable": True, "depthwise": KERNELS[0], "filters": filters,
+                                                "pointwise": [[1, 1, 1], [0, 1, 0]], "biases": [0, 0]}))
+    standard = ops.conv2d(COLOR, np.array(KERNELS), bias=[0.5, 0])
+    for f in range(2):
+        np.testing.assert_array_equal(stages[f"standard {f}"], standard[f])
