@@ -6,6 +6,7 @@ export class LossCurveView {
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d");
     canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", "Loss curve: no steps yet");
   }
 
   update(losses) {

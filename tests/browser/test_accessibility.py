@@ -149,3 +149,17 @@ def test_relu_pooling_and_second_layer_have_no_serious_accessibility_violations(
     assert scheme_page.locator(".stage-panel").count() == 3
     assert_accessible(scheme_page, f"the view with ReLU, max pooling and a second layer "
                                    f"({request.node.callspec.id}): {json.dumps(LAYERED)}")
+
+
+@pytest.mark.parametrize("mode,ready_selector", [
+    ("channels", ".ch-filter"),
+    ("learn", "#learn-play"),
+    ("code", "#code-editor"),
+])
+def test_every_mode_has_no_serious_accessibility_violations(scheme_page, assert_accessible, request, mode, ready_selector):
+    scheme_page.evaluate("(m) => window.convExplorer.setState({mode: m})", mode)
+    scheme_page.locator(ready_selector).first.wait_for(state="visible")
+    if mode == "code":  # the exercise list arrives with the first visit to code mode
+        scheme_page.locator("#exercise-select option").first.wait_for(state="attached")
+    assert_accessible(scheme_page, f"{mode} mode ({request.node.callspec.id})")
+    scheme_page.evaluate("() => window.convExplorer.setState({mode: 'explore'})")
