@@ -67,9 +67,25 @@ export class Compute {
     return new Promise((resolve, reject) => {
       const message = { type: "compute", settings, image };
       if (this.waiting) this.waiting.resolve(null);
-      this.waiting = { message, resolve, reject };
+      this.waiting = { message, key: JSON.stringify(settings), resolve, reject };
       if (!this.inFlight) this.sendWaiting();
     });
+  }
+
+  /**
+   * Compute settings ahead of an edit that is about to happen (a kernel cell
+   * pressed but not yet released): when run() asks for the same settings on
+   * the same image, the answer is already here. Never delays a real request.
+   */
+  prefetch(settings, image) {
+    const key = JSON.stringify(settings);
+    if (this.inFlight || this.waiting || this.isCached(key, image)) return;
+    this.waiting = { message: { type: "compute", settings, image }, key, resolve() {}, reject() {} };
+    this.sendWaiting();
+  }
+
+  isCached(key, image) {
+    return this.cache && this.cache.key === key && this.cache.image === image;
   }
 
   /**
@@ -93,6 +109,10 @@ export class Compute {
   sendWaiting() {
     const request = this.waiting;
     this.waiting = null;
+    if (this.isCached(request.key, request.message.image)) {
+      request.resolve(this.cache.result); // computed already (a prefetch, or the same edit again)
+      return;
+    }
     const { image, ...message } = request.message;
     if (image !== this.sentImage) message.image = image;
     this.sentImage = image;
@@ -158,6 +178,8 @@ export class Compute {
       toWorkerMs: meta.arrivedAt - (performance.timeOrigin + request.sentAt),
       backMs: performance.timeOrigin + now - meta.repliedAt,
     };
+    // The last answer is kept: the next request for the same settings needs no round trip.
+    if (data.ok) this.cache = { key: request.key, image: request.message.image, result: data.result };
     if (this.waiting) {
       request.resolve(null); // stale: a newer request is about to go
       this.sendWaiting();

@@ -53,6 +53,8 @@ const outputLegend = new LegendView($("output-legend"));
 const inspector = new InspectorView($("inspector-table"), $("inspector-summary"));
 const kernelView = new KernelView($("kernel-grid"), $("kernel-value"), $("kernel-value-label"), {
   onChange: (row, col, value, problem) => (problem ? say(problem) : userSet({ kernel: withWeight(state.kernel, row, col, value) })),
+  // A press is a click about to happen: compute its result while the button is down.
+  onPress: (row, col, value) => compute.prefetch(coreSettings({ ...state, kernel: withWeight(state.kernel, row, col, value) }), pixels),
 });
 kernelView.locked = locked("kernel");
 const stagesView = new StagesView($("stages"), {

@@ -18,11 +18,12 @@ export function cycleValue(v, step) {
 }
 
 export class KernelView {
-  constructor(grid, field, fieldLabel, { onChange, name = "Kernel" }) {
+  constructor(grid, field, fieldLabel, { onChange, onPress = () => {}, name = "Kernel" }) {
     this.grid = grid;
     this.field = field;
     this.fieldLabel = fieldLabel;
     this.onChange = onChange;
+    this.onPress = onPress; // (row, col, value the click will give): lets the page compute it ahead
     this.name = name;
     this.selected = { row: 0, col: 0 };
     this.buttons = [];
@@ -70,6 +71,7 @@ export class KernelView {
         b.dataset.col = c;
         b.title = "Click: next value · Shift-click: previous value";
         b.addEventListener("click", (e) => this.cycle(r, c, e.shiftKey ? -1 : 1));
+        b.addEventListener("pointerdown", (e) => this.kernel && this.onPress(r, c, cycleValue(this.kernel[r][c], e.shiftKey ? -1 : 1)));
         b.addEventListener("keydown", (e) => this.key(e, r, c));
         b.addEventListener("focus", () => this.select(r, c, false));
         row.push(b);
