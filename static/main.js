@@ -88,15 +88,13 @@ let latest = Promise.resolve();
 function apply(partial, newPixels = null) {
   const run = (async () => {
     const next = merge(state, partial);
-    let nextPixels = newPixels || pixels;
-    if (typeof partial.image === "string" && partial.image !== "custom") nextPixels = await builtinPixels(partial.image);
-    else if (partial.image !== undefined && typeof partial.image !== "string") nextPixels = gridPixels(partial.image);
-    if (nextPixels !== pixels && !(typeof partial.image === "string" && partial.image !== "custom")) next.image = "custom";
-    const out = await compute.run(coreSettings(next), nextPixels);
+    const image = await imageFor(partial, newPixels);
+    next.image = image.name;
+    const out = await compute.run(coreSettings(next), image.pixels);
     if (out === null) return latest; // superseded: the newer request paints
     const colour = next.mode === "channels" ? await channels.run(next.channels) : null;
     state = next;
-    pixels = nextPixels;
+    pixels = image.pixels;
     result = { stages: splitStages(out) };
     state.window = snapWindow(state.window);
     paint();
@@ -109,6 +107,14 @@ function apply(partial, newPixels = null) {
   return run;
 }
 
+/** The input partial asks for: new pixels (drawing, uploads), a built-in's name, a 2-D array, or the current one. */
+async function imageFor(partial, newPixels) {
+  const { image } = partial;
+  if (newPixels) return { pixels: newPixels, name: "custom" };
+  if (typeof image === "string" && image !== "custom") return { pixels: await builtinPixels(image), name: image };
+  if (image !== undefined && typeof image !== "string") return { pixels: gridPixels(image), name: "custom" };
+  return { pixels, name: image === "custom" ? "custom" : state.image };
+}
 
 /** A user action: its problem goes to the message line, and nothing else changes. */
 function userSet(partial, newPixels) {
@@ -219,19 +225,18 @@ function paintWindow() {
 // --- modes: explore, learn, code ---------------------------------------------------------
 
 let learner = null;
-
-let codeMode = null;
+let codeMode = null; // made on the first visit to code mode (it starts a second Python)
 let channels = null; // channels mode (made once the built-ins are loaded)
 let channelResult = null;
 
 function showMode() {
-  document.body.dataset.mode = state.mode;
+  if (document.body.dataset.mode !== state.mode) document.body.dataset.mode = state.mode;
+  document.querySelectorAll(".modes button").forEach((b) => setAttr(b, "aria-pressed", String(b.dataset.mode === state.mode)));
+  if (state.mode !== "learn") learner?.pause();
   if (state.mode === "code") {
     codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
     codeMode.open(state.exercise).then((id) => { if (id !== state.exercise) state.exercise = id; }, (err) => say(err.message));
   }
-  document.querySelectorAll(".modes button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.mode === state.mode)));
-  if (state.mode !== "learn") learner?.pause();
 }
 
 async function trainingImages() {
