@@ -48,7 +48,7 @@ export class Compute {
       };
       this.worker.onmessage = ({ data }) => {
         if (data.type === "progress") this.onProgress(data.stage, data.detail);
-        else if (data.type === "ready") { started = true; clearTimeout(timer); this.timings = data.timings; resolve(); }
+        else if (data.type === "ready") { started = true; clearTimeout(timer); resolve(); }
         else if (data.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`Python could not start: ${data.error}. Reload the page to try again.`));

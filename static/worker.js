@@ -6,17 +6,15 @@
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
 // Messages out: {type: "progress", stage, detail}                while starting
-//               {type: "ready", timings} | {type: "failed", error} once
+//               {type: "ready"} | {type: "failed", error} once
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
 // Results carry plain JSON and fresh Float32Arrays (transferred); no PyProxy
 // leaves this file and every one made here is destroyed.
 
 let api = null;
 let loadPillow = null;
-const timings = {};
 
 function progress(stage, detail) {
-  timings[stage] = performance.now();
   postMessage({ type: "progress", stage, detail });
 }
 
@@ -115,7 +113,7 @@ async function decode({ bytes, size, color }) {
 }
 
 const ready = start().then(
-  () => postMessage({ type: "ready", timings }),
+  () => postMessage({ type: "ready" }),
   (err) => {
     postMessage({ type: "failed", error: String(err && err.message || err) });
     throw err;
