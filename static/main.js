@@ -22,9 +22,6 @@ import { EmbedDialog, copyText } from "./views/embed-dialog.js";
 import { readFragment, writeFragment } from "./url.js";
 import { readOptions, applyOptions, connectParent } from "./embed.js";
 import { Motion } from "./motion.js";
-import { Learner } from "./learn.js";
-import { CodeMode } from "./codemode.js";
-import { ChannelsMode } from "./channels.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -92,7 +89,7 @@ function apply(partial, newPixels = null) {
     next.image = image.name;
     const out = await compute.run(coreSettings(next), image.pixels);
     if (out === null) return latest; // superseded: the newer request paints
-    const colour = next.mode === "channels" ? await channels.run(next.channels) : null;
+    const colour = next.mode === "channels" ? await (await channelsMode()).run(next.channels) : null;
     state = next;
     pixels = image.pixels;
     result = { stages: splitStages(out) };
@@ -224,19 +221,52 @@ function paintWindow() {
 
 // --- modes: explore, learn, code ---------------------------------------------------------
 
+// The modes after "explore" load their code the first time they are opened, so the
+// first view parses less and starts sooner.
 let learner = null;
-let codeMode = null; // made on the first visit to code mode (it starts a second Python)
-let channels = null; // channels mode (made once the built-ins are loaded)
+let codeMode = null; // starts a second Python, for the learner's code
+let channels = null;
 let channelResult = null;
+
+async function channelsMode() {
+  const { ChannelsMode } = await import("./channels.js");
+  return (channels ??= new ChannelsMode({
+    compute, builtins, say,
+    set: (partial, { quiet = false } = {}) => {
+      if (!quiet) return userSet({ channels: { ...state.channels, ...partial } });
+      state = { ...state, channels: { ...state.channels, ...partial } }; // the window: nothing to recompute
+      changed();
+      return Promise.resolve();
+    },
+  }));
+}
+
+async function learnMode() {
+  const { Learner } = await import("./learn.js");
+  return (learner ??= new Learner({
+    compute,
+    presets: builtins.presets,
+    images: trainingImages,
+    settings: () => ({ stride: state.stride, padding: state.padding, dilation: state.dilation, padding_mode: state.paddingMode }),
+    show: (kernel) => apply({ kernel }),
+    currentKernel: () => state.kernel,
+    say,
+  }));
+}
+
+async function openCodeMode() {
+  const { CodeMode } = await import("./codemode.js");
+  codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
+  const id = await codeMode.open(state.exercise);
+  if (id !== state.exercise) state.exercise = id;
+}
 
 function showMode() {
   if (document.body.dataset.mode !== state.mode) document.body.dataset.mode = state.mode;
   document.querySelectorAll(".modes button").forEach((b) => setAttr(b, "aria-pressed", String(b.dataset.mode === state.mode)));
   if (state.mode !== "learn") learner?.pause();
-  if (state.mode === "code") {
-    codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
-    codeMode.open(state.exercise).then((id) => { if (id !== state.exercise) state.exercise = id; }, (err) => say(err.message));
-  }
+  if (state.mode === "learn" && !learner) learnMode().catch((err) => say(err.message));
+  if (state.mode === "code") openCodeMode().catch((err) => say(err.message));
 }
 
 async function trainingImages() {
@@ -378,24 +408,6 @@ function wire() {
   });
   $("code-close").addEventListener("click", () => $("code-dialog").close());
   document.querySelectorAll(".modes button").forEach((b) => b.addEventListener("click", () => userSet({ mode: b.dataset.mode })));
-  channels = new ChannelsMode({
-    compute, builtins, say,
-    set: (partial, { quiet = false } = {}) => {
-      if (!quiet) return userSet({ channels: { ...state.channels, ...partial } });
-      state = { ...state, channels: { ...state.channels, ...partial } }; // the window: nothing to recompute
-      changed();
-      return Promise.resolve();
-    },
-  });
-  learner = new Learner({
-    compute,
-    presets: builtins.presets,
-    images: trainingImages,
-    settings: () => ({ stride: state.stride, padding: state.padding, dilation: state.dilation, padding_mode: state.paddingMode }),
-    show: (kernel) => apply({ kernel }),
-    currentKernel: () => state.kernel,
-    say,
-  });
   $("play").addEventListener("click", () => motion.toggle());
   $("step-forward").addEventListener("click", () => motion.step(1));
   $("step-back").addEventListener("click", () => motion.step(-1));
@@ -487,17 +499,21 @@ function preview(hash) {
     data: new Float32Array(side(pixels.height) * side(pixels.width)) }] };
 }
 
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 async function start() {
   const booting = compute.start(firstWorker); // Python has been booting since boot.js ran
   booting.catch(() => {}); // its failure is reported below, once awaited
   builtins = await (await fetch("data/builtins.json")).json();
   wire();
+  await nextTask(); // short tasks: the page stays responsive, and no task is long, while it builds itself
   pixels = await builtinPixels(defaultState().image);
   preview(location.hash);
   if (state.image !== "custom" && state.image in builtins.images) pixels = await builtinPixels(state.image);
   paint();
   await booting;
   await applyLink(location.hash);
+  if (state.mode === "learn") await learnMode(); // a link into learn mode is ready when its buttons work
   document.body.classList.remove("starting");
   writtenHash = "";
   changed();
