@@ -311,6 +311,8 @@ JS_EDITS_FOR_HEAP = """async ({ n }) => {
 }"""
 
 JS_PAGE_HEAP = """async () => {
+  // The bench's own records (one per worker reply) must not count as the app's heap.
+  if (window.__bench) for (const key of ["computes", "longtasks"]) if (Array.isArray(window.__bench[key])) window.__bench[key].length = 0;
   for (let i = 0; i < 3; i++) { if (typeof gc === "function") gc(); await new Promise((r) => setTimeout(r, 50)); }
   return { used: performance.memory ? performance.memory.usedJSHeapSize : null, gc: typeof gc === "function" };
 }"""
@@ -881,8 +883,13 @@ def measure_heap(browser, url, log, reps, out):
         before_wasm = worker.evaluate(JS_WORKER_MEMORY) if worker else []
         before_worker = wheap.usage() if wheap else None
         t = time.monotonic()
-        page.evaluate(JS_EDITS_FOR_HEAP, {"n": reps["heap_edits"]})
-        seconds = time.monotonic() - t
+        quarters, gc_seconds = [], 0.0
+        for _ in range(4):  # the heap after each quarter: a one-off warm-up and a steady leak look different
+            page.evaluate(JS_EDITS_FOR_HEAP, {"n": reps["heap_edits"] // 4})
+            g = time.monotonic()
+            quarters.append(page.evaluate(JS_PAGE_HEAP)["used"])
+            gc_seconds += time.monotonic() - g
+        seconds = time.monotonic() - t - gc_seconds
         after_page = page.evaluate(JS_PAGE_HEAP)
         after_wasm = worker.evaluate(JS_WORKER_MEMORY) if worker else []
         after_worker = wheap.usage() if wheap else None
@@ -892,6 +899,8 @@ def measure_heap(browser, url, log, reps, out):
         if before_page["used"] is not None and before_page["gc"]:
             result["js_heap_growth_bytes"] = after_page["used"] - before_page["used"]
             result["js_heap_bytes_before_after"] = [before_page["used"], after_page["used"]]
+            result["js_heap_bytes_after_each_quarter"] = quarters
+            result["js_heap_growth_after_first_quarter_bytes"] = quarters[-1] - quarters[0]
         else:
             result["js_heap_growth_bytes"] = None
             result["js_heap_reason"] = "performance.memory or gc() unavailable"
