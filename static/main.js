@@ -59,6 +59,7 @@ const stagesView = new StagesView($("stages"), {
   onCell: (index, cell, kind) => hoverStage(index, cell, kind),
   onKernel2: (row, col, value, problem) => (problem ? say(problem) : locked("kernel") ? null
     : userSet({ layer2: { ...state.layer2, kernel: withWeight(state.layer2.kernel, row, col, value) } })),
+  onLayer2: (partial) => userSet({ layer2: { ...state.layer2, ...partial } }),
 });
 
 const withWeight = (k, row, col, value) => k.map((r, i) => r.map((v, j) => (i === row && j === col ? value : v)));
@@ -117,7 +118,8 @@ async function imageFor(partial, newPixels) {
 function userSet(partial, newPixels) {
   return apply(partial, newPixels).then(() => say(""), (err) => {
     say(err.message);
-    syncControls(state, builtins);
+    syncControls(state, builtins); // every control shows the last good settings again
+    stagesView.update(result.stages.slice(1), state);
   });
 }
 

@@ -24,11 +24,12 @@ const NOTES = {
 };
 
 export class StagesView {
-  constructor(container, { maxPx, onCell, onKernel2 }) {
+  constructor(container, { maxPx, onCell, onKernel2, onLayer2 }) {
     this.container = container;
     this.maxPx = maxPx;
     this.onCell = onCell;
     this.onKernel2 = onKernel2;
+    this.onLayer2 = onLayer2; // (partial layer-2 settings): its padding, stride, dilation
     this.panels = new Map(); // name -> {section, grid, legend, kernel?}
   }
 
@@ -48,8 +49,14 @@ export class StagesView {
     if (name === "conv2") {
       const editor = document.getElementById("kernel2-template").content.cloneNode(true);
       section.querySelector(".stage-extra").append(editor);
-      entry.kernel = new KernelView(section.querySelector(".kernel-grid"), section.querySelector("input"),
+      entry.kernel = new KernelView(section.querySelector(".kernel-grid"), section.querySelector(".kernel-field input"),
         section.querySelector(".kernel-value-label"), { onChange: this.onKernel2, name: "Layer 2 kernel" });
+      for (const key of ["padding", "stride", "dilation"]) {
+        section.querySelector(`.layer2-${key}`).addEventListener("change", (e) => {
+          const v = e.target.value;
+          this.onLayer2({ [key]: v === "same" ? v : Number(v) });
+        });
+      }
     }
     this.container.append(section);
     this.panels.set(name, entry);
@@ -74,7 +81,13 @@ export class StagesView {
       const range = rangeOf(data, s.colormap);
       entry.grid.update({ data, height: shape[0], width: shape[1], colormap: s.colormap, range, numbers: s.numbers });
       entry.legend.update({ colormap: s.colormap, range, ...extentOf(data) });
-      if (entry.kernel) entry.kernel.update(s.layer2.kernel);
+      if (entry.kernel) {
+        entry.kernel.update(s.layer2.kernel);
+        for (const key of ["padding", "stride", "dilation"]) {
+          const select = entry.section.querySelector(`.layer2-${key}`);
+          if (select.value !== String(s.layer2[key])) select.value = String(s.layer2[key]);
+        }
+      }
     }
   }
 

@@ -62,6 +62,23 @@ def test_editing_the_second_layers_kernel(page):
     assert_stages_match_core(s)
 
 
+def test_the_second_layers_own_padding_and_stride(page):
+    after_paint(page, lambda: page.check("#layer2"))
+    panel = page.locator(".stage-panel[data-stage='conv2']")
+    after_paint(page, lambda: panel.locator(".layer2-padding").select_option("1"))
+    s = state(page)
+    assert s["layer2"]["padding"] == 1 and np.array(s["stages"][-1]["data"]).shape == (22, 22)
+    assert_stages_match_core(s)
+    after_paint(page, lambda: panel.locator(".layer2-stride").select_option("2"))
+    s = state(page)
+    assert np.array(s["stages"][-1]["data"]).shape == (11, 11)
+    assert_stages_match_core(s)
+    panel.locator(".layer2-padding").select_option("same")  # 'same' needs stride 1: refused, in words
+    page.locator("#message").wait_for(state="visible")
+    assert "second layer: padding 'same'" in page.locator("#message").inner_text()
+    assert panel.locator(".layer2-padding").input_value() == "1"
+
+
 def hover_cell(page, selector, row, col, rows, cols):
     page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
