@@ -217,3 +217,28 @@ def test_keyboard_alone_moves_the_window_and_changes_a_weight(explorer):
     page.keyboard.press("ArrowDown")
     after_paint(page, lambda: page.keyboard.press("Enter"))
     assert state(page)["kernel"][1][0] == -2  # 2 -> -2 in the cycle
+
+
+def test_the_embed_dialog_writes_the_iframe_for_this_view(explorer):
+    page = explorer.page
+    page.evaluate("() => window.convExplorer.setState({image: 'digit0', stride: 2})")
+    wait_hash(page, "s=2")
+    page.click("#embed-open")
+    page.locator("#embed-hide input[value='inspector']").check()
+    page.locator("#embed-lock input[value='kernel']").check()
+    page.select_option("#embed-size", "800x600")
+    code = page.locator("#embed-code").input_value()
+    assert code.startswith('<iframe src="http://127.0.0.1:') and 'width="800" height="600"' in code
+    assert "?embed&hide=inspector&lock=kernel#v=1&img=digit0" in code and "&s=2" in code
+    page.click("#embed-close")
+    page.evaluate("() => window.convExplorer.setState({stride: 1})")
+
+
+def test_a_field_that_does_not_parse_is_named_and_the_rest_applies(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&img=digit7&s=9&act=relu")
+    try:
+        s = state(watched.page)
+        assert s["imageName"] == "digit7" and s["activation"] == "relu" and s["stride"] == 1
+        assert "s= should be a whole number from 1 to 4; the default is used" in watched.page.locator("#message").inner_text()
+    finally:
+        watched.page.context.close()
