@@ -10,7 +10,7 @@
 import { GridView } from "./views/grid.js";
 import { KernelView, cycleValue } from "./views/kernel.js";
 import { rangeOf, formatNumber } from "./colormap.js";
-import { padAmounts } from "./state.js";
+import { padAmounts, withWeight, resizeKernel } from "./state.js";
 import { padImage } from "./padding.js";
 import { splitStages } from "./compute.js";
 
@@ -266,14 +266,14 @@ export class ChannelsMode {
   editKernel(f, c, r, col, v) {
     if (v === null) return;
     const filters = this.layer.filters.map((fl, i) => (i !== f ? fl : {
-      ...fl, kernels: fl.kernels.map((k, j) => (j !== c ? k : k.map((row, a) => row.map((x, b) => (a === r && b === col ? v : x))))),
+      ...fl, kernels: fl.kernels.map((k, j) => (j !== c ? k : withWeight(k, r, col, v))),
     }));
     this.set({ filters });
   }
 
   editDepthwise(c, r, col, v) {
     if (v === null) return;
-    this.set({ depthwise: this.layer.depthwise.map((k, j) => (j !== c ? k : k.map((row, a) => row.map((x, b) => (a === r && b === col ? v : x))))) });
+    this.set({ depthwise: this.layer.depthwise.map((k, j) => (j !== c ? k : withWeight(k, r, col, v))) });
   }
 
   editPointwise(f, c, v) {
@@ -298,11 +298,7 @@ export class ChannelsMode {
   }
 
   resizeKernels(k) {
-    // Keep each kernel's centre, zeros around, as the main explorer does.
-    const resize = (old) => {
-      const off = Math.floor((k - old.length) / 2);
-      return Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => old[r - off]?.[c - off] ?? 0));
-    };
+    const resize = (old) => resizeKernel(old, k);
     this.set({
       filters: this.layer.filters.map((f) => ({ ...f, kernels: f.kernels.map(resize) })),
       depthwise: this.layer.depthwise.map(resize),

@@ -1,7 +1,7 @@
 // The form controls: each one reads from the state and asks for a change
 // through set(partial); none keeps its own copy of a setting.
 
-import { KERNEL_SIZES } from "./state.js";
+import { KERNEL_SIZES, resizeKernel } from "./state.js";
 import { setText } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
@@ -13,12 +13,6 @@ export function presetKernel(p) {
 
 const sameKernel = (a, b) => a.length === b.length &&
   a.every((r, i) => r.every((v, j) => Math.abs(v - b[i][j]) < 1e-12));
-
-/** A k×k kernel keeping the centre of the old one, zeros around: a learner's weights survive a resize. */
-function resizeKernel(old, k) {
-  const off = Math.floor((k - old.length) / 2);
-  return Array.from({ length: k }, (_, r) => Array.from({ length: k }, (_, c) => old[r - off]?.[c - off] ?? 0));
-}
 
 const LAYER2_KERNEL = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
 

@@ -3,7 +3,7 @@
 
 import { firstWorker } from "./boot.js";
 import { Compute, splitStages } from "./compute.js";
-import { defaultState, merge, coreSettings, padAmounts } from "./state.js";
+import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./state.js";
 import { padImage } from "./padding.js";
 import { builtinPixels as pixelsOf, gridPixels, shiftPixels, shiftReport } from "./pixels.js";
 import { formulaText, paramsText } from "./readouts.js";
@@ -62,7 +62,6 @@ const stagesView = new StagesView($("stages"), {
   onLayer2: (partial) => userSet({ layer2: { ...state.layer2, ...partial } }),
 });
 
-const withWeight = (k, row, col, value) => k.map((r, i) => r.map((v, j) => (i === row && j === col ? value : v)));
 
 function say(text) {
   $("message").textContent = text;

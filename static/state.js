@@ -158,6 +158,15 @@ export function merge(state, partial) {
   return next;
 }
 
+/** A size×size kernel keeping the centre of the old one, zeros around: a learner's weights survive a resize. */
+export function resizeKernel(old, size) {
+  const off = Math.floor((size - old.length) / 2);
+  return Array.from({ length: size }, (_, r) => Array.from({ length: size }, (_, c) => old[r - off]?.[c - off] ?? 0));
+}
+
+/** A copy of kernel k with the weight at (row, col) set to value. */
+export const withWeight = (k, row, col, value) => k.map((r, i) => r.map((v, j) => (i === row && j === col ? value : v)));
+
 /** The settings the Python core takes (snake_case: the one place names change). */
 export function coreSettings(s) {
   return {

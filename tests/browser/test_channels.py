@@ -123,3 +123,14 @@ def test_a_colour_upload_keeps_its_colours(channels_page):
     s = state(page)
     assert s["channels"]["image"] == "custom"
     assert_matches_core(s, images.decode(buffer.getvalue(), size=24, color=True))
+
+
+def test_a_bigger_kernel_keeps_the_weights_in_its_centre(channels_page):
+    page = channels_page.page
+    before = state(page)["channels"]["filters"][0]["kernels"][0]
+    painted_after(page, lambda: page.select_option("#ch-size", "5"))
+    s = state(page)
+    kernel = np.array(s["channels"]["filters"][0]["kernels"][0])
+    assert kernel.shape == (5, 5) and kernel[1:4, 1:4].tolist() == before and kernel[0].tolist() == [0] * 5
+    assert_matches_core(s)
+    painted_after(page, lambda: page.select_option("#ch-size", "3"))
