@@ -127,6 +127,7 @@ def test_a_colour_upload_keeps_its_colours(channels_page):
 
 def test_a_bigger_kernel_keeps_the_weights_in_its_centre(channels_page):
     page = channels_page.page
+    page.evaluate("() => window.convExplorer.setState({channels: {...window.convExplorer.getState().channels, image: 'color-shapes'}})")
     before = state(page)["channels"]["filters"][0]["kernels"][0]
     painted_after(page, lambda: page.select_option("#ch-size", "5"))
     s = state(page)
