@@ -8,7 +8,6 @@ const DIVERGING = [
   [253, 219, 199], [239, 138, 98], [178, 24, 43],
 ];
 
-export const COLORMAPS = ["diverging", "gray", "abs"];
 // One colour channel of an image: black to pure red, green or blue.
 const CHANNEL = (k) => Array.from({ length: 256 }, (_, i) => [0, 1, 2].map((j) => (j === k ? i : 0)));
 

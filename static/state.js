@@ -6,6 +6,14 @@
 export const KERNEL_SIZES = [1, 2, 3, 4, 5, 6, 7];
 export const MAX_WEIGHT = 1000;
 export const MAX_IMAGE_SIDE = 512;
+// The allowed values of each choice setting: the state's checks and the link's reader both use these.
+export const CHOICES = {
+  paddingMode: ["zeros", "reflect", "replicate", "circular"],
+  activation: ["none", "relu", "leaky_relu"],
+  colormap: ["diverging", "gray", "abs"],
+  mode: ["explore", "channels", "learn", "code"],
+  poolMode: ["max", "avg"],
+};
 
 const SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
 const CENTRE = (v) => [[0, 0, 0], [0, v, 0], [0, 0, 0]];
@@ -68,6 +76,13 @@ function checkKernel(k, what = "kernel") {
   return k.map((row) => [...row]);
 }
 
+/** v if it is one of CHOICES[key], else a RangeError naming the choices. */
+function choice(key, label, v) {
+  const options = CHOICES[key];
+  if (!options.includes(v)) fail(`${label} must be ${options.slice(0, -1).join(", ")} or ${options.at(-1)}.`);
+  return v;
+}
+
 function checkInt(name, v, lo, hi) {
   if (!isInt(v) || v < lo || v > hi) fail(`${name} must be a whole number from ${lo} to ${hi}.`);
   return v;
@@ -80,14 +95,12 @@ const CHECKS = {
     ? v : fail(`The bias must be a number from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`)),
   stride: (v) => checkInt("Stride", v, 1, 4),
   padding: (v) => (v === "valid" || v === "same" ? v : checkInt("Padding", v, 0, 8)),
-  paddingMode: (v) => (["zeros", "reflect", "replicate", "circular"].includes(v)
-    ? v : fail("Padding mode must be zeros, reflect, replicate or circular.")),
+  paddingMode: (v) => choice("paddingMode", "Padding mode", v),
   dilation: (v) => checkInt("Dilation", v, 1, 4),
-  activation: (v) => (["none", "relu", "leaky_relu"].includes(v)
-    ? v : fail("Activation must be none, relu or leaky_relu.")),
+  activation: (v) => choice("activation", "Activation", v),
   pool: (v) => {
     if (v === null) return null;
-    if (typeof v !== "object" || !["max", "avg"].includes(v.mode)) fail("Pooling must be null or {mode: \"max\" | \"avg\", size, stride}.");
+    if (typeof v !== "object" || !CHOICES.poolMode.includes(v.mode)) fail("Pooling must be null or {mode: \"max\" | \"avg\", size, stride}.");
     const size = checkInt("Pool size", v.size ?? 2, 1, 4);
     return { mode: v.mode, size, stride: checkInt("Pool stride", v.stride ?? size, 1, 4) };
   },
@@ -106,10 +119,10 @@ const CHECKS = {
     if (!v || !isInt(v.row) || !isInt(v.col)) fail("The window must be {row, col} in whole input pixels.");
     return { row: v.row, col: v.col };
   },
-  colormap: (v) => (["diverging", "gray", "abs"].includes(v) ? v : fail("Colours must be diverging, gray or abs.")),
+  colormap: (v) => choice("colormap", "Colours", v),
   numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
   fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
-  mode: (v) => (["explore", "channels", "learn", "code"].includes(v) ? v : fail("Mode must be explore, channels, learn or code.")),
+  mode: (v) => choice("mode", "Mode", v),
   channels: (v) => checkChannels(v),
   exercise: (v) => (v === null || (typeof v === "string" && /^[a-z0-9-]{1,60}$/.test(v))
     ? v : fail("An exercise is named by its id (lower-case letters, digits and hyphens).")),

@@ -5,7 +5,7 @@
 // and named in a notice. Version 1 is the only format so far; a later one
 // must keep reading v=1 links.
 
-import { defaultState } from "./state.js";
+import { defaultState, CHOICES } from "./state.js";
 
 export const FORMAT_VERSION = 1;
 const MAX_FRAGMENT = 12000; // longer fragments are not ours; refuse them whole
@@ -65,16 +65,16 @@ const FIELDS = {
   b: ["bias", finite, (s) => num(s.bias)],
   s: ["stride", int(1, 4), (s) => String(s.stride)],
   pad: ["padding", (t) => (t === "valid" || t === "same" ? t : int(0, 8)(t)), (s) => String(s.padding)],
-  pm: ["paddingMode", oneOf("zeros", "reflect", "replicate", "circular"), (s) => s.paddingMode],
+  pm: ["paddingMode", oneOf(...CHOICES.paddingMode), (s) => s.paddingMode],
   d: ["dilation", int(1, 4), (s) => String(s.dilation)],
-  act: ["activation", oneOf("none", "relu", "leaky_relu"), (s) => s.activation],
+  act: ["activation", oneOf(...CHOICES.activation), (s) => s.activation],
   pool: ["pool", parsePool, (s) => (s.pool ? `${s.pool.mode}.${s.pool.size}.${s.pool.stride}` : "none")],
   k2: ["layer2", (t) => (t === "none" ? null : { kernel: parseKernel(t) }), (s) => (s.layer2 ? kernelText(s.layer2.kernel) : "none")],
   w: ["window", parseWindow, (s) => `${s.window.row},${s.window.col}`],
-  cm: ["colormap", oneOf("diverging", "gray", "abs"), (s) => s.colormap],
+  cm: ["colormap", oneOf(...CHOICES.colormap), (s) => s.colormap],
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
   fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
-  mode: ["mode", oneOf("explore", "channels", "learn", "code"), (s) => s.mode],
+  mode: ["mode", oneOf(...CHOICES.mode), (s) => s.mode],
   ch: ["channels", parseJSON, (s) => JSON.stringify(s.channels)],
   ex: ["exercise", (t) => (t === "none" ? null : oneOfName(t)), (s) => s.exercise ?? "none"],
 };
@@ -95,7 +95,7 @@ function oneOfName(t) {
 function parsePool(t) {
   if (t === "none") return null;
   const [mode, size, stride] = t.split(".");
-  return { mode: oneOf("max", "avg")(mode), size: int(1, 4)(size ?? "2"), stride: int(1, 4)(stride ?? size ?? "2") };
+  return { mode: oneOf(...CHOICES.poolMode)(mode), size: int(1, 4)(size ?? "2"), stride: int(1, 4)(stride ?? size ?? "2") };
 }
 
 function parseWindow(t) {
