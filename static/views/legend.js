@@ -4,12 +4,11 @@
 import { cssColor, formatNumber } from "../colormap.js";
 
 export class LegendView {
+  /** element: an empty .legend container; the legend's parts are made here, for every map alike. */
   constructor(element) {
-    this.bar = element.querySelector(".legend-bar");
-    this.lo = element.querySelector(".legend-lo");
-    this.hi = element.querySelector(".legend-hi");
-    this.mid = element.querySelector(".legend-mid");
-    this.extent = element.querySelector(".legend-extent");
+    const part = (name) => Object.assign(document.createElement("span"), { className: `legend-${name}` });
+    [this.lo, this.bar, this.hi, this.mid, this.extent] = ["lo", "bar", "hi", "mid", "extent"].map(part);
+    element.replaceChildren(this.lo, this.bar, this.hi, this.mid, this.extent);
   }
 
   /** range: the colour scale's ends; min, max: the data's own extremes. */
