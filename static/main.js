@@ -22,6 +22,7 @@ import { EmbedDialog, copyText } from "./views/embed-dialog.js";
 import { readFragment, writeFragment } from "./url.js";
 import { readOptions, applyOptions, connectParent } from "./embed.js";
 import { Motion } from "./motion.js";
+import { fitExplorer } from "./layout.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -44,8 +45,8 @@ let state = defaultState(); // what is painted: the last good settings
 let pixels = null; // {data: Float32Array in [0, 1], height, width}: the input image
 let result = null; // {stages: [{name, shape, data}]}: the last good output
 
-const inputView = new GridView($("input-canvas"), { maxPx: MAP_PX, label: "Input image" });
-const outputView = new GridView($("output-canvas"), { maxPx: MAP_PX, label: "Feature map" });
+const inputView = new GridView($("input-canvas"), { maxPx: MAP_PX, label: "Input image", fit: true });
+const outputView = new GridView($("output-canvas"), { maxPx: MAP_PX, label: "Feature map", fit: true });
 const outputLegend = new LegendView($("output-legend"));
 const inspector = new InspectorView($("inspector-table"), $("inspector-summary"));
 const kernelView = new KernelView($("kernel-grid"), $("kernel-value"), $("kernel-value-label"), {
@@ -162,6 +163,10 @@ function windowKey(e) {
 let padded = null;
 let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
 
+// The maps' size follows the window and the panels in view (static/layout.js).
+const refitLayout = fitExplorer($("explorer"));
+let laidOut = "";
+
 function paint() {
   const started = performance.now();
   const pad = padAmounts(state);
@@ -182,6 +187,8 @@ function paint() {
   setText($("formula"), formulaText(state, pixels, conv.shape));
   setText($("params"), paramsText(state, pixels, conv.shape));
   showMode();
+  const layoutKey = `${state.mode} ${result.stages.length}`;
+  if (layoutKey !== laidOut) { laidOut = layoutKey; refitLayout(); }
   syncControls(state, builtins);
   paintWindow();
   timing = { ...compute.lastTiming, paintMs: performance.now() - started };

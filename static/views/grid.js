@@ -11,9 +11,13 @@
 import { paint, formatNumber, darkBehind } from "../colormap.js";
 
 export class GridView {
-  constructor(canvas, { maxPx = 432, label = "" } = {}) {
+  constructor(canvas, { maxPx = 432, label = "", fit = false } = {}) {
     this.canvas = canvas;
     this.maxPx = maxPx;
+    this.maxHeightPx = maxPx;
+    // fit: the map fills its holder (the canvas's parent, sized by the page's layout) and redraws
+    // when the holder changes size, instead of taking a fixed maxPx.
+    if (fit) new ResizeObserver(() => this.fit()).observe(canvas.parentElement);
     this.ctx = canvas.getContext("2d");
     this.offscreen = document.createElement("canvas");
     this.model = null;
@@ -36,8 +40,20 @@ export class GridView {
 
   /** Cell size in CSS pixels: whole pixels while cells are big enough to see (crisp grid lines), else the map fills maxPx. */
   get cell() {
-    const fit = this.maxPx / this.size.cols;
+    const { rows, cols } = this.size;
+    const fit = Math.min(this.maxPx / cols, this.maxHeightPx / rows);
     return fit >= 2 ? Math.floor(fit) : fit;
+  }
+
+  /** Take the holder's size as the map's largest size; redraw if the cells change. */
+  fit() {
+    const holder = this.canvas.parentElement;
+    const width = holder.clientWidth, height = holder.clientHeight || width;
+    if (!width || (width === this.maxPx && height === this.maxHeightPx)) return;
+    const before = this.model && this.cell;
+    this.maxPx = width;
+    this.maxHeightPx = height;
+    if (this.model && this.cell !== before) this.update(this.model, { force: true });
   }
 
   /** Rows and columns drawn, padding included, and the padding before. */
@@ -46,10 +62,10 @@ export class GridView {
     return { rows: height + pad[0] + pad[1], cols: width + pad[0] + pad[1], before: pad[0] };
   }
 
-  update(model) {
+  update(model, { force = false } = {}) {
     const old = this.model;
     // Nothing new to draw (a kernel edit does not change the input): leave the canvas alone.
-    if (old && ["data", "padded", "height", "width", "colormap", "numbers"].every((k) => old[k] === model[k]) &&
+    if (!force && old && ["data", "padded", "height", "width", "colormap", "numbers"].every((k) => old[k] === model[k]) &&
         String(old.range) === String(model.range) && String(old.pad) === String(model.pad)) return;
     this.model = model;
     const { rows, cols } = this.size;

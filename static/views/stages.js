@@ -7,10 +7,11 @@ import { LegendView } from "./legend.js";
 import { KernelView } from "./kernel.js";
 import { rangeOf, extentOf } from "../colormap.js";
 
+// Titles stay short, so the pipeline's maps line up; the notes under the maps say the rest.
 const TITLES = {
-  activation: (s) => (s.activation === "relu" ? "After ReLU" : "After leaky ReLU"),
-  pool: (s) => `${s.pool.mode === "max" ? "Max" : "Average"} pool ${s.pool.size}×${s.pool.size}, stride ${s.pool.stride}`,
-  conv2: () => "Layer 2: features of features",
+  activation: (s) => (s.activation === "relu" ? "ReLU" : "Leaky ReLU"),
+  pool: (s) => `${s.pool.mode === "max" ? "Max" : "Average"} pool ${s.pool.size}×${s.pool.size}`,
+  conv2: () => "Layer 2",
 };
 
 const NOTES = {
@@ -18,9 +19,9 @@ const NOTES = {
     ? "max(0, x): only positive responses survive."
     : "x if x > 0, else 0.1·x: negatives are kept, but small."),
   pool: (s) => (s.pool.mode === "max"
-    ? "Keeps the largest value of each window. No weights."
-    : "Averages each window: a fixed blur and downsample. No weights."),
-  conv2: () => "A 3×3 kernel over the map to its left: its cells see more of the input.",
+    ? `Stride ${s.pool.stride}. Keeps the largest value of each window. No weights.`
+    : `Stride ${s.pool.stride}. Averages each window: a fixed blur and downsample. No weights.`),
+  conv2: () => "Features of features: a 3×3 kernel over the map to its left; its cells see more of the input.",
 };
 
 export class StagesView {
@@ -42,7 +43,7 @@ export class StagesView {
     section.setAttribute("aria-labelledby", `stage-${name}-title`);
     const canvas = section.querySelector("canvas");
     canvas.id = `stage-${name}-canvas`;
-    const grid = new GridView(canvas, { maxPx: this.maxPx, label: `${name} map` });
+    const grid = new GridView(canvas, { maxPx: this.maxPx, label: `${name} map`, fit: true });
     const index = () => [...this.panels.keys()].indexOf(name) + 1;
     grid.onCell((cell, kind) => this.onCell(index(), cell, kind));
     const entry = { section, grid, legend: new LegendView(section.querySelector(".legend")) };
