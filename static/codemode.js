@@ -84,8 +84,8 @@ export class CodeMode {
     $("code-printed").hidden = !result.printed;
     const preview = result.preview;
     if (preview) {
-      $("code-outputs").hidden = !preview.output;
-      if (preview.output) this.showPreview(preview);
+      $("code-outputs").hidden = !preview.output && !preview.text;
+      if (preview.output || preview.text) this.showPreview(preview);
     } else if (action !== "check") {
       $("code-outputs").hidden = true; // a check keeps the last Run's outputs on screen
     }
@@ -112,7 +112,9 @@ export class CodeMode {
     };
     grid(this.yours, p.output);
     grid(this.expected, p.expected);
-    $("code-case").textContent = p.case ? `On the first case: ${p.case}.` : "";
+    // "values" exercises (sizes, counts) answer in words; their arrays are drawn only when 2-D
+    $("code-case").textContent = (p.case ? `On the first case: ${p.case}.` : "") + (p.text ? ` ${p.text}` : "");
+    $("code-yours-box").hidden = !p.output;
     $("code-expected-box").hidden = !p.expected;
   }
 

@@ -118,6 +118,34 @@ def test_the_learners_code_cannot_reach_the_page(coding):
     assert "not available" in error
 
 
+def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
+    page = coding.page
+    listed = page.evaluate("() => [...document.getElementById('exercise-select').options].map((o) => o.value)")
+    assert listed == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel", "output-size",
+                      "average-pooling", "multi-channel-conv", "kernel-gradient", "receptive-field", "parameter-counts"]
+    try:
+        page.select_option("#exercise-select", "parameter-counts")
+        wait_for(page, "() => /def param_counts/.test(document.getElementById('code-editor').value)", 10)
+        counts = "def param_counts(cin, cout, k):\n    return cout * cin * k * k + cout, cin * k * k + cin + cout * cin + cout\n"
+        assert run_code(page, counts)[0] == "All 4 hidden cases pass. Well done!"
+        run_code(page, counts.replace(" + cout,", ","), "#code-run")
+        assert page.locator("#code-case").inner_text() == ("On the first case: 3 → 16 channels, 3×3. "
+                                                           "param_counts(3, 16, 3) returned (432, 94); expected (448, 94).")
+        assert page.locator("#code-yours").is_hidden()
+        page.select_option("#exercise-select", "multi-channel-conv")
+        wait_for(page, "() => /def conv_layer/.test(document.getElementById('code-editor').value)", 10)
+        no_bias = ("import numpy as np\ndef conv_layer(x, weight, bias):\n    k = weight.shape[-1]\n"
+                   "    h, w = x.shape[1] - k + 1, x.shape[2] - k + 1\n"
+                   "    return np.array([[[np.sum(x[:, i:i + k, j:j + k] * weight[o]) for j in range(w)]\n"
+                   "                      for i in range(h)] for o in range(weight.shape[0])])\n")
+        verdict, _ = run_code(page, no_bias)
+        assert verdict.startswith("0 of 4 hidden cases pass.") and "Your output is missing the bias" in verdict
+        verdict, _ = run_code(page, no_bias.replace("weight[o])", "weight[o]) + bias[o]"))
+        assert verdict == "All 4 hidden cases pass. Well done!"
+    finally:
+        page.select_option("#exercise-select", "valid-convolution")
+
+
 def test_an_exercise_link_and_a_kept_draft(browser, base_url):
     url = f"{base_url}#v=1&mode=code&ex=max-pooling"
     watched = open_explorer(browser, url)
