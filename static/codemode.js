@@ -6,7 +6,7 @@
 import { Compute } from "./compute.js";
 import { EditorView } from "./views/editor.js";
 import { GridView } from "./views/grid.js";
-import { rangeOf } from "./colormap.js";
+import { rangeOf, formatNumber } from "./colormap.js";
 
 const $ = (id) => document.getElementById(id);
 const DRAFT_KEY = (id) => `convexplorer.code.${id}`;
@@ -109,6 +109,7 @@ export class CodeMode {
       const data = Float32Array.from(rows.flat(), (v) => (v === null ? NaN : v));
       view.update({ data, height: rows.length, width: rows[0].length, colormap: "diverging",
         range: rangeOf(data.filter(Number.isFinite), "diverging"), numbers: true });
+      valuesTable(view.canvas, view.canvas.dataset.numbers === "shown" ? null : rows);
     };
     grid(this.yours, p.output);
     grid(this.expected, p.expected);
@@ -121,6 +122,23 @@ export class CodeMode {
   status(text) {
     $("code-status").textContent = text;
   }
+}
+
+/** When a grid's cells are too small for its numbers, the numbers go to a table under it, and the caption says so. */
+function valuesTable(canvas, rows) {
+  const figure = canvas.closest("figure");
+  const caption = figure.querySelector("figcaption");
+  caption.dataset.base ??= caption.textContent;
+  caption.textContent = caption.dataset.base + (rows ? " (values in the table below)" : "");
+  figure.querySelector("table")?.remove();
+  if (!rows) return;
+  const table = document.createElement("table");
+  table.className = "values-table";
+  for (const row of rows) {
+    const tr = table.insertRow();
+    for (const v of row) tr.insertCell().textContent = v === null ? "NaN" : formatNumber(v, 2);
+  }
+  figure.append(table);
 }
 
 function starterOf(ex) {

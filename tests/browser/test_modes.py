@@ -146,6 +146,45 @@ def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
         page.select_option("#exercise-select", "valid-convolution")
 
 
+WIDEST_NUMBER = """([texts, id]) => {
+    const canvas = document.getElementById(id), ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = canvas.dataset.numberFont;
+    return Math.max(...texts.map((t) => ctx.measureText(t).width));
+}"""
+
+
+def as_drawn(v, digits):
+    """formatNumber in colormap.js: rounded, no trailing zeros, a real minus sign."""
+    text = f"{round(float(v), digits):.{digits}f}".rstrip("0").rstrip(".") if digits else str(round(float(v)))
+    return "0" if text in ("-0", "0") else text.replace("-", "\u2212")
+
+
+@pytest.mark.parametrize("values, shown, decimals", [
+    ("np.arange(9).reshape(3, 3) * -2.143 + 1.2", True, 2),    # −15.94 and friends, in big cells
+    ("np.arange(64).reshape(8, 8) * -0.6431 + 3", True, 0),  # −37.52 in 25-pixel cells: −38
+    ("np.arange(121).reshape(11, 11) * -123.456", False, None),  # −14938.18 cannot fit: a table instead
+])
+def test_result_numbers_fit_their_cells_or_go_to_a_table(coding, values, shown, decimals):
+    page = coding.page
+    run_code(page, f"import numpy as np\ndef conv2d(image, kernel):\n    return {values}\n", "#code-run")
+    yours = page.locator("#code-yours")
+    caption = page.locator("#code-yours-box figcaption").inner_text()
+    grid = eval(values, {"np": np})
+    if shown:
+        assert yours.get_attribute("data-numbers") == "shown" and caption == "Your output"
+        digits = int(yours.get_attribute("data-number-digits"))
+        assert digits == decimals
+        cell = page.evaluate("() => { const c = document.getElementById('code-yours');"
+                             " return c.width / devicePixelRatio; }") / grid.shape[1]
+        texts = [as_drawn(v, digits) for v in grid.ravel()]
+        assert page.evaluate(WIDEST_NUMBER, [texts, "code-yours"]) <= cell - 4  # a margin each side
+        assert page.locator("#code-yours-box table").count() == 0
+    else:
+        assert yours.get_attribute("data-numbers") == "hidden" and caption == "Your output (values in the table below)"
+        table = page.locator("#code-yours-box table")
+        assert table.locator("tr").count() == 11 and table.locator("td").nth(1).inner_text() == "\u2212123.46"
+
+
 def test_an_exercise_link_and_a_kept_draft(browser, base_url):
     url = f"{base_url}#v=1&mode=code&ex=max-pooling"
     watched = open_explorer(browser, url)
