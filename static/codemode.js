@@ -41,7 +41,12 @@ export class CodeMode {
       this.exercises = await (await fetch("data/exercises.json")).json();
       for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
     }
-    const ex = this.exercises.find((e) => e.id === id) || this.exercises[0];
+    let ex = this.exercises.find((e) => e.id === id);
+    if (!ex) {
+      ex = this.exercises[0];
+      // A typo in an instructor's link: say so rather than open another exercise without a word.
+      if (id) this.say(`The link's exercise “${id}” does not exist; the first exercise, “${ex.title}”, is shown instead.`);
+    }
     if (this.current?.id !== ex.id) {
       this.current = ex;
       const data = JSON.parse(ex.text);
