@@ -31,14 +31,15 @@ import traceback
 
 import numpy as np
 
-from . import ops
+from . import exercise_values, ops
 
 ATOL = 1e-6  # outputs within this of the reference pass; "zero" means |output| <= ATOL
 ARGS = {"conv2d": {"stride", "padding", "dilation", "bias", "padding_mode"},
         "pool2d": {"size", "stride", "mode"}}  # the keyword arguments each reference takes
 FIELDS = {"title", "order", "prompt", "kind", "name", "starter", "reference", "reference_args", "cases", "hints"}
 CASE_FIELDS = {"function": {"description", "image", "kernel", "args"},
-               "kernel": {"description", "image", "args", "expect", "at_least"}}
+               "kernel": {"description", "image", "args", "expect", "at_least"},
+               "values": {"description", "inputs"}}
 PATTERNS = ("hstep", "vstep", "flat")
 EXAMPLE_KERNEL = "[[0, 0, 0], [0, 1, 0], [0, 0, 0]]"
 
@@ -77,12 +78,16 @@ def load(text):
     for key in ("title", "prompt", "starter"):
         _need(isinstance(ex.get(key), str) and ex[key].strip(), f'"{key}" must be non-empty text')
     _need(_is_int(ex.get("order")), '"order" must be a whole number')
-    _need(ex.get("kind") in CASE_FIELDS, '"kind" must be "function" or "kernel"')
+    _need(ex.get("kind") in CASE_FIELDS, '"kind" must be "function", "kernel" or "values"')
     name = ex.get("name")
     _need(isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name),
           '"name" must be a Python name, like "conv2d"')
-    _need(ex.get("reference") in ARGS, '"reference" must be "conv2d" or "pool2d"')
-    _need(ex["kind"] == "function" or ex["reference"] == "conv2d",
+    if ex["kind"] == "values":
+        refs = exercise_values.REFERENCES
+        _need(ex.get("reference") in refs, f'a "values" exercise\'s "reference" must be one of {", ".join(refs)}')
+    else:
+        _need(ex.get("reference") in ARGS, '"reference" must be "conv2d" or "pool2d"')
+    _need(ex["kind"] != "kernel" or ex["reference"] == "conv2d",
           'a "kernel" exercise needs "reference": "conv2d" (the learner\'s kernel is convolved)')
     try:
         compile(ex["starter"], "starter", "exec")
@@ -92,7 +97,8 @@ def load(text):
     _need(isinstance(hints, list) and all(isinstance(h, str) and h.strip() for h in hints),
           '"hints" must be a list of non-empty texts')
     ex.setdefault("reference_args", {})
-    _check_args(ex["reference_args"], ex["reference"], '"reference_args"')
+    if ex["kind"] != "values":
+        _check_args(ex["reference_args"], ex["reference"], '"reference_args"')
     _need(isinstance(ex.get("cases"), list) and ex["cases"], '"cases" must be a non-empty list')
     for i, case in enumerate(ex["cases"], 1):
         try:
@@ -112,6 +118,9 @@ def _check_case(ex, case):
     _need(isinstance(case, dict), "a case must be a JSON object")
     _only(case, CASE_FIELDS[ex["kind"]], "the case")
     _need(isinstance(case.get("description"), str) and case["description"].strip(), 'needs a "description"')
+    if ex["kind"] == "values":
+        exercise_values.reference(ex, exercise_values.build_inputs(case))  # settings that cannot work raise here
+        return
     case.setdefault("args", {})
     _check_args(case["args"], ex["reference"], '"args"')
     wants_kernel = ex["kind"] == "function" and ex["reference"] == "conv2d"
@@ -179,7 +188,7 @@ def check(exercise, namespace):
         result["first_failure"] = {"case": None, "message": problem}
         return result
     for case in cases:
-        try_case = _try_kernel if exercise["kind"] == "kernel" else _try_function
+        try_case = {"kernel": _try_kernel, "function": _try_function, "values": exercise_values.try_case}[exercise["kind"]]
         message = try_case(exercise, value, case)
         if message is None:
             result["passed_count"] += 1
@@ -195,11 +204,11 @@ def _find(ex, namespace):
     if name not in namespace:
         close = difflib.get_close_matches(name, [k for k in namespace if not k.startswith("_")], n=1)
         also = f" You defined {close[0]}: rename it to {name}." if close else ""
-        if ex["kind"] == "function":
+        if ex["kind"] != "kernel":
             return None, f"Define a function called {name}: the checker looks for def {name}(...).{also}"
         return None, f"Define a variable called {name} holding your kernel, like {name} = {EXAMPLE_KERNEL}.{also}"
     value = namespace[name]
-    if ex["kind"] == "function":
+    if ex["kind"] != "kernel":
         if not callable(value):
             return None, f"{name} is {_a(type(value).__name__)}, not a function: define it with def {name}(...):"
         return value, None
@@ -290,6 +299,9 @@ def _lookalikes(ex, image, kernel, kw):
     if ex["reference"] == "pool2d" and {**ex["reference_args"], **kw}.get("mode", "max") == "max":
         yield (_reference(ex, image, None, {**kw, "mode": "avg"}),
                "Your output is the average of each window; this exercise keeps the largest value.")
+    if ex["reference"] == "pool2d" and {**ex["reference_args"], **kw}.get("mode") == "avg":
+        yield (_reference(ex, image, None, {**kw, "mode": "max"}),
+               "Your output is the largest value of each window; this exercise keeps the average.")
 
 
 def _shape_message(ex, image, kernel, kw, want, got):
@@ -355,6 +367,8 @@ def run_preview(exercise, namespace):
     code cannot give an output, "output" is None and "error" says why.
     """
     case = exercise["cases"][0]
+    if exercise["kind"] == "values":
+        return _values_preview(exercise, namespace, case)
     image, kernel, kw = case_inputs(case)
     view = {"case": case["description"], "image": _rows(image), "kernel": _rows(kernel),
             "output": None, "expected": None, "error": None}
@@ -370,6 +384,36 @@ def run_preview(exercise, namespace):
         out, view["error"] = _run(exercise, value, image, kernel, kw, want.shape)
     view["output"] = _rows(out)
     return view
+
+
+def _values_preview(exercise, namespace, case):
+    """A "values" exercise's first case: the call, the learner's answer and the expected one, as text."""
+    view = {"case": case["description"], "image": None, "kernel": None, "output": None, "expected": None,
+            "error": None, "text": None}
+    fn, view["error"] = _find(exercise, namespace)
+    if view["error"]:
+        return view
+    inputs = exercise_values.build_inputs(case)
+    call = exercise_values.call_text(exercise["name"], inputs)
+    want = exercise_values.reference(exercise, inputs)
+    try:
+        got = fn(*inputs)
+    except Exception as e:  # the learner's error, shown in words
+        view["error"] = f"The checker called {call} and it raised {type(e).__name__}: {e}"
+        return view
+    if isinstance(want, np.ndarray) and want.ndim == 2:
+        view["expected"] = _rows(want)
+        out, _ = _as_grid(got)
+        view["output"] = _rows(out)
+    view["text"] = f"{call} returned {_brief(got)}; expected {_brief(want)}."
+    return view
+
+
+def _brief(v):
+    if isinstance(v, np.ndarray) or (isinstance(v, list) and v and isinstance(v[0], list)):
+        return f"an array of shape {_shape(np.shape(v))}"
+    text = repr(v.item() if isinstance(v, np.generic) else v)
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _rows(a):

@@ -6,7 +6,7 @@
 import { Compute } from "./compute.js";
 import { EditorView } from "./views/editor.js";
 import { GridView } from "./views/grid.js";
-import { rangeOf } from "./colormap.js";
+import { rangeOf, formatNumber } from "./colormap.js";
 
 const $ = (id) => document.getElementById(id);
 const DRAFT_KEY = (id) => `convexplorer.code.${id}`;
@@ -41,7 +41,12 @@ export class CodeMode {
       this.exercises = await (await fetch("data/exercises.json")).json();
       for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
     }
-    const ex = this.exercises.find((e) => e.id === id) || this.exercises[0];
+    let ex = this.exercises.find((e) => e.id === id);
+    if (!ex) {
+      ex = this.exercises[0];
+      // A typo in an instructor's link: say so rather than open another exercise without a word.
+      if (id) this.say(`The link's exercise “${id}” does not exist; the first exercise, “${ex.title}”, is shown instead.`);
+    }
     if (this.current?.id !== ex.id) {
       this.current = ex;
       const data = JSON.parse(ex.text);
@@ -84,8 +89,8 @@ export class CodeMode {
     $("code-printed").hidden = !result.printed;
     const preview = result.preview;
     if (preview) {
-      $("code-outputs").hidden = !preview.output;
-      if (preview.output) this.showPreview(preview);
+      $("code-outputs").hidden = !preview.output && !preview.text;
+      if (preview.output || preview.text) this.showPreview(preview);
     } else if (action !== "check") {
       $("code-outputs").hidden = true; // a check keeps the last Run's outputs on screen
     }
@@ -109,16 +114,36 @@ export class CodeMode {
       const data = Float32Array.from(rows.flat(), (v) => (v === null ? NaN : v));
       view.update({ data, height: rows.length, width: rows[0].length, colormap: "diverging",
         range: rangeOf(data.filter(Number.isFinite), "diverging"), numbers: true });
+      valuesTable(view.canvas, view.canvas.dataset.numbers === "shown" ? null : rows);
     };
     grid(this.yours, p.output);
     grid(this.expected, p.expected);
-    $("code-case").textContent = p.case ? `On the first case: ${p.case}.` : "";
+    // "values" exercises (sizes, counts) answer in words; their arrays are drawn only when 2-D
+    $("code-case").textContent = (p.case ? `On the first case: ${p.case}.` : "") + (p.text ? ` ${p.text}` : "");
+    $("code-yours-box").hidden = !p.output;
     $("code-expected-box").hidden = !p.expected;
   }
 
   status(text) {
     $("code-status").textContent = text;
   }
+}
+
+/** When a grid's cells are too small for its numbers, the numbers go to a table under it, and the caption says so. */
+function valuesTable(canvas, rows) {
+  const figure = canvas.closest("figure");
+  const caption = figure.querySelector("figcaption");
+  caption.dataset.base ??= caption.textContent;
+  caption.textContent = caption.dataset.base + (rows ? " (values in the table below)" : "");
+  figure.querySelector("table")?.remove();
+  if (!rows) return;
+  const table = document.createElement("table");
+  table.className = "values-table";
+  for (const row of rows) {
+    const tr = table.insertRow();
+    for (const v of row) tr.insertCell().textContent = v === null ? "NaN" : formatNumber(v, 2);
+  }
+  figure.append(table);
 }
 
 function starterOf(ex) {

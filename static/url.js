@@ -11,6 +11,10 @@ export const FORMAT_VERSION = 1;
 const MAX_FRAGMENT = 12000; // longer fragments are not ours; refuse them whole
 const MAX_LINK_PIXELS = 32 * 32; // drawn images up to this size travel in the link
 
+// What a reader throws is only what was expected, as a noun phrase: readFragment makes the sentence.
+const KERNEL_EXPECTED = "1 to 49 numbers separated by commas, a square count such as 9 for a 3×3 kernel";
+const PIXELS_EXPECTED = `a drawing of at most ${MAX_LINK_PIXELS} pixels written as HxW.base64, with exactly H×W pixels`;
+
 const num = (v) => String(Number(v.toPrecision(6)));
 const kernelText = (k) => k.flat().map(num).join(",");
 
@@ -18,7 +22,7 @@ function parseKernel(text) {
   const values = text.split(",").map((t) => (t.trim() === "" ? NaN : Number(t)));
   const k = Math.round(Math.sqrt(values.length));
   if (k * k !== values.length || k < 1 || k > 7 || !values.every(Number.isFinite)) {
-    throw new Error("a kernel is 1 to 49 numbers (a square count), separated by commas");
+    throw new Error(KERNEL_EXPECTED);
   }
   return Array.from({ length: k }, (_, r) => values.slice(r * k, r * k + k));
 }
@@ -33,11 +37,16 @@ function encodePixels({ data, height, width }) {
 
 function decodePixels(text) {
   const m = /^(\d{1,2})x(\d{1,2})\.([A-Za-z0-9_-]+)$/.exec(text);
-  if (!m) throw new Error("the pixels are not in HxW.base64 form");
+  if (!m) throw new Error(PIXELS_EXPECTED);
   const height = Number(m[1]), width = Number(m[2]);
-  const bin = atob(m[3].replace(/-/g, "+").replace(/_/g, "/"));
+  let bin;
+  try {
+    bin = atob(m[3].replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    throw new Error(PIXELS_EXPECTED); // not base64 at all
+  }
   if (height < 1 || width < 1 || height * width > MAX_LINK_PIXELS || bin.length !== height * width) {
-    throw new Error("the pixel count does not match the size");
+    throw new Error(PIXELS_EXPECTED);
   }
   return Array.from({ length: height }, (_, r) =>
     Array.from({ length: width }, (_, c) => bin.charCodeAt(r * width + c) / 255));
@@ -49,7 +58,9 @@ const int = (lo, hi) => (t) => {
   return v;
 };
 const oneOf = (...options) => (t) => {
-  if (!options.includes(t)) throw new Error(`one of ${options.join(", ")}`);
+  if (!options.includes(t)) {
+    throw new Error(`${options.length > 2 ? "one of " : ""}${options.slice(0, -1).join(", ")} or ${options.at(-1)}`);
+  }
   return t;
 };
 const finite = (t) => {
@@ -58,49 +69,76 @@ const finite = (t) => {
   return v;
 };
 
-// key in the link → [setting, read(text), write(state) or undefined to skip]
+// key in the link → [setting, read(text), write(state)]
 const FIELDS = {
-  img: ["image", oneOfName, (s) => s.image],
+  img: ["image", nameOf("a built-in image's name, like digit3"), (s) => s.image],
   k: ["kernel", parseKernel, (s) => kernelText(s.kernel)],
   b: ["bias", finite, (s) => num(s.bias)],
   s: ["stride", int(1, 4), (s) => String(s.stride)],
-  pad: ["padding", (t) => (t === "valid" || t === "same" ? t : int(0, 8)(t)), (s) => String(s.padding)],
+  pad: ["padding", parsePadding, (s) => String(s.padding)],
   pm: ["paddingMode", oneOf(...CHOICES.paddingMode), (s) => s.paddingMode],
   d: ["dilation", int(1, 4), (s) => String(s.dilation)],
   act: ["activation", oneOf(...CHOICES.activation), (s) => s.activation],
   pool: ["pool", parsePool, (s) => (s.pool ? `${s.pool.mode}.${s.pool.size}.${s.pool.stride}` : "none")],
-  k2: ["layer2", (t) => (t === "none" ? null : { kernel: parseKernel(t) }), (s) => (s.layer2 ? kernelText(s.layer2.kernel) : "none")],
+  k2: ["layer2", parseLayer2, (s) => (s.layer2 ? kernelText(s.layer2.kernel) : "none")],
   w: ["window", parseWindow, (s) => `${s.window.row},${s.window.col}`],
   cm: ["colormap", oneOf(...CHOICES.colormap), (s) => s.colormap],
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
   fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
   mode: ["mode", oneOf(...CHOICES.mode), (s) => s.mode],
   ch: ["channels", parseJSON, (s) => JSON.stringify(s.channels)],
-  ex: ["exercise", (t) => (t === "none" ? null : oneOfName(t)), (s) => s.exercise ?? "none"],
+  ex: ["exercise", (t) => (t === "none" ? null : nameOf("an exercise's name, like valid-convolution")(t)), (s) => s.exercise ?? "none"],
+};
+
+// How a notice names each setting.
+const LABELS = {
+  img: "image", k: "kernel", b: "bias", s: "stride", pad: "padding", pm: "padding mode", d: "dilation",
+  act: "activation", pool: "pooling", k2: "second layer's kernel", w: "filter window", cm: "colour map",
+  num: "numbers setting", fill: "fill setting", mode: "mode", ch: "channels", ex: "exercise", px: "drawn image",
 };
 
 function parseJSON(t) {
   try {
     return JSON.parse(t); // checked, like everything else, by state.js before use
   } catch {
-    throw new Error("a JSON object");
+    throw new Error("a JSON object of channel settings");
   }
 }
 
-function oneOfName(t) {
-  if (!/^[a-z0-9_-]{1,40}$/.test(t)) throw new Error("a built-in image's name");
-  return t;
+function nameOf(expected) {
+  return (t) => {
+    if (!/^[a-z0-9_-]{1,40}$/.test(t)) throw new Error(expected);
+    return t;
+  };
+}
+
+function parsePadding(t) {
+  if (t === "valid" || t === "same" || (/^\d+$/.test(t) && Number(t) <= 8)) return t === "valid" || t === "same" ? t : Number(t);
+  throw new Error("valid, same or a whole number from 0 to 8");
+}
+
+function parseLayer2(t) {
+  if (t === "none") return null;
+  try {
+    return { kernel: parseKernel(t) };
+  } catch {
+    throw new Error(`none or ${KERNEL_EXPECTED}`);
+  }
 }
 
 function parsePool(t) {
   if (t === "none") return null;
-  const [mode, size, stride] = t.split(".");
-  return { mode: oneOf(...CHOICES.poolMode)(mode), size: int(1, 4)(size ?? "2"), stride: int(1, 4)(stride ?? size ?? "2") };
+  try {
+    const [mode, size, stride] = t.split(".");
+    return { mode: oneOf(...CHOICES.poolMode)(mode), size: int(1, 4)(size ?? "2"), stride: int(1, 4)(stride ?? size ?? "2") };
+  } catch {
+    throw new Error(`none or mode.size.stride, like max.2.2 (mode ${CHOICES.poolMode.join(" or ")}, size and stride 1 to 4)`);
+  }
 }
 
 function parseWindow(t) {
   const m = /^(-?\d{1,3}),(-?\d{1,3})$/.exec(t);
-  if (!m) throw new Error("row,col");
+  if (!m) throw new Error("the window's row and column, two whole numbers like 5,7");
   return { row: Number(m[1]), col: Number(m[2]) };
 }
 
@@ -146,7 +184,7 @@ export function readFragment(fragment) {
         partial[FIELDS[key][0]] = FIELDS[key][1](value);
       } else notices.push(`The link's "${key.slice(0, 20)}" is not a setting; it was ignored.`);
     } catch (err) {
-      notices.push(`The link's ${key.slice(0, 20)}= should be ${err.message}; the default is used.`);
+      notices.push(`The link's ${LABELS[key]} (${key}=) should be ${err.message}; the default is used.`);
     }
   }
   return { partial, notices };

@@ -98,10 +98,6 @@ SOLUTIONS = {"valid-convolution": VALID, "stride-and-padding": STRIDED,
 # The files
 # --------------------------------------------------------------------------
 
-def test_the_four_exercises_ship_and_each_has_a_solution_here():
-    assert {f.stem for f in FILES} == set(SOLUTIONS)
-
-
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_every_file_loads_and_reads_well(path):
     ex = load(path.read_text())
@@ -464,7 +460,7 @@ def edited(**changes):
     (edited(title=None), '"title" must be non-empty text'),
     (edited(prompt="  "), '"prompt" must be non-empty text'),
     (edited(order="1"), '"order" must be a whole number'),
-    (edited(kind="class"), '"kind" must be "function" or "kernel"'),
+    (edited(kind="class"), '"kind" must be "function", "kernel" or "values"'),
     (edited(name="conv 2d"), '"name" must be a Python name'),
     (edited(name="lambda"), '"name" must be a Python name'),
     (edited(reference="conv3d"), '"reference" must be "conv2d" or "pool2d"'),
@@ -523,6 +519,206 @@ def test_the_build_bundles_every_exercise_file():
     import build
     from app import exercises
     bundled = build.read_exercises()
-    assert [e["id"] for e in bundled] == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel"]
+    assert [e["id"] for e in bundled] == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel",
+                                          "output-size", "average-pooling", "multi-channel-conv", "kernel-gradient",
+                                          "receptive-field", "parameter-counts"]
     for e in bundled:
         exercises.load(e["text"])  # the full check, which the stdlib build cannot run
+
+
+# --------------------------------------------------------------------------
+# Every exercise: a correct solution passes; typical wrong ones fail with the
+# explanation that names the mistake. Solutions are loops from the definitions.
+# --------------------------------------------------------------------------
+
+AVG_POOL = """
+import numpy as np
+def avg_pool(x, size=2, stride=2):
+    rows, cols = (x.shape[0] - size) // stride + 1, (x.shape[1] - size) // stride + 1
+    out = np.zeros((rows, cols))
+    for i in range(rows):
+        for j in range(cols):
+            total = 0.0
+            for m in range(size):
+                for n in range(size):
+                    total += x[i * stride + m, j * stride + n]
+            out[i, j] = total / (size * size)
+    return out
+"""
+
+OUTPUT_SIZE = """
+def output_size(w, k, stride=1, padding=0, dilation=1):
+    if padding == "same":
+        return w
+    return (w + 2 * padding - dilation * (k - 1) - 1) // stride + 1
+"""
+
+CONV_LAYER = """
+import numpy as np
+def conv_layer(x, weight, bias):
+    cout, cin, k, _ = weight.shape
+    h, w = x.shape[1] - k + 1, x.shape[2] - k + 1
+    out = np.zeros((cout, h, w))
+    for o in range(cout):
+        for i in range(h):
+            for j in range(w):
+                total = bias[o]
+                for c in range(cin):
+                    for m in range(k):
+                        for n in range(k):
+                            total += weight[o, c, m, n] * x[c, i + m, j + n]
+                out[o, i, j] = total
+    return out
+"""
+
+KERNEL_GRAD = """
+import numpy as np
+def kernel_grad(image, kernel, target):
+    k = kernel.shape[0]
+    h, w = image.shape[0] - k + 1, image.shape[1] - k + 1
+    y = np.zeros((h, w))
+    for i in range(h):
+        for j in range(w):
+            y[i, j] = np.sum(kernel * image[i:i + k, j:j + k])
+    grad = np.zeros((k, k))
+    for i in range(h):
+        for j in range(w):
+            grad += 2 * (y[i, j] - target[i, j]) * image[i:i + k, j:j + k]
+    return grad
+"""
+
+RECEPTIVE = """
+def receptive_field(layers):
+    rf, jump = 1, 1
+    for k, s in layers:
+        rf += (k - 1) * jump
+        jump *= s
+    return rf
+"""
+
+PARAMS = """
+def param_counts(cin, cout, k):
+    return cout * cin * k * k + cout, cin * k * k + cin + cout * cin + cout
+"""
+
+# stem → (correct source, [(wrong source, what the first failure's message must contain), ...])
+EVERY_EXERCISE = {
+    "valid-convolution": (VALID, [
+        (VALID.replace("kernel[m, n]", "kernel[k - 1 - m, k - 1 - n]"), "Your kernel looks flipped"),
+        (VALID.replace("h - k + 1", "h - k"), "Check the W − K + 1 formula."),
+    ]),
+    "stride-and-padding": (STRIDED, [
+        (STRIDED.replace("2 * padding", "padding"), "Check the W − K + 2P + 1 formula."),
+        (STRIDED.replace("kernel[m, n]", "kernel[k - 1 - m, k - 1 - n]"), "Your kernel looks flipped"),
+    ]),
+    "max-pooling": (MAX_POOL, [
+        (AVG_POOL.replace("avg_pool(x, size=2, stride=2)", "max_pool(x, size=2, stride=2)"),
+         "Your output is the average of each window"),
+        ("import numpy as np\ndef max_pool(x):\n    return np.array([[x[2*i:2*i+2, 2*j:2*j+2].max() for j in range(x.shape[1] // 2)]\n"
+         "                     for i in range((x.shape[0] + 1) // 2)])", "the output should be 2×2, but yours is 3×2"),
+    ]),
+    "horizontal-edge-kernel": (SOBEL_Y, [
+        ("kernel = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]", "it should be at least 1"),
+        ("kernel = [[1, 2, 1], [0, 0, 0], [-1, -2, 0]]", "so the weights must add up to 0"),
+    ]),
+    "output-size": (OUTPUT_SIZE, [
+        (OUTPUT_SIZE.replace("dilation * (k - 1) - 1", "k"), "dilation 2 spreads it over 2 × (3 − 1) + 1 = 5 pixels"),
+        (OUTPUT_SIZE.replace("2 * padding", "padding"), "The padding goes on both sides: add 2P, not P."),
+        (OUTPUT_SIZE.replace("// stride", "/ stride"), "Round the division down (//)"),
+        (OUTPUT_SIZE.replace('    if padding == "same":\n        return w\n', ""), "TypeError"),
+    ]),
+    "average-pooling": (AVG_POOL, [
+        (AVG_POOL.replace("total += x", "total = max(total, x").replace("n]\n", "n])\n")
+         .replace("total = 0.0", "total = -1e9").replace("total / (size * size)", "total"),
+         "Your output is the largest value of each window; this exercise keeps the average."),
+        (AVG_POOL.replace("i * stride + m", "i * size + m").replace("j * stride + n", "j * size + n")
+         .replace("// stride + 1", "// size + 1"), "the output should be 3×3, but yours is 2×2"),
+    ]),
+    "multi-channel-conv": (CONV_LAYER, [
+        (CONV_LAYER.replace("total = bias[o]", "total = 0.0"), "Your output is missing the bias"),
+        (CONV_LAYER.replace("weight[o, c, m, n]", "weight[cout - 1 - o, c, m, n]").replace("bias[o]", "bias[cout - 1 - o]"),
+         "Your output channels are in the wrong order"),
+        (CONV_LAYER.replace("weight[o, c, m, n]", "weight[o, c, k - 1 - m, k - 1 - n]"), "Your kernel looks flipped"),
+        ("import numpy as np\ndef conv_layer(x, weight, bias):\n    return np.zeros((x.shape[1] - 2, x.shape[2] - 2))",
+         "returned an array of shape 3×3; it should be 2×3×3."),
+        (CONV_LAYER.replace("out = np.zeros((cout, h, w))", "out = np.zeros((cout, cin, h, w))")
+         .replace("total = bias[o]\n                for c in range(cin):", "for c in range(cin):\n                    total = bias[o]")
+         .replace("                out[o, i, j] = total", "                    out[o, c, i, j] = total"),
+         "returned an array of shape 2×3×3×3; it should be 2×3×3. Add up the input channels"),
+    ]),
+    "kernel-gradient": (KERNEL_GRAD, [
+        (KERNEL_GRAD.replace("    return grad", "    return grad / (h * w)"), "the number of output positions"),
+        (KERNEL_GRAD.replace("grad += 2 *", "grad += 1 *"), "Your gradient is half the reference"),
+        (KERNEL_GRAD.replace("(y[i, j] - target[i, j])", "(target[i, j] - y[i, j])"), "the wrong sign"),
+        (KERNEL_GRAD.replace("    return grad", "    return 2 * (y[0, 0] - target[0, 0]) * image[:k, :k]"),
+         "uses only the first output position"),
+    ]),
+    "receptive-field": (RECEPTIVE, [
+        (RECEPTIVE.replace("(k - 1) * jump", "(k - 1)"), "as if every stride were 1"),
+        ("def receptive_field(layers):\n    rf, jump = 1, 1\n    for k, s in layers:\n        jump *= s\n"
+         "        rf += (k - 1) * jump\n    return rf", "multiplied in the layer's own stride too"),
+    ]),
+    "parameter-counts": (PARAMS, [
+        (PARAMS.replace(" + cout, ", ", ").replace(" + cin + cout * cin + cout", " + cout * cin"), "leave out the biases"),
+        (PARAMS.replace("cout * cin * k * k", "cout * k * k"), "leaves out the input channels"),
+        ("def param_counts(cin, cout, k):\n    return [cout * cin * k * k + cout]", "should be (448, 94), yours is [448]"),
+    ]),
+}
+
+
+def test_every_exercise_has_a_correct_and_wrong_solutions():
+    assert sorted(EVERY_EXERCISE) == sorted(f.stem for f in FILES)
+    assert all(len(wrong) >= 2 for _, wrong in EVERY_EXERCISE.values())
+
+
+@pytest.mark.parametrize("stem", sorted(EVERY_EXERCISE))
+def test_a_correct_solution_passes_every_exercise(stem):
+    result = run(stem, EVERY_EXERCISE[stem][0])
+    assert result["passed"] and result["passed_count"] == result["total"], result["first_failure"]
+
+
+@pytest.mark.parametrize("stem, source, expected",
+                         [(stem, src, want) for stem, (_, wrong) in sorted(EVERY_EXERCISE.items()) for src, want in wrong])
+def test_a_typical_mistake_is_explained(stem, source, expected):
+    assert expected in failure(stem, source)
+
+
+def test_values_messages_in_full():
+    assert failure("output-size", OUTPUT_SIZE.replace("2 * padding", "padding")) == (
+        "output_size(7, 3, 1, 1, 1) should be 7, yours is 6. The padding goes on both sides: add 2P, not P.")
+    assert failure("kernel-gradient", KERNEL_GRAD.replace("    return grad", "    return grad / (h * w)")).startswith(
+        "At index [0, 0] the value should be ")
+    assert failure("parameter-counts", "def param_counts(cin, cout, k):\n    pass") == (
+        "Your param_counts returned None instead of a tuple of 2 whole numbers. Did you forget to return the result?")
+    assert failure("receptive-field", "x = 1") == (
+        "Define a function called receptive_field: the checker looks for def receptive_field(...).")
+
+
+def test_values_preview_states_the_call_and_both_answers():
+    view = preview("output-size", OUTPUT_SIZE)
+    assert view["text"] == "output_size(5, 3, 1, 0, 1) returned 3; expected 3." and view["error"] is None
+    view = preview("kernel-gradient", KERNEL_GRAD)
+    assert np.allclose(view["output"], view["expected"]) and np.array(view["output"]).shape == (3, 3)
+    view = preview("multi-channel-conv", CONV_LAYER)
+    assert view["text"].endswith("returned an array of shape 2×3×3; expected an array of shape 2×3×3.")
+
+
+def test_values_references_agree_with_hand_worked_numbers():
+    from app import exercise_values as ev
+    assert ev._receptive_field([[3, 1], [3, 1]]) == 5 and ev._receptive_field([[7, 2], [3, 2]]) == 11
+    assert ev._param_counts(3, 16, 3) == (448, 94)  # 16·3·9 + 16; 3·9 + 3 + 16·3 + 16
+    assert ev._output_size(224, 7, 2, 3, 1) == 112 and ev._output_size(9, 3, 1, 0, 2) == 5
+
+
+def test_load_names_a_bad_values_exercise():
+    ex = json.loads((EXERCISES / "output-size.json").read_text())
+    ex["reference"] = "conv2d"
+    with pytest.raises(ValueError, match='a "values" exercise\'s "reference" must be one of output_size'):
+        load(json.dumps(ex))
+    ex["reference"] = "output_size"
+    ex["cases"][0]["inputs"] = [5, 7, 1, 0, 1]
+    with pytest.raises(ValueError, match="case 1 .*does not fit"):
+        load(json.dumps(ex))
+    ex["cases"][0]["inputs"] = [{"array": [3, 3]}]
+    with pytest.raises(ValueError, match='an "array" needs a "seed"'):
+        load(json.dumps(ex))

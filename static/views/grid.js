@@ -10,6 +10,8 @@
 
 import { paint, formatNumber, darkBehind } from "../colormap.js";
 
+const MIN_NUMBER_PX = 8; // smaller than this is not readable: the numbers go to a table instead
+
 export class GridView {
   constructor(canvas, { maxPx = 432, label = "", fit = false } = {}) {
     this.canvas = canvas;
@@ -106,6 +108,7 @@ export class GridView {
     if (rows !== model.height || cols !== model.width) this.drawPadding(cell);
     if (cell >= 6) this.drawGridLines(cols, rows, cell);
     if (model.numbers && cell >= 16) this.drawNumbers(cols, rows, cell);
+    else delete this.canvas.dataset.numbers;
     this.drawOverlay(before, cell);
   }
 
@@ -136,21 +139,45 @@ export class GridView {
     ctx.stroke();
   }
 
+  /** Numbers that fit their cells: fewer decimals, then a smaller font; when even that is too wide
+   * (or too small to read) none are drawn and canvas.dataset.numbers says "hidden". */
   drawNumbers(cols, rows, cell) {
     const { ctx, model } = this;
     const values = model.padded || model.data;
-    ctx.font = `${Math.max(7, Math.floor(cell * 0.36))}px system-ui, sans-serif`;
+    const fit = this.numberFit(values, cell);
+    this.canvas.dataset.numbers = fit ? "shown" : "hidden";
+    if (!fit) return;
+    // Read by the browser tests, which measure the numbers again.
+    Object.assign(this.canvas.dataset, { numberFont: fit.font, numberDigits: String(fit.digits) });
+    ctx.font = fit.font;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
-    const digits = cell >= 28 ? 2 : 1;
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const v = values[r * cols + c];
         if (v !== v) continue;
         ctx.fillStyle = darkBehind(v, model.colormap, model.range) ? "#fff" : "#111";
-        ctx.fillText(formatNumber(v, digits), (c + 0.5) * cell, (r + 0.5) * cell);
+        ctx.fillText(formatNumber(v, fit.digits), (c + 0.5) * cell, (r + 0.5) * cell);
       }
     }
+  }
+
+  numberFit(values, cell) {
+    const { ctx } = this;
+    const room = cell - Math.max(4, cell * 0.14); // a margin each side (2 px at least): never touching the grid lines
+    const widest = (digits) => {
+      let w = 0;
+      for (const v of values) if (v === v) w = Math.max(w, ctx.measureText(formatNumber(v, digits)).width);
+      return w;
+    };
+    // Decimals matter more than size: shrink the font first, drop a decimal only when the font is at its smallest.
+    for (let digits = cell >= 28 ? 2 : 1; digits >= 0; digits--) {
+      for (let px = Math.max(MIN_NUMBER_PX, Math.floor(cell * 0.36)); px >= MIN_NUMBER_PX; px--) {
+        ctx.font = `${px}px system-ui, sans-serif`;
+        if (widest(digits) <= room) return { font: ctx.font, digits };
+      }
+    }
+    return null;
   }
 
   drawOverlay(pad, cell) {

@@ -118,6 +118,73 @@ def test_the_learners_code_cannot_reach_the_page(coding):
     assert "not available" in error
 
 
+def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
+    page = coding.page
+    listed = page.evaluate("() => [...document.getElementById('exercise-select').options].map((o) => o.value)")
+    assert listed == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel", "output-size",
+                      "average-pooling", "multi-channel-conv", "kernel-gradient", "receptive-field", "parameter-counts"]
+    try:
+        page.select_option("#exercise-select", "parameter-counts")
+        wait_for(page, "() => /def param_counts/.test(document.getElementById('code-editor').value)", 10)
+        counts = "def param_counts(cin, cout, k):\n    return cout * cin * k * k + cout, cin * k * k + cin + cout * cin + cout\n"
+        assert run_code(page, counts)[0] == "All 4 hidden cases pass. Well done!"
+        run_code(page, counts.replace(" + cout,", ","), "#code-run")
+        assert page.locator("#code-case").inner_text() == ("On the first case: 3 → 16 channels, 3×3. "
+                                                           "param_counts(3, 16, 3) returned (432, 94); expected (448, 94).")
+        assert page.locator("#code-yours").is_hidden()
+        page.select_option("#exercise-select", "multi-channel-conv")
+        wait_for(page, "() => /def conv_layer/.test(document.getElementById('code-editor').value)", 10)
+        no_bias = ("import numpy as np\ndef conv_layer(x, weight, bias):\n    k = weight.shape[-1]\n"
+                   "    h, w = x.shape[1] - k + 1, x.shape[2] - k + 1\n"
+                   "    return np.array([[[np.sum(x[:, i:i + k, j:j + k] * weight[o]) for j in range(w)]\n"
+                   "                      for i in range(h)] for o in range(weight.shape[0])])\n")
+        verdict, _ = run_code(page, no_bias)
+        assert verdict.startswith("0 of 4 hidden cases pass.") and "Your output is missing the bias" in verdict
+        verdict, _ = run_code(page, no_bias.replace("weight[o])", "weight[o]) + bias[o]"))
+        assert verdict == "All 4 hidden cases pass. Well done!"
+    finally:
+        page.select_option("#exercise-select", "valid-convolution")
+
+
+WIDEST_NUMBER = """([texts, id]) => {
+    const canvas = document.getElementById(id), ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = canvas.dataset.numberFont;
+    return Math.max(...texts.map((t) => ctx.measureText(t).width));
+}"""
+
+
+def as_drawn(v, digits):
+    """formatNumber in colormap.js: rounded, no trailing zeros, a real minus sign."""
+    text = f"{round(float(v), digits):.{digits}f}".rstrip("0").rstrip(".") if digits else str(round(float(v)))
+    return "0" if text in ("-0", "0") else text.replace("-", "\u2212")
+
+
+@pytest.mark.parametrize("values, shown, decimals", [
+    ("np.arange(9).reshape(3, 3) * -2.143 + 1.2", True, 2),    # −15.94 and friends, in big cells
+    ("np.arange(64).reshape(8, 8) * -0.6431 + 3", True, 0),  # −37.52 in 25-pixel cells: −38
+    ("np.arange(121).reshape(11, 11) * -123.456", False, None),  # −14938.18 cannot fit: a table instead
+])
+def test_result_numbers_fit_their_cells_or_go_to_a_table(coding, values, shown, decimals):
+    page = coding.page
+    run_code(page, f"import numpy as np\ndef conv2d(image, kernel):\n    return {values}\n", "#code-run")
+    yours = page.locator("#code-yours")
+    caption = page.locator("#code-yours-box figcaption").inner_text()
+    grid = eval(values, {"np": np})
+    if shown:
+        assert yours.get_attribute("data-numbers") == "shown" and caption == "Your output"
+        digits = int(yours.get_attribute("data-number-digits"))
+        assert digits == decimals
+        cell = page.evaluate("() => { const c = document.getElementById('code-yours');"
+                             " return c.width / devicePixelRatio; }") / grid.shape[1]
+        texts = [as_drawn(v, digits) for v in grid.ravel()]
+        assert page.evaluate(WIDEST_NUMBER, [texts, "code-yours"]) <= cell - 4  # a margin each side
+        assert page.locator("#code-yours-box table").count() == 0
+    else:
+        assert yours.get_attribute("data-numbers") == "hidden" and caption == "Your output (values in the table below)"
+        table = page.locator("#code-yours-box table")
+        assert table.locator("tr").count() == 11 and table.locator("td").nth(1).inner_text() == "\u2212123.46"
+
+
 def test_an_exercise_link_and_a_kept_draft(browser, base_url):
     url = f"{base_url}#v=1&mode=code&ex=max-pooling"
     watched = open_explorer(browser, url)

@@ -239,6 +239,88 @@ def test_a_field_that_does_not_parse_is_named_and_the_rest_applies(browser, base
     try:
         s = state(watched.page)
         assert s["imageName"] == "digit7" and s["activation"] == "relu" and s["stride"] == 1
-        assert "s= should be a whole number from 1 to 4; the default is used" in watched.page.locator("#message").inner_text()
+        assert "The link's stride (s=) should be a whole number from 1 to 4; the default is used." in watched.page.locator("#message").inner_text()
     finally:
         watched.page.context.close()
+
+
+KERNEL_EXPECTED = "1 to 49 numbers separated by commas, a square count such as 9 for a 3×3 kernel"
+PIXELS_EXPECTED = "a drawing of at most 1024 pixels written as HxW.base64, with exactly H×W pixels"
+# key=bad value → the whole notice: one sentence naming the setting and what was expected.
+LINK_NOTICES = {
+    "img=Digit 3!": "The link's image (img=) should be a built-in image's name, like digit3; the default is used.",
+    "k=1,2,3": f"The link's kernel (k=) should be {KERNEL_EXPECTED}; the default is used.",
+    "b=abc": "The link's bias (b=) should be a number; the default is used.",
+    "s=9": "The link's stride (s=) should be a whole number from 1 to 4; the default is used.",
+    "pad=wide": "The link's padding (pad=) should be valid, same or a whole number from 0 to 8; the default is used.",
+    "pm=mirror": "The link's padding mode (pm=) should be one of zeros, reflect, replicate or circular; "
+                 "the default is used.",
+    "d=0": "The link's dilation (d=) should be a whole number from 1 to 4; the default is used.",
+    "act=tanh": None,  # the activation's choices are read from state.js below
+    "pool=min.2.2": "The link's pooling (pool=) should be none or mode.size.stride, like max.2.2 "
+                    "(mode max or avg, size and stride 1 to 4); the default is used.",
+    "k2=1,2": f"The link's second layer's kernel (k2=) should be none or {KERNEL_EXPECTED}; the default is used.",
+    "w=centre": "The link's filter window (w=) should be the window's row and column, two whole numbers like 5,7; "
+                "the default is used.",
+    "cm=rainbow": None,
+    "num=yes": "The link's numbers setting (num=) should be 0 or 1; the default is used.",
+    "fill=2": "The link's fill setting (fill=) should be 0 or 1; the default is used.",
+    "mode=draw": None,
+    "ch={red": "The link's channels (ch=) should be a JSON object of channel settings; the default is used.",
+    "ex=Valid Convolution": "The link's exercise (ex=) should be an exercise's name, like valid-convolution; "
+                            "the default is used.",
+    "px=24x24.!!!!": f"The link's drawn image (px=) should be {PIXELS_EXPECTED}; the default is used.",
+    "px=2x2.AAAA": f"The link's drawn image (px=) should be {PIXELS_EXPECTED}; the default is used.",
+}
+
+
+@pytest.fixture(scope="module")
+def url_module(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1")
+    yield watched.page
+    watched.page.context.close()
+
+
+@pytest.mark.parametrize("field", LINK_NOTICES)
+def test_each_link_key_has_one_correct_sentence(url_module, field):
+    notices, choices = url_module.evaluate("""async (field) => {
+        const url = await import("./static/url.js"), state = await import("./static/state.js");
+        return [url.readFragment("v=1&" + field).notices, state.CHOICES];
+    }""", field)
+    expected = LINK_NOTICES[field]
+    if expected is None:  # a choice: every allowed value is named, the last after "or"
+        key = field.split("=")[0]
+        label, setting = {"act": ("activation", "activation"), "cm": ("colour map", "colormap"),
+                          "mode": ("mode", "mode")}[key]
+        values = choices[setting]
+        expected = (f"The link's {label} ({key}=) should be one of {', '.join(values[:-1])} or {values[-1]}; "
+                    "the default is used.")
+    assert notices == [expected]
+
+
+def test_every_key_of_the_link_has_a_notice_test(url_module):
+    written = url_module.evaluate("""async () => {
+        const url = await import("./static/url.js"), state = await import("./static/state.js");
+        return url.writeFragment({...state.defaultState(), exercise: "x", pool: {mode: "max", size: 2, stride: 2},
+                                  numbers: true, fill: true, mode: "code", layer2: {kernel: [[1]]}, bias: 1, stride: 2,
+                                  padding: 1, paddingMode: "reflect", dilation: 2, activation: "relu",
+                                  colormap: "viridis", window: {row: 1, col: 1}, channels: {}}, {height: 0, width: 0});
+    }""")
+    keys = {part.split("=")[0] for part in written.split("&")} - {"v"}
+    assert keys | {"px"} == {field.split("=")[0] for field in LINK_NOTICES}
+
+
+def test_a_link_to_an_exercise_that_does_not_exist_says_so(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=code&ex=valid-convolutoin")
+    page = watched.page
+    try:
+        deadline = time.monotonic() + 30
+        while page.locator("#exercise-select option").count() == 0:
+            assert time.monotonic() < deadline, "the exercises never loaded"
+            page.wait_for_timeout(50)
+        assert page.locator("#message").inner_text() == (
+            "The link's exercise “valid-convolutoin” does not exist; the first exercise, “Valid convolution”, "
+            "is shown instead.")
+        assert page.locator("#exercise-select").input_value() == "valid-convolution"
+    finally:
+        page.context.close()
