@@ -419,7 +419,11 @@ def serve(port):
 
 # --- test ----------------------------------------------------------------------------
 
-def test(pytest_args):
+def ensure_test_dependencies(purpose="browser tests"):
+    """Install the pinned test dependencies if any is missing; stop with one sentence if Chromium is.
+
+    `test` and `bench` both drive Debian's Chromium through Playwright, so both call this.
+    """
     missing = [m for m in ("pytest", "playwright", "scipy", "hypothesis", "numpy", "PIL")
                if not _importable(m)]
     if missing:
@@ -427,8 +431,12 @@ def test(pytest_args):
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r",
                         str(ROOT / "tests" / "requirements.txt")], check=True)
     if not Path("/usr/bin/chromium").exists():
-        stop("browser tests need Debian's chromium: apt-get install -y chromium (Playwright's own "
+        stop(f"{purpose} need Debian's chromium: apt-get install -y chromium (Playwright's own "
              "browser download does not work here)")
+
+
+def test(pytest_args):
+    ensure_test_dependencies()
     env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
     code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
     if code == 5:  # pytest: no tests collected; nothing was checked, so that is a failure
@@ -454,6 +462,7 @@ def main(argv=None):
     elif args.command == "test":
         return test(rest)
     elif args.command == "bench":
+        ensure_test_dependencies("the benchmark's browser runs")
         sys.path.insert(0, str(ROOT / "tests"))
         import bench
         return bench.main(rest)
