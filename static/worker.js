@@ -39,23 +39,28 @@ async function checkRuntime(base) {
 }
 
 // Start-up runs in named phases; each one's start (ms since the worker began) goes out with "ready".
-//   runtime:     read build-info.json; start fetching the interpreter snapshot and the app wheel;
-//                import pyodide.mjs and check the .wasm's type meanwhile.
-//   interpreter: restore Python from the snapshot, or start it from scratch; NumPy's wheel is fetched
-//                meanwhile (loadPyodide's packages).
+//   runtime:     read build-info.json; start fetching the app wheel; import pyodide.mjs and check
+//                the .wasm's type meanwhile.
+//   interpreter: loadPyodide, then fetch and unpack the snapshot while it loads pyodide.asm.js;
+//                restore Python from it when it pays, or start Python from scratch. NumPy's wheel
+//                is fetched meanwhile (loadPyodide's packages).
 //   packages:    unpack the app wheel into site-packages and import app.api.
 //   after ready: load micropip, and fetch a snapshot that was not used, for the next visit.
 const timings = {};
+const site = (path) => new URL(`../${path}`, import.meta.url).href; // a path in build-info.json → URL
 function phase(name) {
   timings[name] = Math.round(performance.now());
 }
 
 // A snapshot saves about 1.5 s of CPU but is 5 MB more to download: use it when it is cached or
-// arrives fast enough, not on a slow first visit. It is judged at the last moment, when Pyodide asks
-// for it (after pyodide.asm.js has arrived): it must have arrived, or be on course to arrive within
-// SNAPSHOT_BUDGET_MS at the rate seen so far. Otherwise its download is stopped, so it takes no
-// bandwidth from the rest, and Python starts from scratch.
+// arrives fast enough, not on a slow first visit. It is judged when Pyodide asks for it (after
+// pyodide.asm.js has arrived): it must have arrived, or be on course to arrive within
+// SNAPSHOT_BUDGET_MS at the rate seen so far. A link that is plainly too slow is seen sooner: at
+// SNAPSHOT_EARLY_MS, on course for more than three budgets. Either way its download is stopped, so
+// it takes no bandwidth from the rest (at 20 Mbit/s, judging late wasted 1.4 MB), and Python starts
+// from scratch.
 const SNAPSHOT_BUDGET_MS = 1000;
+const SNAPSHOT_EARLY_MS = 250;
 
 function fetchSnapshot(url, size) {
   const controller = new AbortController();
@@ -72,19 +77,22 @@ function fetchSnapshot(url, size) {
     return new Uint8Array(raw);
   });
   bytes.catch((err) => { outcome = err; });
-  return {
-    bytes,
-    /** Now: "used", or a sentence why not (the download is then stopped). */
-    decide() {
-      if (outcome === "done") return "used";
-      if (outcome) return `failed (${outcome.message})`;
-      const elapsed = performance.now() - began;
-      const left = received ? (size - received) * elapsed / received : Infinity;
-      if (left <= SNAPSHOT_BUDGET_MS) return "used";
-      controller.abort();
-      return `declined (${(received / 1e6).toFixed(1)} of ${(size / 1e6).toFixed(1)} MB in ${elapsed.toFixed(0)} ms)`;
-    },
+  let declined = null;
+  /** "used" if it has arrived or will within budget ms; else stop its download and say why not. */
+  const judge = (budget) => {
+    if (declined) return declined;
+    if (outcome === "done") return "used";
+    if (outcome) return `failed (${outcome.message})`;
+    const elapsed = performance.now() - began;
+    const left = received ? (size - received) * elapsed / received : Infinity;
+    if (left <= budget) return "used";
+    controller.abort();
+    declined = `declined (${(received / 1e6).toFixed(1)} of ${(size / 1e6).toFixed(1)} MB in ${elapsed.toFixed(0)} ms)`;
+    return declined;
   };
+  let decided = false; // once Pyodide has it, nothing may stop it
+  setTimeout(() => decided || judge(3 * SNAPSHOT_BUDGET_MS), SNAPSHOT_EARLY_MS);
+  return { bytes, decide: () => { decided = true; return judge(SNAPSHOT_BUDGET_MS); } };
 }
 
 // loadPyodide's packages are fetched while it boots, but a package whose download fails there can
@@ -104,14 +112,15 @@ async function watchDownload(url) {
   throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");
 }
 
-async function bootPython(loadPyodide, base, snapshot) {
+async function bootPython(loadPyodide, base, info) {
+  let snapshot = null; // fetched once loadPyodide has begun: its own downloads go first
   const options = {
     indexURL: base,
     packages: ["numpy"], // fetched while the interpreter starts
     stdout: () => {},
     stderr: (line) => console.warn("python:", line),
   };
-  if (snapshot) {
+  if (info.snapshot) {
     // loadPyodide 0.27.7 reads options._loadSnapshot once pyodide.asm.js is loaded, while the .wasm
     // downloads: a getter makes the choice then, with the most known about the link. (Not enumerable,
     // so loadPyodide's copy of the options does not read it early.)
@@ -123,8 +132,10 @@ async function bootPython(loadPyodide, base, snapshot) {
         return choice === "used" ? snapshot.bytes : undefined;
       },
     });
+    const booting = loadPyodide(options);
+    snapshot = fetchSnapshot(site(info.snapshot), info.snapshotBytes);
     try {
-      return await loadPyodide(options);
+      return await booting;
     } catch (err) {
       if (choice !== "used") throw err;
       // A snapshot that does not fit (another pyodide.asm.wasm) must not stop the page.
@@ -142,8 +153,6 @@ async function start() {
   const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
   progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
-  const site = (path) => new URL(`../${path}`, import.meta.url).href;
-  const snapshot = info.snapshot ? fetchSnapshot(site(info.snapshot), info.snapshotBytes) : null;
   const wheel = fetch(site(info.appWheel)).then((r) => {
     if (!r.ok) throw new Error(`the explorer's Python package is missing (HTTP ${r.status}); the site must be published with the whole dist/ folder`);
     return r.arrayBuffer();
@@ -153,7 +162,7 @@ async function start() {
   timings.snapshot = info.snapshot ? "not asked for" : "not in this build";
 
   phase("interpreter");
-  const pyodide = await Promise.race([bootPython(loadPyodide, base, snapshot), watchDownload(base + info.numpyWheel)]);
+  const pyodide = await Promise.race([bootPython(loadPyodide, base, info), watchDownload(base + info.numpyWheel)]);
   // loadPyodide logs a package that failed to download and goes on: check, and say what happened.
   if (!("numpy" in pyodide.loadedPackages)) {
     throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");

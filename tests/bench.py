@@ -635,18 +635,20 @@ def measure_loads(browser, url, log, reps, out):
 
 
 STARTUP_PAGES = {"bare": "bench-bare/", "explorer": "", "explorer_no_snapshot": "no-snapshot/"}
+COMPARED = [None]  # --compare DIR: another dist/ timed with them
 THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
 
 
 def measure_startup(browser, url, log, reps, out):
     """The explorer against the bare Pyodide + NumPy page, interleaved in one run: cold, warm, throttled."""
-    times = {k: {"cold": [], "warm": [], "throttled_cold": []} for k in STARTUP_PAGES}
-    cold_bytes = {k: [] for k in STARTUP_PAGES}
-    worker = {k: [] for k in STARTUP_PAGES}
+    pages = dict(STARTUP_PAGES, **({"compared": "compared/"} if COMPARED[0] else {}))
+    times = {k: {"cold": [], "warm": [], "throttled_cold": []} for k in pages}
+    cold_bytes = {k: [] for k in pages}
+    worker = {k: [] for k in pages}
     errors = []
 
     def visit(page, name, mode):
-        figures, requests = load(page, url + STARTUP_PAGES[name], log)
+        figures, requests = load(page, url + pages[name], log)
         times[name][mode].append(figures["readyAt"])
         if mode == "cold":
             cold_bytes[name].append(bytes_of(requests)["raw_bytes"])
@@ -655,7 +657,7 @@ def measure_startup(browser, url, log, reps, out):
             worker[name].append({"mode": mode, **timings})
 
     for i in range(reps["startup"]):
-        order = list(STARTUP_PAGES) if i % 2 == 0 else list(reversed(STARTUP_PAGES))
+        order = list(pages) if i % 2 == 0 else list(reversed(pages))
         for name in order:  # cold: a fresh context (empty cache) each
             context, page, page_errors = new_page(browser)
             try:
@@ -674,20 +676,20 @@ def measure_startup(browser, url, log, reps, out):
             finally:
                 context.close()
     # Warm: one profile on disk per page (first visit fills its cache, not counted), visits interleaved.
-    profiles, pages = {}, {}
+    profiles, open_pages = {}, {}
     try:
-        for name in STARTUP_PAGES:
+        for name in pages:
             profiles[name] = tempfile.mkdtemp(prefix="convexplorer-bench-profile-")
             context = PLAYWRIGHT[0].chromium.launch_persistent_context(
                 profiles[name], executable_path=CHROMIUM, args=CHROMIUM_ARGS + BENCH_ARGS, headless=True, viewport=VIEWPORT)
-            pages[name] = new_page(browser, context=context)
-            load(pages[name][1], url + STARTUP_PAGES[name], log)
+            open_pages[name] = new_page(browser, context=context)
+            load(open_pages[name][1], url + pages[name], log)
         for i in range(reps["startup"]):
-            for name in (list(STARTUP_PAGES) if i % 2 == 0 else list(reversed(STARTUP_PAGES))):
-                pages[name][1].goto("about:blank")
-                visit(pages[name][1], name, "warm")
+            for name in (list(pages) if i % 2 == 0 else list(reversed(pages))):
+                open_pages[name][1].goto("about:blank")
+                visit(open_pages[name][1], name, "warm")
     finally:
-        for name, (context, _, page_errors) in pages.items():
+        for name, (context, _, page_errors) in open_pages.items():
             errors.extend(page_errors)
             context.close()
         for profile in profiles.values():
@@ -698,16 +700,18 @@ def measure_startup(browser, url, log, reps, out):
         return round(a / b, 3) if a and b else None
 
     result = {name: {mode: stats(v) for mode, v in modes.items()} for name, modes in times.items()}
-    for name in STARTUP_PAGES:
+    for name in pages:
         result[name]["bytes_before_ready_cold"] = stats(cold_bytes[name], 0)
         result[name]["worker_phases_ms"] = worker[name]
-    result["ratio_to_bare"] = {mode: {"explorer": ratio(mode), "explorer_no_snapshot": ratio(mode, "explorer_no_snapshot")}
+    result["ratio_to_bare"] = {mode: {name: ratio(mode, name) for name in pages if name != "bare"}
                                for mode in ("cold", "warm", "throttled_cold")}
     result["target_cold"] = target(ratio("cold"), 0.75, judged_on="median explorer.cold / median bare.cold")
     result["target_warm"] = target(ratio("warm"), 0.75, judged_on="median explorer.warm / median bare.warm")
-    no_snap = stats(times["explorer_no_snapshot"]["throttled_cold"])["median"]
-    result["target_throttled"] = target(stats(times["explorer"]["throttled_cold"])["median"], no_snap,
-                                        judged_on="median explorer.throttled_cold ≤ median explorer_no_snapshot.throttled_cold (today's start-up path)")
+    # Against the build given with --compare (today's), else this build without the snapshot.
+    baseline = "compared" if "compared" in pages else "explorer_no_snapshot"
+    result["target_throttled"] = target(stats(times["explorer"]["throttled_cold"])["median"],
+                                        stats(times[baseline]["throttled_cold"])["median"],
+                                        judged_on=f"median explorer.throttled_cold ≤ median {baseline}.throttled_cold")
     result["page_errors"] = errors[:10]
     result["method"] = (
         "bare = bench-bare/, a page whose module worker only does loadPyodide({packages: ['numpy']}) + import numpy "
@@ -716,7 +720,8 @@ def measure_startup(browser, url, log, reps, out):
         "each page once, order alternating: cold = a new context; throttled_cold = a new context with CDP "
         f"Network.emulateNetworkConditions {THROTTLE}; warm = one persistent profile per page, first visit "
         "not counted, then about:blank and back. Times: convExplorer.ready resolved, ms since navigation. "
-        "worker_phases_ms = the explorer worker's phase starts (ms since the worker began) and its snapshot decision")
+        "worker_phases_ms = the explorer worker's phase starts (ms since the worker began) and its snapshot decision. "
+        "compared (with --compare DIR) = another build's dist/ served at compared/, e.g. an older commit's")
     out["startup_vs_bare"] = result
 
 
@@ -1153,6 +1158,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
     ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory")
+    ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
         print(f"bench: ignoring {' '.join(unknown)}", file=sys.stderr)
@@ -1167,6 +1173,9 @@ def main(argv=None):
     snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
     shutil.copytree(build.DIST, snapshot)
     write_comparison_pages(snapshot)
+    if args.compare:
+        COMPARED[0] = Path(args.compare)
+        shutil.copytree(COMPARED[0], snapshot / "compared")
     log = RequestLog()
     server = start_server(snapshot, log)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
