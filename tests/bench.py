@@ -56,7 +56,7 @@ RESULTS = ROOT / "bench-results.json"
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
 
-# Repetitions. Full: about 3 minutes on 2 cores; --quick: about a minute.
+# Repetitions. Full: about 9 minutes on 2 cores (the start-up comparison is 5-7 of them); --quick: about 3½.
 REPS = {
     "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "startup": 5, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
              "heap_edits": 10000},
