@@ -5,6 +5,7 @@
     python build.py serve [--port]  build, then serve dist/ on localhost
     python build.py test [pytest args]   build, then run every test
     python build.py bench           build, then measure in headless Chromium
+    --no-snapshot                   leave out the interpreter snapshot (made with Node when present)
 
 The Pyodide runtime comes from the package registries only and every file is
 checked against its official sha256 before it is used (see RUNTIME_FILES).
@@ -297,6 +298,43 @@ def write_data(out):
     (out / "exercises.json").write_text(json.dumps(read_exercises(), separators=(",", ":")))
 
 
+# --- step 4: the interpreter snapshot ------------------------------------------------
+
+SNAPSHOT_SCRIPT = ROOT / "make_snapshot.mjs"
+SNAPSHOT_INPUTS = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
+
+
+def make_snapshot(runtime_dir):
+    """A gzipped memory snapshot of a started interpreter, made by Node from the verified runtime.
+
+    Returns its path in .cache/snapshot/ (kept per runtime and script, so later builds reuse it),
+    or None, with one sentence, when Node is missing or fails: the page then starts Python as usual.
+    """
+    key = hashlib.sha256("".join([RUNTIME_FILES.get(n, "") for n in SNAPSHOT_INPUTS] +
+                                 [sha256(SNAPSHOT_SCRIPT)]).encode()).hexdigest()[:16]
+    cached = CACHE / "snapshot" / f"python-{key}.snapshot.gz"
+    if cached.exists():
+        return cached
+    node = shutil.which("node")
+    if not node:
+        say("Node.js is not installed, so dist/ has no interpreter snapshot: the page works, but Python "
+            "starts about 1.5 s slower (apt-get install nodejs to get it)")
+        return None
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".part")
+    result = subprocess.run([node, str(SNAPSHOT_SCRIPT), str(runtime_dir), str(partial)],
+                            capture_output=True, text=True)
+    if result.returncode != 0 or not partial.exists():
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        say(f"Node could not make the interpreter snapshot ({last}), so dist/ has none: the page works, "
+            "but Python starts about 1.5 s slower")
+        partial.unlink(missing_ok=True)
+        return None
+    partial.rename(cached)
+    say(f"interpreter snapshot made with Node ({cached.stat().st_size / 1e6:.1f} MB gzipped)")
+    return cached
+
+
 # --- assemble ----------------------------------------------------------------------
 
 def write_page(out):
@@ -316,8 +354,11 @@ def write_page(out):
 
 
 
-def build(pyodide_dir=None):
-    """Assemble dist/: page, static files, runtime, app wheel, data, build info."""
+def build(pyodide_dir=None, snapshot=True):
+    """Assemble dist/: page, static files, runtime, interpreter snapshot, app wheel, data, build info.
+
+    snapshot=False (--no-snapshot) leaves the snapshot out: the page then starts Python from scratch.
+    """
     fetch_runtime(pyodide_dir)
     if DIST.exists():
         shutil.rmtree(DIST)
@@ -335,14 +376,28 @@ def build(pyodide_dir=None):
     (DIST / "wheels" / digest[:12]).mkdir(parents=True)
     wheel = Path(shutil.copy(wheel, DIST / "wheels" / digest[:12] / wheel.name))
     write_data(DIST / "data")
+    snap = make_snapshot(DIST / "pyodide" / PYODIDE_VERSION) if snapshot else None
+    if snap:
+        # Named by content like the wheel: a new runtime or script gives a new URL.
+        snap_digest = sha256(snap)
+        (DIST / "snapshots" / snap_digest[:12]).mkdir(parents=True)
+        snap = Path(shutil.copy(snap, DIST / "snapshots" / snap_digest[:12] / "python.snapshot.gz"))
+    elif not snapshot:
+        say("built without the interpreter snapshot (--no-snapshot)")
     # The page reads where everything is from one file, so paths live in one place.
+    # micropip is loaded after the first map, so it is not counted here.
     first_view = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-                  "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl", "micropip-0.9.0-py3-none-any.whl",
-                  "packaging-24.2-py3-none-any.whl"]
+                  "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"]
     runtime_bytes = sum((DIST / "pyodide" / PYODIDE_VERSION / f).stat().st_size for f in first_view)
+    snap_bytes = snap.stat().st_size if snap else 0
     info = {"pyodideVersion": PYODIDE_VERSION, "pyodidePath": f"pyodide/{PYODIDE_VERSION}/",
             "appWheel": wheel.relative_to(DIST).as_posix(), "appVersion": app_version(),
-            "appWheelSha256": digest, "bytesBeforeReady": runtime_bytes + wheel.stat().st_size}
+            "appWheelSha256": digest,
+            "numpyWheel": next(f for f in first_view if f.startswith("numpy-")),
+            "snapshot": snap.relative_to(DIST).as_posix() if snap else None,
+            "snapshotBytes": snap_bytes,
+            # The most a first visit fetches before ready (with the snapshot, on a fast link).
+            "bytesBeforeReady": runtime_bytes + wheel.stat().st_size + snap_bytes}
     (DIST / "static" / "build-info.json").write_text(json.dumps(info, indent=1))
     size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file())
     say(f"dist/ ready ({size / 1e6:.1f} MB): page, runtime {PYODIDE_VERSION}, {wheel.name}")
@@ -419,7 +474,11 @@ def serve(port):
 
 # --- test ----------------------------------------------------------------------------
 
-def test(pytest_args):
+def ensure_test_dependencies(purpose="browser tests"):
+    """Install the pinned test dependencies if any is missing; stop with one sentence if Chromium is.
+
+    `test` and `bench` both drive Debian's Chromium through Playwright, so both call this.
+    """
     missing = [m for m in ("pytest", "playwright", "scipy", "hypothesis", "numpy", "PIL")
                if not _importable(m)]
     if missing:
@@ -427,8 +486,12 @@ def test(pytest_args):
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "-r",
                         str(ROOT / "tests" / "requirements.txt")], check=True)
     if not Path("/usr/bin/chromium").exists():
-        stop("browser tests need Debian's chromium: apt-get install -y chromium (Playwright's own "
+        stop(f"{purpose} need Debian's chromium: apt-get install -y chromium (Playwright's own "
              "browser download does not work here)")
+
+
+def test(pytest_args):
+    ensure_test_dependencies()
     env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
     code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
     if code == 5:  # pytest: no tests collected; nothing was checked, so that is a failure
@@ -447,13 +510,16 @@ def main(argv=None):
     ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--pyodide-dir", help="take the runtime from an unpacked official Pyodide release")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="leave out the interpreter snapshot (Python then starts from scratch)")
     args, rest = ap.parse_known_args(argv)
-    build(args.pyodide_dir)
+    build(args.pyodide_dir, snapshot=not args.no_snapshot)
     if args.command == "serve":
         serve(args.port)
     elif args.command == "test":
         return test(rest)
     elif args.command == "bench":
+        ensure_test_dependencies("the benchmark's browser runs")
         sys.path.insert(0, str(ROOT / "tests"))
         import bench
         return bench.main(rest)

@@ -38,36 +38,162 @@ async function checkRuntime(base) {
   }
 }
 
+// Start-up runs in named phases; each one's start (ms since the worker began) goes out with "ready".
+//   runtime:     read build-info.json; start fetching the app wheel; import pyodide.mjs and check
+//                the .wasm's type meanwhile.
+//   interpreter: loadPyodide, then fetch and unpack the snapshot while it loads pyodide.asm.js;
+//                restore Python from it when it pays, or start Python from scratch. NumPy's wheel
+//                is fetched meanwhile (loadPyodide's packages).
+//   packages:    unpack the app wheel into site-packages and import app.api.
+//   after ready: load micropip, and fetch a snapshot that was not used, for the next visit.
+const timings = {};
+const site = (path) => new URL(`../${path}`, import.meta.url).href; // a path in build-info.json → URL
+function phase(name) {
+  timings[name] = Math.round(performance.now());
+}
+
+// A snapshot saves about 1.5 s of CPU but is 5 MB more to download: use it when it is cached or
+// arrives fast enough, not on a slow first visit. It is judged when Pyodide asks for it (after
+// pyodide.asm.js has arrived): it must have arrived, or be on course to arrive within
+// SNAPSHOT_BUDGET_MS at the rate seen so far. A link that is plainly too slow is seen sooner: at
+// SNAPSHOT_EARLY_MS, on course for more than three budgets. Either way its download is stopped, so
+// it takes no bandwidth from the rest (at 20 Mbit/s, judging late wasted 1.4 MB), and Python starts
+// from scratch.
+const SNAPSHOT_BUDGET_MS = 1000;
+const SNAPSHOT_EARLY_MS = 250;
+
+function fetchSnapshot(url, size) {
+  const controller = new AbortController();
+  const began = performance.now();
+  let received = 0;
+  let outcome = null; // "done" | Error
+  const bytes = fetch(url, { signal: controller.signal }).then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const counted = response.body.pipeThrough(new TransformStream({
+      transform(chunk, out) { received += chunk.byteLength; out.enqueue(chunk); },
+    }));
+    const raw = await new Response(counted.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+    outcome = "done";
+    return new Uint8Array(raw);
+  });
+  bytes.catch((err) => { outcome = err; });
+  let declined = null;
+  /** "used" if it has arrived or will within budget ms; else stop its download and say why not. */
+  const judge = (budget) => {
+    if (declined) return declined;
+    if (outcome === "done") return "used";
+    if (outcome) return `failed (${outcome.message})`;
+    const elapsed = performance.now() - began;
+    const left = received ? (size - received) * elapsed / received : Infinity;
+    if (left <= budget) return "used";
+    controller.abort();
+    declined = `declined (${(received / 1e6).toFixed(1)} of ${(size / 1e6).toFixed(1)} MB in ${elapsed.toFixed(0)} ms)`;
+    return declined;
+  };
+  let decided = false; // once Pyodide has it, nothing may stop it
+  setTimeout(() => decided || judge(3 * SNAPSHOT_BUDGET_MS), SNAPSHOT_EARLY_MS);
+  return { bytes, decide: () => { decided = true; return judge(SNAPSHOT_BUDGET_MS); } };
+}
+
+// loadPyodide's packages are fetched while it boots, but a package whose download fails there can
+// leave loadPyodide waiting forever (its error log needs the interpreter, which is not up yet).
+// So the page fetches the wheel too (the browser's cache serves both from one download) and a failed
+// download ends the start at once, with a sentence.
+async function watchDownload(url) {
+  try {
+    const response = await fetch(url);
+    if (response.ok) {
+      await response.arrayBuffer();
+      return new Promise(() => {}); // a good download decides nothing
+    }
+  } catch {
+    // said below
+  }
+  throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");
+}
+
+async function bootPython(loadPyodide, base, info) {
+  let snapshot = null; // fetched once loadPyodide has begun: its own downloads go first
+  const options = {
+    indexURL: base,
+    packages: ["numpy"], // fetched while the interpreter starts
+    stdout: () => {},
+    stderr: (line) => console.warn("python:", line),
+  };
+  if (info.snapshot) {
+    // loadPyodide 0.27.7 reads options._loadSnapshot once pyodide.asm.js is loaded, while the .wasm
+    // downloads: a getter makes the choice then, with the most known about the link. (Not enumerable,
+    // so loadPyodide's copy of the options does not read it early.)
+    let choice;
+    Object.defineProperty(options, "_loadSnapshot", {
+      get() {
+        choice ??= snapshot.decide();
+        timings.snapshot = choice;
+        return choice === "used" ? snapshot.bytes : undefined;
+      },
+    });
+    const booting = loadPyodide(options);
+    snapshot = fetchSnapshot(site(info.snapshot), info.snapshotBytes);
+    try {
+      return await booting;
+    } catch (err) {
+      if (choice !== "used") throw err;
+      // A snapshot that does not fit (another pyodide.asm.wasm) must not stop the page.
+      console.warn("The interpreter snapshot could not be restored; starting Python from scratch:", err);
+      timings.snapshot = `failed (${err.message})`;
+    }
+  }
+  return loadPyodide({ ...options }); // the copy leaves the getter behind
+}
+
 async function start() {
+  phase("runtime");
   progress("runtime", "Starting Python (WebAssembly)…");
   const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
   const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
   progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
-  const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
-  // Packages the first view needs are fetched while the interpreter boots.
-  const pyodide = await loadPyodide({
-    indexURL: base,
-    packages: ["numpy", "micropip"],
-    stdout: () => {},
-    stderr: (line) => console.warn("python:", line),
+  const wheel = fetch(site(info.appWheel)).then((r) => {
+    if (!r.ok) throw new Error(`the explorer's Python package is missing (HTTP ${r.status}); the site must be published with the whole dist/ folder`);
+    return r.arrayBuffer();
   });
+  wheel.catch(() => {}); // awaited below
+  const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
+  timings.snapshot = info.snapshot ? "not asked for" : "not in this build";
+
+  phase("interpreter");
+  const pyodide = await Promise.race([bootPython(loadPyodide, base, info), watchDownload(base + info.numpyWheel)]);
   // loadPyodide logs a package that failed to download and goes on: check, and say what happened.
-  const missing = ["numpy", "micropip"].filter((name) => !(name in pyodide.loadedPackages));
-  if (missing.length) {
-    throw new Error(`${missing.join(" and ")} could not be downloaded (the connection may have dropped); check it and reload`);
+  if (!("numpy" in pyodide.loadedPackages)) {
+    throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");
   }
+
+  phase("packages");
   progress("packages", "Installing the explorer's Python package…");
-  const micropip = pyodide.pyimport("micropip");
-  const wheel = new URL(`../${info.appWheel}`, import.meta.url).href;
-  await micropip.install(wheel, { deps: false });
-  micropip.destroy();
+  // The app is one small pure-Python wheel: unpacking it is all an install needs (its .dist-info
+  // included, so importlib.metadata knows it), without waiting for micropip to load.
+  pyodide.FS.writeFile("/tmp/app.whl", new Uint8Array(await wheel));
+  pyodide.runPython(`import importlib, site, zipfile
+with zipfile.ZipFile("/tmp/app.whl") as z:
+    z.extractall(site.getsitepackages()[0])
+importlib.invalidate_caches()`);
+  pyodide.FS.unlink("/tmp/app.whl");
   api = pyodide.pyimport("app.api");
   // Pillow is needed only for uploads: load it on the first one, not before ready.
   let pillow = null;
   loadPillow = () => (pillow ??= pyodide.loadPackage("pillow"));
+  phase("ready");
   progress("ready", "Ready");
-  return pyodide;
+  return { pyodide, info, snapshotURL: info.snapshot && site(info.snapshot) };
+}
+
+// After the first map: micropip (the package installer the runtime ships; not needed to draw) and,
+// when this visit started without the snapshot, the snapshot itself into the HTTP cache.
+function afterReady({ pyodide, snapshotURL }) {
+  setTimeout(() => {
+    pyodide.loadPackage("micropip").catch((err) => console.warn("micropip could not be loaded:", err));
+    if (snapshotURL && timings.snapshot.startsWith("declined")) fetch(snapshotURL).then((r) => r.arrayBuffer()).catch(() => {});
+  }, 0);
 }
 
 // Copy a float32 NumPy array out of WASM memory into a transferable Float32Array.
@@ -113,7 +239,10 @@ async function decode({ bytes, size, color }) {
 }
 
 const ready = start().then(
-  () => postMessage({ type: "ready" }),
+  (started) => {
+    postMessage({ type: "ready", timings });
+    afterReady(started);
+  },
   (err) => {
     postMessage({ type: "failed", error: String(err && err.message || err) });
     throw err;

@@ -56,11 +56,11 @@ RESULTS = ROOT / "bench-results.json"
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
 
-# Repetitions. Full: about 3 minutes on 2 cores; --quick: about a minute.
+# Repetitions. Full: about 9 minutes on 2 cores (the start-up comparison is 5-7 of them); --quick: about 3½.
 REPS = {
-    "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
+    "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "startup": 5, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
              "heap_edits": 10000},
-    "quick": {"cold": 2, "warm": 2, "warm_offtherecord": 1, "clicks": 10, "set_loop": 30, "drags": 1, "core": 8,
+    "quick": {"cold": 2, "warm": 2, "warm_offtherecord": 1, "startup": 2, "clicks": 10, "set_loop": 30, "drags": 1, "core": 8,
               "heap_edits": 1000},
 }
 
@@ -335,6 +335,49 @@ JS_WORKER_MEMORY = """async () => {
 }"""
 
 
+# The bare page: a worker that only loads this dist's Pyodide with NumPy, the floor every Pyodide page
+# pays. Written into the bench's copy of dist/ (never shipped); convExplorer.ready is its one promise,
+# so the init script times it exactly as it times the explorer.
+BARE_HTML = """<!doctype html>
+<meta charset="utf-8"><title>Pyodide + NumPy, nothing else</title>
+<script type="module" src="bare.js"></script>
+<p>bare Pyodide + NumPy</p>
+"""
+BARE_PAGE_JS = """const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+window.convExplorer = { ready: new Promise((resolve, reject) => {
+  worker.onmessage = ({ data }) => (data.type === "ready" ? resolve() : reject(new Error(data.error)));
+}) };
+"""
+BARE_WORKER_JS = """const base = new URL("../pyodide/%s/", import.meta.url).href;
+try {
+  const { loadPyodide } = await import(base + "pyodide.mjs");
+  const pyodide = await loadPyodide({ indexURL: base, packages: ["numpy"] });
+  pyodide.runPython("import numpy");
+  postMessage({ type: "ready" });
+} catch (err) {
+  postMessage({ type: "failed", error: String(err && err.message || err) });
+}
+"""
+
+
+def write_comparison_pages(site):
+    """site/bench-bare/: the bare page; site/no-snapshot/: the explorer as a build without the snapshot."""
+    bare = site / "bench-bare"
+    bare.mkdir()
+    (bare / "index.html").write_text(BARE_HTML)
+    (bare / "bare.js").write_text(BARE_PAGE_JS)
+    (bare / "worker.js").write_text(BARE_WORKER_JS % build.PYODIDE_VERSION)
+    plain = site / "no-snapshot"
+    plain.mkdir()
+    for name in ("index.html", "static", "data", "wheels", "pyodide"):
+        src = site / name
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, plain / name)
+    info_path = plain / "static" / "build-info.json"
+    info = json.loads(info_path.read_text())
+    info.update(snapshot=None, snapshotBytes=0, bytesBeforeReady=info["bytesBeforeReady"] - info.get("snapshotBytes", 0))
+    info_path.write_text(json.dumps(info, indent=1))
+
+
 # --- numbers -----------------------------------------------------------------------------------
 
 def stats(values, digits=2):
@@ -404,6 +447,14 @@ def start_server(directory, log):
 
     handler = type("BenchHandler", (base.func,), {"log_request": log_request})
     server.RequestHandlerClass = functools.partial(handler, *base.args, **base.keywords)
+    quiet = server.handle_error
+
+    def handle_error(request, client_address):
+        # A download the page stopped (a snapshot it declined on a slow link) is not a server error.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            quiet(request, client_address)
+
+    server.handle_error = handle_error
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -581,6 +632,97 @@ def measure_loads(browser, url, log, reps, out):
         "observer_error": cold[0]["longtaskError"] if cold else None,
     }
     out["page_errors_during_loads"] = errors[:10]
+
+
+STARTUP_PAGES = {"bare": "bench-bare/", "explorer": "", "explorer_no_snapshot": "no-snapshot/"}
+COMPARED = [None]  # --compare DIR: another dist/ timed with them
+THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
+
+
+def measure_startup(browser, url, log, reps, out):
+    """The explorer against the bare Pyodide + NumPy page, interleaved in one run: cold, warm, throttled."""
+    pages = dict(STARTUP_PAGES, **({"compared": "compared/"} if COMPARED[0] else {}))
+    times = {k: {"cold": [], "warm": [], "throttled_cold": []} for k in pages}
+    cold_bytes = {k: [] for k in pages}
+    worker = {k: [] for k in pages}
+    errors = []
+
+    def visit(page, name, mode):
+        figures, requests = load(page, url + pages[name], log)
+        times[name][mode].append(figures["readyAt"])
+        if mode == "cold":
+            cold_bytes[name].append(bytes_of(requests)["raw_bytes"])
+        timings = page.evaluate("() => window.__bench.workerReady && window.__bench.workerReady.timings")
+        if timings:
+            worker[name].append({"mode": mode, **timings})
+
+    for i in range(reps["startup"]):
+        order = list(pages) if i % 2 == 0 else list(reversed(pages))
+        for name in order:  # cold: a fresh context (empty cache) each
+            context, page, page_errors = new_page(browser)
+            try:
+                visit(page, name, "cold")
+                errors.extend(page_errors)
+            finally:
+                context.close()
+        for name in order:  # throttled cold: 20 Mbit/s down over the DevTools protocol
+            context, page, page_errors = new_page(browser)
+            try:
+                cdp = context.new_cdp_session(page)
+                cdp.send("Network.enable")
+                cdp.send("Network.emulateNetworkConditions", THROTTLE)
+                visit(page, name, "throttled_cold")
+                errors.extend(page_errors)
+            finally:
+                context.close()
+    # Warm: one profile on disk per page (first visit fills its cache, not counted), visits interleaved.
+    profiles, open_pages = {}, {}
+    try:
+        for name in pages:
+            profiles[name] = tempfile.mkdtemp(prefix="convexplorer-bench-profile-")
+            context = PLAYWRIGHT[0].chromium.launch_persistent_context(
+                profiles[name], executable_path=CHROMIUM, args=CHROMIUM_ARGS + BENCH_ARGS, headless=True, viewport=VIEWPORT)
+            open_pages[name] = new_page(browser, context=context)
+            load(open_pages[name][1], url + pages[name], log)
+        for i in range(reps["startup"]):
+            for name in (list(pages) if i % 2 == 0 else list(reversed(pages))):
+                open_pages[name][1].goto("about:blank")
+                visit(open_pages[name][1], name, "warm")
+    finally:
+        for name, (context, _, page_errors) in open_pages.items():
+            errors.extend(page_errors)
+            context.close()
+        for profile in profiles.values():
+            shutil.rmtree(profile, ignore_errors=True)
+
+    def ratio(mode, name="explorer"):
+        a, b = stats(times[name][mode])["median"], stats(times["bare"][mode])["median"]
+        return round(a / b, 3) if a and b else None
+
+    result = {name: {mode: stats(v) for mode, v in modes.items()} for name, modes in times.items()}
+    for name in pages:
+        result[name]["bytes_before_ready_cold"] = stats(cold_bytes[name], 0)
+        result[name]["worker_phases_ms"] = worker[name]
+    result["ratio_to_bare"] = {mode: {name: ratio(mode, name) for name in pages if name != "bare"}
+                               for mode in ("cold", "warm", "throttled_cold")}
+    result["target_cold"] = target(ratio("cold"), 0.75, judged_on="median explorer.cold / median bare.cold")
+    result["target_warm"] = target(ratio("warm"), 0.75, judged_on="median explorer.warm / median bare.warm")
+    # Against the build given with --compare (today's), else this build without the snapshot.
+    baseline = "compared" if "compared" in pages else "explorer_no_snapshot"
+    result["target_throttled"] = target(stats(times["explorer"]["throttled_cold"])["median"],
+                                        stats(times[baseline]["throttled_cold"])["median"],
+                                        judged_on=f"median explorer.throttled_cold ≤ median {baseline}.throttled_cold")
+    result["page_errors"] = errors[:10]
+    result["method"] = (
+        "bare = bench-bare/, a page whose module worker only does loadPyodide({packages: ['numpy']}) + import numpy "
+        "from this dist's runtime (written into the bench's copy, never shipped); explorer_no_snapshot = the "
+        "same dist with build-info.json's snapshot removed (what a build without Node gives). Per repetition "
+        "each page once, order alternating: cold = a new context; throttled_cold = a new context with CDP "
+        f"Network.emulateNetworkConditions {THROTTLE}; warm = one persistent profile per page, first visit "
+        "not counted, then about:blank and back. Times: convExplorer.ready resolved, ms since navigation. "
+        "worker_phases_ms = the explorer worker's phase starts (ms since the worker began) and its snapshot decision. "
+        "compared (with --compare DIR) = another build's dist/ served at compared/, e.g. an older commit's")
+    out["startup_vs_bare"] = result
 
 
 # A person's click holds the button down for about 80-120 ms; Playwright's default releases at once.
@@ -988,6 +1130,10 @@ def summary(out):
 
     add("ui_visible_ms", out.get("ui_visible_ms", {}).get("target"))
     add("ready_cold_ms", out.get("ready_cold_ms", {}).get("target"))
+    sb = out.get("startup_vs_bare", {})
+    add("ready_cold_vs_bare_pyodide", sb.get("target_cold"))
+    add("ready_warm_vs_bare_pyodide", sb.get("target_warm"))
+    add("ready_throttled_cold_vs_no_snapshot", sb.get("target_throttled"))
     e = out.get("edit_to_paint_ms", {})
     add("edit_to_paint_p95_24x24", e.get("24x24", {}).get("click_human_press", {}).get("target"))
     add("edit_to_paint_p95_24x24_instant_click", e.get("24x24", {}).get("click", {}).get("target"))
@@ -1011,6 +1157,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python build.py bench", description="Measure Convolution Explorer in headless Chromium.")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
+    ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory")
+    ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
         print(f"bench: ignoring {' '.join(unknown)}", file=sys.stderr)
@@ -1024,6 +1172,10 @@ def main(argv=None):
     # Serve a snapshot: another build replacing dist/ mid-run must not change what is measured.
     snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
     shutil.copytree(build.DIST, snapshot)
+    write_comparison_pages(snapshot)
+    if args.compare:
+        COMPARED[0] = Path(args.compare)
+        shutil.copytree(COMPARED[0], snapshot / "compared")
     log = RequestLog()
     server = start_server(snapshot, log)
     url = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -1036,7 +1188,10 @@ def main(argv=None):
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + BENCH_ARGS)
             try:
                 out["machine"] = machine(browser)
-                for name, step in (("loads", measure_loads), ("interaction", measure_interaction), ("memory", measure_heap)):
+                for name, step in (("loads", measure_loads), ("startup", measure_startup), ("interaction", measure_interaction),
+                                   ("memory", measure_heap)):
+                    if args.only and name not in args.only.split(","):
+                        continue
                     t = time.monotonic()
                     print(f"bench: {name}…", file=sys.stderr, flush=True)
                     try:

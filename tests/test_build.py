@@ -1,7 +1,9 @@
 """build.py: presets and images as data, the app wheel, the trimmed lock file, hash checks."""
 import base64
+import gzip
 import hashlib
 import json
+import struct
 import zipfile
 
 import pytest
@@ -110,3 +112,26 @@ def test_colour_images_are_stored_channel_by_channel():
     red, green, blue = (shapes["pixels"][c * 576:(c + 1) * 576] for c in range(3))
     assert red[3 * 24 + 3] == 255 and green[3 * 24 + 3] == 0 and blue[3 * 24 + 3] == 0  # the red square
     assert red[15 * 24 + 4] == 0 and blue[15 * 24 + 4] == 255  # the blue bar
+
+
+def test_without_node_the_build_has_no_snapshot_and_says_so_in_one_sentence(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(build, "CACHE", tmp_path)  # nothing cached: the snapshot would have to be made
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    assert build.make_snapshot(tmp_path / "runtime") is None
+    said = capsys.readouterr().out.strip()
+    assert said.startswith("build: Node.js is not installed") and said.count(". ") == 0 and "slower" in said
+
+
+def test_the_built_snapshot_is_gzip_of_a_pyodide_snapshot_and_build_info_names_it(dist):
+    info = json.loads((dist / "static" / "build-info.json").read_text())
+    path = dist / info["snapshot"]
+    assert path.stat().st_size == info["snapshotBytes"]
+    assert path.read_bytes()[:2] == b"\x1f\x8b"  # gzip, unpacked in the page by DecompressionStream
+    raw = gzip.decompress(path.read_bytes())
+    assert struct.unpack("<I", raw[:4])[0] == 1886286592  # Pyodide 0.27.7's snapshot magic number
+    # Bytes before ready: the runtime the first map needs, the app wheel and the snapshot (no micropip).
+    runtime = dist / "pyodide" / build.PYODIDE_VERSION
+    expected = sum((runtime / f).stat().st_size for f in ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm",
+                   "python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"))
+    expected += (dist / info["appWheel"]).stat().st_size + info["snapshotBytes"]
+    assert info["bytesBeforeReady"] == expected

@@ -1,0 +1,149 @@
+"""Start-up from the interpreter snapshot and without it: the same outputs, uploads (Pillow) and
+watchdog restarts either way, and a snapshot that does not fit never stops the page.
+
+Each path is a copy of dist/: as built (snapshot restored), as a build without Node gives it
+(build-info.json without a snapshot), and with a broken snapshot file. The worker's own record of
+its start ("ready" carries its phases and snapshot decision) is read by wrapping the Worker
+constructor in an init script, as the benchmark does.
+"""
+import gzip
+import json
+import shutil
+import time
+
+import numpy as np
+import pytest
+
+from app import images
+from conftest import Watched, serve_in_thread, wait_ready
+from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
+from test_layers import png_bytes
+
+RECORD_WORKER_STARTS = """(() => {
+  const Native = window.Worker;
+  window.__starts = [];
+  function Recorded(url, options) {
+    const worker = new Native(url, options);
+    worker.addEventListener("message", (e) => {
+      if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings);
+    });
+    return worker;
+  }
+  Recorded.prototype = Native.prototype;
+  window.Worker = Recorded;
+})()"""
+
+
+def site_copy(dist, tmp_path_factory, change):
+    site = tmp_path_factory.mktemp("site") / "dist"
+    shutil.copytree(dist, site)
+    info_path = site / "static" / "build-info.json"
+    info = json.loads(info_path.read_text())
+    change(site, info)
+    info_path.write_text(json.dumps(info))
+    return site
+
+
+def without_snapshot(site, info):
+    """What `python build.py --no-snapshot`, or a build on a machine without Node, writes."""
+    shutil.rmtree(site / "snapshots", ignore_errors=True)
+    info.update(snapshot=None, snapshotBytes=0)
+
+
+def broken_snapshot(site, info):
+    """A snapshot that is not one (as if made for another pyodide.asm.wasm): it must be refused."""
+    real = gzip.decompress((site / info["snapshot"]).read_bytes())
+    junk = gzip.compress(bytes(len(real)))  # the right size, but not the header Pyodide checks
+    (site / info["snapshot"]).write_bytes(junk)
+    info["snapshotBytes"] = len(junk)
+
+
+def open_page(browser, site):
+    server = serve_in_thread(site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(RECORD_WORKER_STARTS)
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+    wait_ready(page)
+    return watched, server
+
+
+@pytest.fixture(scope="module", params=["snapshot", "no snapshot"])
+def started(request, browser, dist, tmp_path_factory):
+    """(explorer page, path) for a site with the snapshot (as built) and one without."""
+    if request.param == "snapshot":
+        assert json.loads((dist / "static" / "build-info.json").read_text())["snapshot"], \
+            "dist/ was built without the snapshot (is Node installed?)"
+        site = dist
+    else:
+        site = site_copy(dist, tmp_path_factory, without_snapshot)
+    watched, server = open_page(browser, site)
+    yield watched, request.param
+    watched.page.context.close()
+    server.shutdown()
+
+
+def starts(page):
+    return page.evaluate("() => window.__starts")
+
+
+def test_the_worker_starts_by_the_path_the_build_gives(started):
+    watched, path = started
+    [timings] = starts(watched.page)
+    # On loopback a snapshot arrives at once, so it is always worth using.
+    assert timings["snapshot"] == ("used" if path == "snapshot" else "not in this build")
+    assert timings["runtime"] <= timings["interpreter"] <= timings["packages"] <= timings["ready"]
+    assert watched.errors == []
+
+
+def test_outputs_match_the_core_on_either_path(started):
+    page = started[0].page
+    page.evaluate("() => window.convExplorer.setState({image: 'digit3', kernel: %s, bias: 0.25, stride: 1, "
+                  "padding: 1, dilation: 1})" % json.dumps(SOBEL_X))
+    s = state(page)
+    assert np.array(s["output"]).shape == (24, 24)
+    assert_output_matches_core(s)
+
+
+def test_an_upload_loads_pillow_and_decodes_on_either_path(started):
+    page = started[0].page
+    gradient = np.tile(np.linspace(0, 255, 40).astype(np.uint8), (30, 1))
+    data = png_bytes(gradient, "RGB", "PNG")
+    after_paint(page, lambda: page.set_input_files("#upload", files=[
+        {"name": "gradient.png", "mimeType": "image/png", "buffer": data}]))
+    s = state(page)
+    np.testing.assert_array_equal(np.array(s["image"], dtype=np.float32), images.decode(data, size=24))
+    assert_output_matches_core(s)
+
+
+def test_a_hung_worker_restarts_by_the_same_path(started):
+    page, path = started[0].page, started[1]
+    page.evaluate("() => window.convExplorer.setState({image: 'digit3', kernel: %s, bias: 0, padding: 0})"
+                  % json.dumps(SOBEL_X))
+    page.workers[-1].evaluate("() => { setTimeout(() => { for (;;) {} }, 0); }")
+    page.evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
+    deadline = time.monotonic() + 15
+    while "restarting" not in page.locator("#message").inner_text():
+        assert time.monotonic() < deadline, "the watchdog never noticed"
+        page.wait_for_timeout(50)
+    page.evaluate("() => window.__edit")
+    s = state(page)
+    assert s["bias"] == 0.5
+    assert_output_matches_core(s)
+    restarted = starts(page)[-1]
+    assert len(starts(page)) == 2
+    assert restarted["snapshot"] == ("used" if path == "snapshot" else "not in this build")
+
+
+def test_a_snapshot_that_does_not_fit_falls_back_to_a_normal_start(browser, dist, tmp_path_factory):
+    site = site_copy(dist, tmp_path_factory, broken_snapshot)
+    watched, server = open_page(browser, site)
+    try:
+        [timings] = starts(watched.page)
+        assert timings["snapshot"].startswith("failed")
+        assert_output_matches_core(state(watched.page))
+        assert [e for e in watched.errors if "snapshot" not in e] == []
+    finally:
+        watched.page.context.close()
+        server.shutdown()
