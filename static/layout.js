@@ -9,6 +9,7 @@
 
 export const STACK_BELOW_PX = 561; // narrower than this: one column (phones, tiny embeds)
 const MIN_MAP_PX = 160; // the smallest map a layout aims for (24×24 cells of 6 px and more)
+const FLOOR_MAP_PX = 140; // never smaller: below this, what does not fit goes below the fold instead
 const MAX_MAP_PX = 560;
 
 /**
@@ -35,7 +36,10 @@ export function planLayout(space, parts) {
       const w1 = (width - mid - first * gap) / first - chromeW;
       const rest = maps - 2; // rows === 2: the stage maps, alone on the second row
       const w2 = rows === 2 ? (width - (rest - 1) * gap) / rest - chromeW : Infinity;
-      const h = rows === 1 ? height - chromeH : (height - gap) / 2 - chromeH;
+      const h1 = height - chromeH;
+      // Two rows: both fit the height, unless that would take the first row's maps below the floor;
+      // then the stage row goes below the fold (scrolling reaches it) and the first row keeps its size.
+      const h = rows === 1 ? h1 : Math.max((height - gap) / 2 - chromeH, Math.min(FLOOR_MAP_PX, h1));
       candidates.push({ map: Math.floor(Math.min(w1, w2, h, MAX_MAP_PX)), rows, side: beside });
     }
   }
@@ -88,7 +92,7 @@ export function fitExplorer(root) {
       return below.getBoundingClientRect().bottom + window.scrollY;
     }));
     const over = bottom + 4 - window.innerHeight;
-    if (over > 0) apply(root, { ...plan, map: Math.max(MIN_MAP_PX / 2, plan.map - Math.ceil(over / plan.rows)) });
+    if (over > 0 && plan.map > FLOOR_MAP_PX) apply(root, { ...plan, map: Math.max(Math.min(FLOOR_MAP_PX, plan.map), plan.map - Math.ceil(over / plan.rows)) });
   };
   new ResizeObserver(refit).observe(document.documentElement);
   window.addEventListener("resize", refit);

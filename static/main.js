@@ -446,6 +446,8 @@ function changed() {
   hashTimer = setTimeout(() => {
     writtenHash = `#${writeFragment(state, pixels)}`;
     if (location.hash !== writtenHash) history.replaceState(null, "", writtenHash);
+    // An embed's "Open in the full explorer": this view, without the embed's options.
+    if (options.embed) $("open-full").href = `${location.pathname}${writtenHash}`;
   }, 80);
   parent.changed();
 }

@@ -44,7 +44,8 @@ export class GridView {
   get cell() {
     const { rows, cols } = this.size;
     const fit = Math.min(this.maxPx / cols, this.maxHeightPx / rows);
-    return fit >= 2 ? Math.floor(fit) : fit;
+    // Whole pixels keep big cells' grid lines crisp; small cells keep the map's full size instead.
+    return fit >= 10 ? Math.floor(fit) : fit;
   }
 
   /** Take the holder's size as the map's largest size; redraw if the cells change. */

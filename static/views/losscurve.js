@@ -21,6 +21,14 @@ export class LossCurveView {
     const logs = losses.filter((v) => v > 0).map(Math.log10);
     const left = 34, bottom = h - 16;
     if (!logs.length) {
+      // An empty frame that says what will appear, rather than a blank space.
+      ctx.strokeStyle = line;
+      ctx.strokeRect(left + 0.5, 6.5, w - left - 7, bottom - 6);
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.fillStyle = ink;
+      ctx.textAlign = "center";
+      ctx.fillText("The loss, step by step, appears here", (left + w) / 2, (bottom + 6) / 2 + 4);
+      ctx.textAlign = "start";
       canvas.setAttribute("aria-label", "Loss curve: no steps yet");
       return;
     }

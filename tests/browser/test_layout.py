@@ -1,0 +1,135 @@
+"""What must be on screen is on screen: at each size people use, the parts a view is about lie
+inside the viewport at scroll position 0, and maps are big enough to point at.
+
+Geometry, not presence: a part can be in the DOM and still be below the fold of a 640×480 iframe.
+"""
+import pytest
+
+from conftest import Watched, wait_ready
+from test_modes import wait_for
+
+STAGES = "&act=relu&pool=max.2.2&k2=1,0,-1,2,0,-2,1,0,-1"
+STAGE_MAPS = ["#stage-activation-canvas", "#stage-pool-canvas", "#stage-conv2-canvas"]
+EXPLORE = ["#input-canvas", "#kernel-grid", "#output-canvas"]
+MIN_MAP_PX = 140
+
+
+def open_at(browser, url, width, height):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(url)
+    wait_ready(page)
+    return watched
+
+
+def settle(page):
+    """Wait until the layout is chosen and the maps have redrawn at their size (two frames later)."""
+    wait_for(page, "() => document.getElementById('explorer').dataset.rows !== undefined", what="the layout")
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def box(page, selector):
+    b = page.locator(selector).first.bounding_box()
+    assert b is not None, f"{selector} is not shown"
+    return b
+
+
+def assert_on_screen(page, selectors, width, height):
+    assert page.evaluate("() => [scrollX, scrollY]") == [0, 0]
+    for sel in selectors:
+        b = box(page, sel)
+        assert b["x"] >= 0 and b["y"] >= 0, f"{sel} starts off screen at {b}"
+        assert b["x"] + b["width"] <= width + 0.5, f"{sel} leaves the right edge of {width}×{height}: {b}"
+        assert b["y"] + b["height"] <= height + 0.5, f"{sel} leaves the bottom of {width}×{height}: {b}"
+
+
+def assert_maps_wide(page, selectors, minimum=MIN_MAP_PX):
+    for sel in selectors:
+        assert box(page, sel)["width"] >= minimum, f"{sel} is narrower than {minimum} px"
+
+
+CASES = [
+    # (name, query, fragment, size, parts on screen, maps at least MIN_MAP_PX wide)
+    ("page", "", "#v=1&img=digit3", (1280, 800), EXPLORE + ["#inspector-table"], ["#input-canvas", "#output-canvas"]),
+    ("page with stages", "", f"#v=1&img=digit3{STAGES}", (1280, 800), EXPLORE + STAGE_MAPS,
+     ["#input-canvas", "#output-canvas"] + STAGE_MAPS),
+    ("page with stages, large", "", f"#v=1&img=digit3{STAGES}", (1920, 1080), EXPLORE + STAGE_MAPS,
+     ["#input-canvas", "#output-canvas"] + STAGE_MAPS),
+    ("embed 640", "?embed", "#v=1&img=digit3", (640, 480), EXPLORE + ["#open-full"], ["#input-canvas", "#output-canvas"]),
+    ("embed 800", "?embed", "#v=1&img=digit3", (800, 600), EXPLORE + ["#open-full"], ["#input-canvas", "#output-canvas"]),
+    ("embed 640 with stages", "?embed", f"#v=1&img=digit3{STAGES}", (640, 480), EXPLORE,
+     ["#input-canvas", "#output-canvas"]),
+    ("embed 800 with stages", "?embed", f"#v=1&img=digit3{STAGES}", (800, 600), EXPLORE + STAGE_MAPS,
+     ["#input-canvas", "#output-canvas"] + STAGE_MAPS),
+    ("learn, page", "", "#v=1&mode=learn", (1280, 800), ["#kernel-grid", "#output-canvas", "#loss-curve"], ["#output-canvas"]),
+    ("learn, embed 640", "?embed", "#v=1&mode=learn", (640, 480), ["#kernel-grid", "#output-canvas", "#loss-curve"],
+     ["#output-canvas"]),
+    ("learn, embed 800", "?embed", "#v=1&mode=learn", (800, 600), ["#kernel-grid", "#output-canvas", "#loss-curve"],
+     ["#output-canvas"]),
+    ("channels, embed 640", "?embed", "#v=1&mode=channels", (640, 480),
+     ["#ch-input-0", "#ch-input-1", "#ch-input-2", "canvas[aria-label='filter 1 output']"], []),
+    ("channels, embed 800", "?embed", "#v=1&mode=channels", (800, 600),
+     ["#ch-input-0", "#ch-input-1", "#ch-input-2", "canvas[aria-label='filter 1 output']"], []),
+]
+
+
+@pytest.mark.parametrize("name,query,fragment,size,parts,maps", CASES, ids=[c[0] for c in CASES])
+def test_the_parts_of_a_view_are_on_screen_at_once(browser, base_url, name, query, fragment, size, parts, maps):
+    width, height = size
+    watched = open_at(browser, f"{base_url}{query}{fragment}", width, height)
+    page = watched.page
+    try:
+        settle(page)
+        assert_on_screen(page, parts, width, height)
+        assert_maps_wide(page, maps)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        assert watched.errors == []
+    finally:
+        page.context.close()
+
+
+def test_the_receptive_field_of_a_layer_2_cell_shows_in_every_earlier_map_at_once(browser, base_url):
+    watched = open_at(browser, f"{base_url}#v=1&img=digit3{STAGES}", 1280, 800)
+    page = watched.page
+    try:
+        settle(page)
+        target = box(page, "#stage-conv2-canvas")
+        page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+        wait_for(page, "() => !!document.getElementById('receptive').dataset.size", what="the highlight")
+        # Every map the highlight is drawn on is inside the viewport at the same moment.
+        assert_on_screen(page, ["#input-canvas", "#output-canvas"] + STAGE_MAPS, 1280, 800)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width,height", [(360, 740), (390, 844), (414, 896)])
+def test_phones_stack_input_kernel_and_map_each_filling_the_width(browser, base_url, width, height):
+    watched = open_at(browser, f"{base_url}#v=1&img=digit3", width, height)
+    page = watched.page
+    try:
+        settle(page)
+        inp, kernel, out = (box(page, s) for s in EXPLORE)
+        assert inp["y"] + inp["height"] <= kernel["y"] and kernel["y"] + kernel["height"] <= out["y"]
+        for b in (inp, out):
+            assert b["width"] >= 0.75 * width
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    finally:
+        page.context.close()
+
+
+def test_an_embed_links_to_the_same_view_in_the_full_explorer(browser, base_url):
+    watched = open_at(browser, f"{base_url}?embed&hide=layer#v=1&img=digit7&s=2", 640, 480)
+    page = watched.page
+    try:
+        link = page.locator("#open-full")
+        assert link.is_visible() and link.get_attribute("target") == "_blank"
+        wait_for(page, "() => document.getElementById('open-full').href.includes('img=digit7')", what="the link")
+        href = link.get_attribute("href")
+        assert "embed" not in href and "hide=" not in href and "s=2" in href
+    finally:
+        page.context.close()
+
+
+def test_the_full_page_has_no_embed_link(explorer):
+    assert not explorer.page.locator("#open-full").is_visible()
