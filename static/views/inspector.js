@@ -49,10 +49,12 @@ export class InspectorView {
         setText(cell.product, formatNumber(p));
       }
     }
-    const biasText = bias ? ` ${bias < 0 ? "−" : "+"} bias ${formatNumber(Math.abs(bias))}` : "";
     // The core's value is what the map shows; the sum here is the same arithmetic in JS, for reading.
-    setText(this.summary, `Output row ${out.row + 1}, column ${out.col + 1}: sum of ${k * k} products ` +
-      `${formatNumber(sum, 3)}${biasText} = ${formatNumber(value, 3)}`);
+    // Plainly: "sum of 9 products = 3.906", then "+ bias 0.5 = 4.406" when there is a bias.
+    const where = `Output row ${out.row + 1}, column ${out.col + 1}: sum of ${k * k} products`;
+    setText(this.summary, bias
+      ? `${where} = ${formatNumber(sum, 3)}, ${bias < 0 ? "−" : "+"} bias ${formatNumber(Math.abs(bias))} = ${formatNumber(value, 3)}`
+      : `${where} = ${formatNumber(value, 3)}`);
     this.summary.dataset.sum = String(sum);
     this.summary.dataset.value = String(value);
   }

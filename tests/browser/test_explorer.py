@@ -4,6 +4,7 @@ Every painted number is checked against CPython running the same app.ops on
 the same state, exactly (float32, as the page receives it).
 """
 import json
+import re
 import time
 
 import numpy as np
@@ -205,3 +206,31 @@ def test_a_fresh_load_logs_no_errors(browser, base_url):
         assert any(u.endswith("pyodide.asm.wasm") for u in fresh.requests)
     finally:
         fresh.page.context.close()
+
+
+def test_the_arithmetic_summary_reads_plainly_with_and_without_a_bias(page):
+    """'sum of 9 products = 3.906', and with a bias '… = 3.906, + bias 0.5 = 4.406'."""
+    summary = page.locator("#inspector-summary")
+
+    def read(bias):
+        set_state(page, {"bias": bias, "window": {"row": 10, "col": 13}})
+        page.wait_for_function(
+            "(b) => window.convExplorer.getState().bias === b && "
+            "document.querySelector('#inspector-summary').textContent.includes('sum of')", arg=bias)
+        return (summary.inner_text().replace("\u2212", "-"),
+                float(summary.get_attribute("data-sum")), float(summary.get_attribute("data-value")))
+
+    try:
+        text, total, value = read(0)
+        match = re.fullmatch(r"Output row 11, column 14: sum of 9 products = (-?[\d.]+)", text)
+        assert match, text
+        assert float(match.group(1)) == pytest.approx(value, abs=1e-3)
+        text, total, value = read(0.5)
+        match = re.fullmatch(
+            r"Output row 11, column 14: sum of 9 products = (-?[\d.]+), \+ bias 0\.5 = (-?[\d.]+)", text)
+        assert match, text
+        assert float(match.group(1)) == pytest.approx(total, abs=1e-3)
+        assert float(match.group(2)) == pytest.approx(total + 0.5, abs=1e-3)
+        assert float(match.group(2)) == pytest.approx(value, abs=1e-3)
+    finally:
+        set_state(page, {"bias": 0})
