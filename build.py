@@ -5,6 +5,7 @@
     python build.py serve [--port]  build, then serve dist/ on localhost
     python build.py test [pytest args]   build, then run every test
     python build.py bench           build, then measure in headless Chromium
+    python build.py shots [names]   build, then renew the README's pictures (docs/pictures/)
     --no-snapshot                   leave out the interpreter snapshot (made with Node when present)
 
 The Pyodide runtime comes from the package registries only and every file is
@@ -17,6 +18,8 @@ import base64
 import functools
 import hashlib
 import http.server
+import importlib
+import importlib.util
 import json
 import os
 import shutil
@@ -501,13 +504,16 @@ def test(pytest_args):
 
 
 def _importable(module):
-    import importlib.util
     return importlib.util.find_spec(module) is not None
+
+
+# Commands that drive Chromium from a module in tests/: (what needs the browser, module)
+TOOLS = {"bench": ("the benchmark's browser runs", "bench"), "shots": ("the README's pictures", "shots")}
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "bench"])
+    ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", *TOOLS])
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--pyodide-dir", help="take the runtime from an unpacked official Pyodide release")
     ap.add_argument("--no-snapshot", action="store_true",
@@ -518,11 +524,11 @@ def main(argv=None):
         serve(args.port)
     elif args.command == "test":
         return test(rest)
-    elif args.command == "bench":
-        ensure_test_dependencies("the benchmark's browser runs")
+    elif args.command in TOOLS:
+        purpose, module = TOOLS[args.command]
+        ensure_test_dependencies(purpose)
         sys.path.insert(0, str(ROOT / "tests"))
-        import bench
-        return bench.main(rest)
+        return importlib.import_module(module).main(rest)
     return 0
 
 

@@ -100,9 +100,10 @@ export function fitExplorer(root) {
 }
 
 function apply(root, { map, rows, side }) {
-  // With a second row of maps, what sits under the first row's maps folds away (a disclosure),
-  // so the stage maps come up under them; everywhere else it is open, with no disclosure shown.
-  if (root.dataset.rows !== String(rows)) root.querySelectorAll("details.more").forEach((d) => { d.open = rows !== 2; });
+  // With a second row of maps, what sits under the first row's maps folds away (a disclosure), so
+  // the stage maps come up under them; on a phone (rows 0) too, so the kernel follows the input on the
+  // first screen. In one row it is open, with no disclosure shown.
+  if (root.dataset.rows !== String(rows)) root.querySelectorAll("details.more").forEach((d) => { d.open = rows === 1; });
   root.style.setProperty("--map", `${map}px`);
   if (root.dataset.rows !== String(rows)) root.dataset.rows = String(rows);
   if (root.dataset.side !== String(side)) root.dataset.side = String(side);

@@ -42,7 +42,6 @@ export class KernelView {
     const range = [-(max || 1), max || 1];
     kernel.forEach((row, r) => row.forEach((v, c) => {
       const b = this.buttons[r][c];
-      setText(b, formatNumber(v));
       const colour = cssColor(v, "diverging", range);
       if (b.dataset.colour !== colour) {
         b.dataset.colour = colour;
@@ -51,7 +50,19 @@ export class KernelView {
       }
       setAttr(b, "aria-label", `${this.name} row ${r + 1}, column ${c + 1}: ${formatNumber(v, 3)}`);
     }));
+    this.writeNumbers(kernel);
     this.select(this.selected.row, this.selected.col, false);
+  }
+
+  /** Each weight on its cell with as many decimals (2, 1, 0) as fit every cell: learned weights
+   *  ("−1.0137") must not spill over the cell's edges. The full value is in the label and the field. */
+  writeNumbers(kernel) {
+    const cells = this.buttons.flat();
+    const values = kernel.flat();
+    for (const digits of [2, 1, 0]) {
+      cells.forEach((b, i) => setText(b, formatNumber(values[i], digits)));
+      if (digits === 0 || !cells.some((b) => b.scrollWidth > b.clientWidth + 1)) return;
+    }
   }
 
   build(k) {

@@ -1,0 +1,98 @@
+"""The README's pictures, renewed from the built dist/ (`python build.py shots`).
+
+Each picture is a real view in headless Chromium (Debian's), taken once the
+explorer is ready and has painted, then reduced to a 256-colour PNG so that it
+stays well under 200 KB. Written to docs/pictures/.
+"""
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+import build  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, wait_ready  # noqa: E402
+
+OUT = ROOT / "docs" / "pictures"
+SOBEL_X = "1,0,-1,2,0,-2,1,0,-1"
+LIMIT_BYTES = 200_000
+
+# name: (what it shows, viewport (width, height), address after the site's root)
+PICTURES = {
+    "explorer": ("the full page at 1280×800 with ReLU, 2×2 max pooling and a second layer",
+                 (1280, 800), f"#v=1&img=digit3&k={SOBEL_X}&w=9,13&act=relu&pool=max.2.2&k2={SOBEL_X}"),
+    "embed": ("an embed at 640×480, the Embed dialog's size",
+              (640, 480), f"?embed&hide=layer,stages#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
+    "channels": ("channels mode: a colour image, its three channels and a filter's map",
+                 (1280, 800), "#v=1&mode=channels"),
+    "learn": ("learn mode after 40 steps of gradient descent",
+              (1280, 800), "#v=1&mode=learn"),
+    "phone": ("a phone, 390×844",
+              (390, 844), f"#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
+}
+
+
+def painted(page):
+    return page.evaluate("() => Number(document.body.dataset.painted || 0)")
+
+
+def settle(page, name):
+    """Wait until what the picture is about has painted."""
+    if name == "learn":
+        page.click("#learn-play")
+        deadline = time.monotonic() + 60
+        while int(page.get_attribute("#learn-status", "data-step") or 0) < 40:
+            if time.monotonic() > deadline:
+                raise SystemExit("shots: learn mode took no 40 steps within a minute")
+            page.wait_for_timeout(50)
+        page.click("#learn-play")  # pause, so the picture shows one moment
+    deadline = time.monotonic() + 30
+    while painted(page) < 1:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"shots: the {name} view never painted")
+        page.wait_for_timeout(50)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def reduce(path):
+    """A 256-colour PNG: UI pictures have few colours, and the README should load fast."""
+    from PIL import Image
+    with Image.open(path) as im:
+        small = im.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+    return path.stat().st_size
+
+
+def main(argv=()):
+    from playwright.sync_api import sync_playwright
+    wanted = list(argv) or list(PICTURES)
+    unknown = [n for n in wanted if n not in PICTURES]
+    if unknown:
+        raise SystemExit(f"shots: no picture called {', '.join(unknown)}; there are {', '.join(PICTURES)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = serve_in_thread(build.DIST)
+    base = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    too_big = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for name in wanted:
+            what, (width, height), address = PICTURES[name]
+            context = browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(base + address)
+            wait_ready(page)
+            settle(page, name)
+            path = OUT / f"{name}.png"
+            page.screenshot(path=path)
+            size = reduce(path)
+            print(f"shots: {path.relative_to(ROOT)} ({size / 1000:.0f} KB): {what}")
+            if size >= LIMIT_BYTES:
+                too_big.append(name)
+            context.close()
+        browser.close()
+    server.shutdown()
+    if too_big:
+        raise SystemExit(f"shots: {', '.join(too_big)} came out at 200 KB or more; the README's pictures must stay small")
+    return 0
