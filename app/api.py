@@ -5,27 +5,56 @@ JSON strings for settings and metadata, flat float32 arrays for pixels. No
 page object is kept here; the image buffer is filled in place (`assign_to`
 on a JS typed array in Pyodide, a plain copy for anything array-like in
 CPython) so a steady stream of edits allocates nothing for the input.
+
+One Python may serve several explorers at once (every embed on a page shares
+one worker), so what an explorer leaves here between calls (its image, its
+learning run) is kept per client, a number the worker gives each connection.
 """
 import json
+from collections import OrderedDict
 
 import numpy as np
 
 from . import pipeline
 
-_image = np.zeros((24, 24), dtype=np.float32)
+MAX_CLIENTS = 32  # a page that closes without saying goodbye must not hold its images for ever
 
 
-def set_image(pixels, height, width):
-    """Store the input image: pixels is a flat float32 buffer of height*width values in [0, 1]."""
-    global _image
+class _Client:
+    """What one explorer keeps here between calls: its input image and its learning run."""
+
+    def __init__(self):
+        self.image = np.zeros((24, 24), dtype=np.float32)  # (H, W) in [0, 1]
+        self.trainer = None
+
+
+_clients = OrderedDict()  # client number -> _Client, least recently used first
+
+
+def _client(client):
+    state = _clients.pop(int(client), None) or _Client()
+    _clients[int(client)] = state
+    while len(_clients) > MAX_CLIENTS:
+        _clients.popitem(last=False)
+    return state
+
+
+def forget(client):
+    """Drop what a client kept (its page has gone)."""
+    _clients.pop(int(client), None)
+
+
+def set_image(pixels, height, width, client=0):
+    """Store a client's input image: pixels is a flat float32 buffer of height*width values in [0, 1]."""
+    state = _client(client)
     height, width = int(height), int(width)
-    if _image.shape != (height, width):
-        _image = np.empty((height, width), dtype=np.float32)
-    _fill(_image.reshape(-1), pixels)
+    if state.image.shape != (height, width):
+        state.image = np.empty((height, width), dtype=np.float32)
+    _fill(state.image.reshape(-1), pixels)
 
 
-def compute(settings_json):
-    """Run every stage on the stored image.
+def compute(settings_json, client=0):
+    """Run every stage on the client's stored image.
 
     settings_json: the page's settings as JSON (see pipeline.run).
     Returns (meta_json, data): meta has "stages": [{"name", "shape"}] in the
@@ -33,7 +62,7 @@ def compute(settings_json):
     or, for invalid settings, {"error": "<readable sentence>"} and an empty array.
     """
     try:
-        stages = pipeline.run(_image, json.loads(settings_json))
+        stages = pipeline.run(_client(client).image, json.loads(settings_json))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
     return _pack(stages)
@@ -83,10 +112,7 @@ def decode_image(data, size, color=False):
     return json.dumps(meta), pixels.astype(np.float32).ravel()
 
 
-_trainer = None
-
-
-def learn_start(config_json, pixels, shapes):
+def learn_start(config_json, pixels, shapes, client=0):
     """Start gradient descent: the learner's kernel learns to give the target's outputs.
 
     config: {"target": K×K kernel whose outputs are the targets, "init": "zeros" |
@@ -94,7 +120,6 @@ def learn_start(config_json, pixels, shapes):
     padding, dilation, padding_mode}; pixels: flat float32 buffers, shapes:
     their [height, width]. Returns (meta_json, empty array); meta is {"lr"} or {"error"}.
     """
-    global _trainer
     from . import learn, ops
     config = json.loads(config_json)
     settings = {key: config.get(key, default) for key, default in
@@ -105,22 +130,24 @@ def learn_start(config_json, pixels, shapes):
         targets = [ops.conv2d(image, target, **settings) for image in images]
         kernel = learn.initial_kernel(int(config.get("size", target.shape[0])), config.get("init", "zeros"),
                                       seed=int(config.get("seed", 0)))
-        _trainer = learn.Trainer(images, targets, kernel, **settings)
-        _trainer.lr *= float(config.get("lr_scale", 1.0))
+        trainer = learn.Trainer(images, targets, kernel, **settings)
+        trainer.lr *= float(config.get("lr_scale", 1.0))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
-    return json.dumps({"lr": _trainer.lr}), np.zeros(0, dtype=np.float32)
+    _client(client).trainer = trainer
+    return json.dumps({"lr": trainer.lr}), np.zeros(0, dtype=np.float32)
 
 
-def learn_steps(steps):
-    """Run steps of the current run; meta {"losses": before each step, "loss", "step", "kernel"} or {"error"}."""
-    if _trainer is None:
+def learn_steps(steps, client=0):
+    """Run steps of the client's run; meta {"losses": before each step, "loss", "step", "kernel"} or {"error"}."""
+    trainer = _client(client).trainer
+    if trainer is None:
         return json.dumps({"error": "no learning run has been started"}), np.zeros(0, dtype=np.float32)
     try:
-        losses = _trainer.step(int(steps))
+        losses = trainer.step(int(steps))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
-    meta = {"losses": losses, "loss": _trainer.loss, "step": _trainer.steps, "kernel": _trainer.kernel.tolist()}
+    meta = {"losses": losses, "loss": trainer.loss, "step": trainer.steps, "kernel": trainer.kernel.tolist()}
     return json.dumps(meta), np.zeros(0, dtype=np.float32)
 
 

@@ -6,6 +6,8 @@
 // A watchdog restarts a worker that dies or stops answering (out of memory,
 // a hang) and sends it the request it was working on again.
 
+import { dedicatedPython } from "./connect.js";
+
 const START_TIMEOUT_MS = 60000;
 const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000 };
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
@@ -21,7 +23,10 @@ export function splitStages({ meta, data }) {
 }
 
 export class Compute {
-  constructor({ onProgress = () => {}, onRestart = () => {} } = {}) {
+  /** connect: () => a Python to talk to, with a Worker's postMessage, onmessage, onerror and terminate
+   *  (connect.js: the page's shared Python, or one of its own, the default). */
+  constructor({ onProgress = () => {}, onRestart = () => {}, connect = dedicatedPython } = {}) {
+    this.connect = connect;
     this.onProgress = onProgress;
     this.onRestart = onRestart;
     this.restarts = 0;
@@ -32,13 +37,18 @@ export class Compute {
     this.calls = new Map(); // id -> {resolve, reject, watchdog}: uploads and learning, never superseded
   }
 
-  /** Start the worker (or take over one already started); resolves when Python and the app package are loaded. */
+  /** Connect to Python (or take over a connection already made); resolves when Python and the app package are loaded. */
   start(worker = null) {
-    this.worker = worker ?? new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+    this.worker = worker ?? this.connect();
     this.ready = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(
-        "Python did not start within 60 seconds. Reload the page; if it happens again, the site may " +
-        "serve .wasm files with the wrong type (they must be application/wasm).")), START_TIMEOUT_MS);
+      let timer = null;
+      const wait = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => reject(new Error(
+          "Python did not start within 60 seconds. Reload the page; if it happens again, the site may " +
+          "serve .wasm files with the wrong type (they must be application/wasm).")), START_TIMEOUT_MS);
+      };
+      wait();
       let started = false;
       this.worker.onerror = (e) => {
         if (started) return this.restart("stopped");
@@ -47,7 +57,14 @@ export class Compute {
           "Open the page through a web server (python build.py serve), not as a file."));
       };
       this.worker.onmessage = ({ data }) => {
-        if (data.type === "progress") this.onProgress(data.stage, data.detail);
+        if (data.type === "progress") {
+          // An embed waiting to be scrolled into view is not late: the clock starts when Python does.
+          if (data.stage === "waiting") {
+            clearTimeout(timer);
+            timer = null;
+          } else if (!started && timer === null) wait();
+          this.onProgress(data.stage, data.detail);
+        }
         else if (data.type === "ready") { started = true; clearTimeout(timer); resolve(); }
         else if (data.type === "failed") {
           clearTimeout(timer);

@@ -1,7 +1,7 @@
 // Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
-import { firstWorker } from "./boot.js";
+import { firstWorker, connect } from "./boot.js";
 import { Compute, splitStages } from "./compute.js";
 import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./state.js";
 import { padImage } from "./padding.js";
@@ -35,6 +35,7 @@ const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
 const startup = { page: performance.now() }; // ms since navigation when each start-up stage began
 const compute = new Compute({
+  connect, // after a restart: the shared Python's successor, or one of our own
   onProgress: (stage, detail) => { startup[stage] ??= performance.now(); loading.stage(stage, detail); },
   // The watchdog's notices: short, and the view stays as it was.
   onRestart: (notice) => say(notice),

@@ -1,22 +1,20 @@
-// The only file that touches Pyodide. Runs as a module Web Worker.
+// The only file that touches Pyodide. Runs as a module Web Worker: a SharedWorker that every explorer
+// of the site in this browser shares, or a dedicated one where sharing is refused (see connect.js).
 //
 // Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
 //               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
-// Messages out: {type: "progress", stage, detail}                while starting
-//               {type: "ready"} | {type: "failed", error} once
+//               {type: "bye"}  (the page is going: forget its image and learning run)
+// Messages out: {type: "progress", stage, detail}                at connection and while starting
+//               {type: "ready"} | {type: "failed", error} once (at connection, if Python is up already)
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
 // Results carry plain JSON and fresh Float32Arrays (transferred); no PyProxy
 // leaves this file and every one made here is destroyed.
 
 let api = null;
 let loadPillow = null;
-
-function progress(stage, detail) {
-  postMessage({ type: "progress", stage, detail });
-}
 
 // Pyodide waits forever on a .wasm served with the wrong type, so ask the server first.
 async function checkRuntime(base) {
@@ -218,19 +216,19 @@ function takePair(pair) {
   }
 }
 
-function compute({ settings, image }) {
-  if (image) api.set_image(image.data, image.height, image.width);
-  return takePair(api.compute(JSON.stringify(settings)));
+function compute({ settings, image }, client) {
+  if (image) api.set_image(image.data, image.height, image.width, client);
+  return takePair(api.compute(JSON.stringify(settings), client));
 }
 
 // Gradient descent: a new run when config and images come, then `steps` steps a request,
 // short enough that pausing takes effect at once.
-function learn({ config, images, steps }) {
+function learn({ config, images, steps }, client) {
   if (images) {
-    const out = takePair(api.learn_start(JSON.stringify(config), images.map((i) => i.data), images.map((i) => [i.height, i.width])));
+    const out = takePair(api.learn_start(JSON.stringify(config), images.map((i) => i.data), images.map((i) => [i.height, i.width]), client));
     if (out.error) return out;
   }
-  return takePair(api.learn_steps(steps));
+  return takePair(api.learn_steps(steps, client));
 }
 
 async function decode({ bytes, size, color }) {
@@ -238,42 +236,78 @@ async function decode({ bytes, size, color }) {
   return takePair(api.decode_image(new Uint8Array(bytes), size, !!color));
 }
 
+// --- clients ---------------------------------------------------------------------------------
+// As a dedicated worker this serves one page (client 0). As a SharedWorker it serves every explorer
+// of the site open in this browser (each embed on a course page, each tab): each connection is a
+// client with its own number, its own image and learning run in app.api, and gets start-up progress
+// and "ready" itself.
+const clients = new Map(); // client number -> send(message, transfer)
+let nextClient = 1;
+let lastProgress = { type: "progress", stage: "runtime", detail: "Starting Python (WebAssembly)…" };
+let readyMessage = null; // {type: "ready"} | {type: "failed"}, once known
+
+function progress(stage, detail) {
+  lastProgress = { type: "progress", stage, detail };
+  for (const send of clients.values()) send(lastProgress);
+}
+
+function settle(message) {
+  readyMessage = message;
+  for (const send of clients.values()) send(message);
+}
+
 const ready = start().then(
   (started) => {
-    postMessage({ type: "ready", timings });
+    settle({ type: "ready", timings });
     afterReady(started);
   },
   (err) => {
-    postMessage({ type: "failed", error: String(err && err.message || err) });
+    settle({ type: "failed", error: String(err && err.message || err) });
     throw err;
   },
 );
 
-self.onmessage = async (event) => {
-  const { id, type } = event.data;
+async function answer(data, client, send) {
+  const { id, type } = data;
   const arrived = performance.timeOrigin + performance.now();
   try {
     await ready;
     const t0 = performance.now();
     let out;
-    if (type === "compute") out = compute(event.data);
-    else if (type === "decode") out = await decode(event.data);
-    else if (type === "learn") out = learn(event.data);
+    if (type === "compute") out = compute(data, client);
+    else if (type === "decode") out = await decode(data);
+    else if (type === "learn") out = learn(data, client);
     else if (type === "channels") {
-      const { settings, pixels, shape } = event.data;
+      const { settings, pixels, shape } = data;
       out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
-    } else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
-    else return postMessage({ id, ok: false, error: `unknown request ${type}` });
-    if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
+    } else if (type === "code") out = takePair(api.run_code(data.code, data.exercise, data.action));
+    else return send({ id, ok: false, error: `unknown request ${type}` });
+    if (out.error) return send({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;
     out.meta.arrivedAt = arrived; // absolute times, so the page can tell transit from compute
     out.meta.repliedAt = performance.timeOrigin + performance.now();
-    postMessage({ id, ok: true, result: out }, [out.data.buffer]);
+    send({ id, ok: true, result: out }, [out.data.buffer]);
   } catch (err) {
     // A Python exception other than ValueError: show its last line, keep the traceback in the console.
     const text = String(err && err.message || err);
     console.error(text);
     const last = text.trim().split("\n").pop();
-    postMessage({ id, ok: false, error: `The Python core failed: ${last}` });
+    send({ id, ok: false, error: `The Python core failed: ${last}` });
   }
-};
+}
+
+/** Serve one client on port (a MessagePort, or the dedicated worker's own scope). */
+function serve(port, client) {
+  const send = (message, transfer = []) => port.postMessage(message, transfer);
+  clients.set(client, send);
+  send(readyMessage ?? lastProgress); // at once: the page knows it is connected, and how far Python is
+  port.onmessage = ({ data }) => {
+    if (data.type !== "bye") return answer(data, client, send);
+    clients.delete(client);
+    if (port !== self) port.close();
+    ready.then(() => api.forget(client), () => {});
+  };
+}
+
+if ("onconnect" in self) self.onconnect = (event) => serve(event.ports[0], nextClient++);
+else serve(self, 0);

@@ -83,22 +83,26 @@ INIT_SCRIPT = r"""
     }).observe({ type: "longtask", buffered: true });
   } catch (e) { b.longtaskError = String(e); }
 
-  // The worker's own timing rides on every reply: read it without touching the app.
-  const NativeWorker = window.Worker;
-  function BenchWorker(url, options) {
-    const w = new NativeWorker(url, options);
-    w.addEventListener("message", (e) => {
-      const d = e.data;
-      if (!d || typeof d !== "object") return;
-      if (d.type === "ready") b.workerReady = { at: performance.now(), timings: d.timings };
-      else if (d.result && d.result.meta) {
-        b.computes.push({ at: performance.now(), computeMs: d.result.meta.computeMs, copyMs: d.result.meta.copyMs });
-      }
-    });
-    return w;
+  // The worker's own timing rides on every reply: read it without touching the app. The explorer's
+  // Python is the site's SharedWorker, or a Worker of its own where sharing is refused.
+  const listen = (e) => {
+    const d = e.data;
+    if (!d || typeof d !== "object") return;
+    if (d.type === "ready") b.workerReady = { at: performance.now(), timings: d.timings };
+    else if (d.result && d.result.meta) {
+      b.computes.push({ at: performance.now(), computeMs: d.result.meta.computeMs, copyMs: d.result.meta.copyMs });
+    }
+  };
+  for (const name of ["Worker", "SharedWorker"]) {
+    const Native = window[name];
+    function BenchWorker(url, options) {
+      const w = new Native(url, options);
+      (w.port ?? w).addEventListener("message", listen);
+      return w;
+    }
+    BenchWorker.prototype = Native.prototype;
+    window[name] = BenchWorker;
   }
-  BenchWorker.prototype = NativeWorker.prototype;
-  window.Worker = BenchWorker;
 
   // The first time anything is drawn onto #input-canvas, and the frame after it.
   const proto = CanvasRenderingContext2D.prototype;
@@ -372,10 +376,107 @@ def write_comparison_pages(site):
     for name in ("index.html", "static", "data", "wheels", "pyodide"):
         src = site / name
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, plain / name)
+    embeds = site / "bench-embeds"  # course pages beside dist/: their embeds share one Python
+    embeds.mkdir()
+    (embeds / "embeds.js").write_text(EMBEDS_JS)
+    for count in (1, 4):
+        (embeds / f"embeds-{count}.html").write_text(embeds_page("../", count))
     info_path = plain / "static" / "build-info.json"
     info = json.loads(info_path.read_text())
     info.update(snapshot=None, snapshotBytes=0, bytesBeforeReady=info["bytesBeforeReady"] - info.get("snapshotBytes", 0))
     info_path.write_text(json.dumps(info, indent=1))
+
+
+# --- course pages: several embeds --------------------------------------------------------------
+
+EMBED_VIEWS = [
+    "v=1&img=digit0&k=1,0,-1,2,0,-2,1,0,-1",
+    "v=1&img=digit3&k=0.111111,0.111111,0.111111,0.111111,0.111111,0.111111,0.111111,0.111111,0.111111&s=2",
+    "v=1&img=digit7&k=0,1,0,1,-4,1,0,1,0&act=relu&pool=max.2.2",
+    "v=1&img=vstripes&k=1,2,1,0,0,0,-1,-2,-1&pad=same",
+]
+# The course page's script: when each embed said "ready", in ms since the page began.
+EMBEDS_JS = """window.__ready = [];
+addEventListener("message", (e) => {
+  if (e.data && e.data.type === "ready") window.__ready.push(performance.now());
+});
+"""
+
+
+def embeds_page(explorer_url, count):
+    """A course page: the embeds at 640×480, one under the other with a paragraph's room between them."""
+    frames = "\n".join(f'<iframe title="Explorer {i + 1}" src="{explorer_url}index.html?embed#{view}" width="640" '
+                       f'height="480" style="display:block;margin-bottom:120px"></iframe>'
+                       for i, view in enumerate(EMBED_VIEWS[:count]))
+    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">'
+            f'<title>Embeds</title><script src="embeds.js"></script><body>{frames}</body></html>')
+
+
+def measure_embeds(browser, url, log, reps, out):
+    """One embed against four on one page: of the explorer's own origin (they share one Python) and
+    of another site (localhost: each embed falls back to its own Python; those out of view wait)."""
+    from conftest import python_targets
+    other_dir = Path(tempfile.mkdtemp(prefix="convexplorer-embeds-"))
+    pages = {}
+    for count in (1, 4):
+        (other_dir / f"embeds-{count}.html").write_text(embeds_page(url, count))
+        pages[f"same_origin_{count}"] = f"{url}bench-embeds/embeds-{count}.html"
+        pages[f"other_site_{count}"] = None  # set once the other server has a port
+    (other_dir / "embeds.js").write_text(EMBEDS_JS)
+    other = build.make_server(other_dir, headers={})  # an LMS: not the explorer's headers
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    for count in (1, 4):
+        pages[f"other_site_{count}"] = f"http://localhost:{other.server_address[1]}/embeds-{count}.html"
+    result = {}
+    try:
+        for rep in range(reps["startup"]):
+            for name, page_url in pages.items():
+                count = int(name[-1])
+                context = browser.new_context(viewport={"width": 1300, "height": 1000})
+                page = context.new_page()
+                errors = []
+                page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+                page.goto(page_url)
+                # 600 px an embed: two are in a 1000 px view; on another site's page the others wait
+                in_view = min(count, 2) if name.startswith("other_site") else count
+                deadline = time.monotonic() + READY_TIMEOUT_S
+                while len(page.evaluate("() => window.__ready")) < in_view:
+                    if time.monotonic() > deadline:
+                        shown = [f.evaluate("() => document.querySelector('#loading')?.innerText") for f in page.frames[1:]]
+                        raise RuntimeError(f"{name}: the embeds were not ready in {READY_TIMEOUT_S} s: {shown}")
+                    page.wait_for_timeout(10)
+                times = page.evaluate("() => window.__ready")
+                kinds = sorted(kind for kind, _ in python_targets(page, browser))
+                entry = result.setdefault(name, {"first_ready": [], "all_in_view_ready": [], "pythons": kinds,
+                                                 "console_errors": []})
+                entry["first_ready"].append(times[0])
+                entry["all_in_view_ready"].append(times[in_view - 1])
+                entry["console_errors"] += errors
+                context.close()
+    finally:
+        other.shutdown()
+        shutil.rmtree(other_dir, ignore_errors=True)
+    for entry in result.values():
+        entry["first_ready"] = stats(entry["first_ready"], 0)
+        entry["all_in_view_ready"] = stats(entry["all_in_view_ready"], 0)
+    med = lambda name, key: result[name][key]["median"]  # noqa: E731
+    same = med("same_origin_4", "all_in_view_ready") / med("same_origin_1", "all_in_view_ready")
+    other_first = med("other_site_4", "first_ready") / med("other_site_1", "first_ready")
+    out["embeds"] = {
+        "how": ("a course page (1300×1000) embeds the explorer at 640×480 once, or four times with four different "
+                "views; ms from navigation to each embed's postMessage 'ready', fresh browser context (cold cache) each "
+                "time. Same origin: the page is served beside dist/. Other site: the page is on localhost, the explorer "
+                "on 127.0.0.1, so the browser refuses to share a worker; two of the four embeds are in view and start "
+                "their Pythons in turn. "
+                "pythons: the Python workers in the context at the end (CDP targets)."),
+        **result,
+        "four_same_origin_vs_one": target(round(same, 2), 1.5,
+                                          judged_on="median all ready, 4 embeds / 1 embed, same origin"),
+        "one_python_same_origin": {"value": result["same_origin_4"]["pythons"], "target": ["shared_worker"],
+                                   "met": result["same_origin_4"]["pythons"] == ["shared_worker"]},
+        "first_in_view_other_site_vs_lone": target(round(other_first, 2), 1.2,
+                                                   judged_on="median first ready, 4 embeds / 1 embed, other site"),
+    }
 
 
 # --- numbers -----------------------------------------------------------------------------------
@@ -1010,7 +1111,9 @@ def measure_heap(browser, url, log, reps, out):
     context, page, errors = new_page(browser, on_worker=on_worker)
     result = {"edits": reps["heap_edits"]}
     try:
-        load(page, url, log)
+        # ?python=own: the page's own dedicated worker, whose WASM memory Playwright can hook (it lists
+        # no shared workers); the Python inside is the same.
+        load(page, url + "?python=own", log)
         install_helpers(page)
         page.evaluate("(p) => window.convExplorer.setState(p)",
                       {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "padding": 0, "dilation": 1,
@@ -1157,7 +1260,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python build.py bench", description="Measure Convolution Explorer in headless Chromium.")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
-    ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory")
+    ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory, embeds")
     ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
@@ -1189,7 +1292,7 @@ def main(argv=None):
             try:
                 out["machine"] = machine(browser)
                 for name, step in (("loads", measure_loads), ("startup", measure_startup), ("interaction", measure_interaction),
-                                   ("memory", measure_heap)):
+                                   ("memory", measure_heap), ("embeds", measure_embeds)):
                     if args.only and name not in args.only.split(","):
                         continue
                     t = time.monotonic()

@@ -4,6 +4,7 @@ Browser tests build dist/ once per session (offline after the first build,
 thanks to the runtime cache) and serve it with the same headers as
 `python build.py serve`, strict Content-Security-Policy included.
 """
+import json
 import os
 import sys
 import threading
@@ -95,3 +96,33 @@ def explorer(browser, base_url):
     watched = open_explorer(browser, base_url)
     yield watched
     watched.page.context.close()
+
+
+def python_targets(page, browser):
+    """The explorer's Python workers in page's browser context: [(type, targetId)], type "worker"
+    (an explorer's own) or "shared_worker" (the site's shared one). Read over CDP: Playwright lists
+    no shared workers."""
+    cdp = browser.new_browser_cdp_session()
+    try:
+        context_id = page.context.new_cdp_session(page).send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
+        return [(t["type"], t["targetId"]) for t in cdp.send("Target.getTargets")["targetInfos"]
+                if t["type"] in ("worker", "shared_worker") and t["url"].endswith("/static/worker.js")
+                and t.get("browserContextId") == context_id]
+    finally:
+        cdp.detach()
+
+
+def hang_python(page, browser, target_id=None):
+    """Make a Python worker's thread spin for ever (as a Python stuck in a loop would): the last one, or target_id's."""
+    target_id = target_id or python_targets(page, browser)[-1][1]
+    cdp = browser.new_browser_cdp_session()
+    replies = []
+    cdp.on("Target.receivedMessageFromTarget", lambda e: replies.append(json.loads(e["message"])))
+    session = cdp.send("Target.attachToTarget", {"targetId": target_id, "flatten": False})["sessionId"]
+    cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(
+        {"id": 1, "method": "Runtime.evaluate", "params": {"expression": "setTimeout(() => { for (;;) {} }, 0)"}})})
+    deadline = time.monotonic() + 10
+    while not any(r.get("id") == 1 for r in replies):  # evaluated: the loop starts in the next task
+        assert time.monotonic() < deadline, "the worker never took the loop"
+        page.wait_for_timeout(10)
+    cdp.detach()

@@ -3,8 +3,8 @@ watchdog restarts either way, and a snapshot that does not fit never stops the p
 
 Each path is a copy of dist/: as built (snapshot restored), as a build without Node gives it
 (build-info.json without a snapshot), and with a broken snapshot file. The worker's own record of
-its start ("ready" carries its phases and snapshot decision) is read by wrapping the Worker
-constructor in an init script, as the benchmark does.
+its start ("ready" carries its phases and snapshot decision) is read by wrapping the Worker and
+SharedWorker constructors in an init script, as the benchmark does.
 """
 import gzip
 import json
@@ -15,22 +15,23 @@ import numpy as np
 import pytest
 
 from app import images
-from conftest import Watched, serve_in_thread, wait_ready
+from conftest import Watched, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
 
 RECORD_WORKER_STARTS = """(() => {
-  const Native = window.Worker;
   window.__starts = [];
-  function Recorded(url, options) {
-    const worker = new Native(url, options);
-    worker.addEventListener("message", (e) => {
-      if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings);
-    });
-    return worker;
+  const record = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
+  for (const name of ["Worker", "SharedWorker"]) {  // the page's own Python, or the site's shared one
+    const Native = window[name];
+    function Recorded(url, options) {
+      const worker = new Native(url, options);
+      (worker.port ?? worker).addEventListener("message", record);
+      return worker;
+    }
+    Recorded.prototype = Native.prototype;
+    window[name] = Recorded;
   }
-  Recorded.prototype = Native.prototype;
-  window.Worker = Recorded;
 })()"""
 
 
@@ -117,11 +118,11 @@ def test_an_upload_loads_pillow_and_decodes_on_either_path(started):
     assert_output_matches_core(s)
 
 
-def test_a_hung_worker_restarts_by_the_same_path(started):
+def test_a_hung_worker_restarts_by_the_same_path(started, browser):
     page, path = started[0].page, started[1]
     page.evaluate("() => window.convExplorer.setState({image: 'digit3', kernel: %s, bias: 0, padding: 0})"
                   % json.dumps(SOBEL_X))
-    page.workers[-1].evaluate("() => { setTimeout(() => { for (;;) {} }, 0); }")
+    hang_python(page, browser)
     page.evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
     deadline = time.monotonic() + 15
     while "restarting" not in page.locator("#message").inner_text():

@@ -1,0 +1,142 @@
+"""Every embed on a page shares one Python where the browser allows it, and falls back to a Python
+of its own where it does not (a page of another site: an LMS).
+
+A course page of the same origin is served by routing one address of the explorer's own server; a
+page of another site is served by a second server and opened as `localhost` (the explorer is on
+127.0.0.1: another site to the browser). Python workers are counted over CDP (python_targets).
+"""
+import json
+import time
+
+import pytest
+
+from conftest import Watched, hang_python, python_targets, serve_in_thread, wait_ready
+from test_explorer import SOBEL_X, assert_output_matches_core
+
+BLUR = [[1 / 9] * 3] * 3
+VIEWS = [  # four different views, as a lesson page would embed them
+    f"v=1&img=digit0&k={','.join(map(str, sum(SOBEL_X, [])))}",
+    f"v=1&img=digit3&k={','.join(['0.111111'] * 9)}&s=2",
+    "v=1&img=digit7&k=0,1,0,1,-4,1,0,1,0&act=relu&pool=max.2.2",
+    "v=1&img=vstripes&k=1,2,1,0,0,0,-1,-2,-1&pad=same",
+]
+
+
+def course_page(explorer_url, views, below=()):
+    """A page embedding the explorer once per view at 640×480; the embeds at indexes in below come 3000 px down."""
+    frames = "\n".join(
+        f'<iframe title="Explorer {i + 1}" src="{explorer_url}index.html?embed#{view}" width="640" height="480"'
+        f' style="display:block;{"margin-top:3000px" if i in below else ""}"></iframe>'
+        for i, view in enumerate(views))
+    return f'<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,"><title>A course page</title><body>{frames}</body></html>'
+
+
+def explorer_frames(page, count, timeout_s=60):
+    deadline = time.monotonic() + timeout_s
+    while len(frames := [f for f in page.frames if "index.html?embed" in f.url]) < count:
+        assert time.monotonic() < deadline, "the embeds never appeared"
+        page.wait_for_timeout(20)
+    return frames
+
+
+def frame_ready(frame):
+    wait_ready(frame)
+
+
+def frame_state(frame):
+    return frame.evaluate("() => window.convExplorer.getState()")
+
+
+@pytest.fixture
+def same_origin(browser, base_url):
+    """(Watched page, frames): four embeds of different views on a page of the explorer's own origin."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    context.route(f"{base_url}course.html", lambda route: route.fulfill(
+        content_type="text/html", body=course_page(base_url, VIEWS)))
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(f"{base_url}course.html")
+    frames = explorer_frames(page, len(VIEWS))
+    for frame in frames:
+        frame_ready(frame)
+    yield watched, frames
+    context.close()
+
+
+def test_four_embeds_on_one_page_share_one_python(same_origin, browser):
+    watched, frames = same_origin
+    assert [kind for kind, _ in python_targets(watched.page, browser)] == ["shared_worker"]
+    states = [frame_state(f) for f in frames]
+    assert [s["imageName"] for s in states] == ["digit0", "digit3", "digit7", "vstripes"]
+    assert [s["stride"] for s in states] == [1, 2, 1, 1]
+    for s in states:
+        assert_output_matches_core(s)
+    assert watched.errors == []
+
+
+def test_one_embeds_edit_never_changes_anothers_map(same_origin):
+    watched, frames = same_origin
+    before = [frame_state(f) for f in frames]
+    frames[0].evaluate("() => window.convExplorer.setState({image: 'checker', kernel: [[1]]})")
+    # Each other embed computes again on its own image (a new setting sends no pixels): still its own.
+    for frame, old in zip(frames[1:], before[1:]):
+        frame.evaluate("() => window.convExplorer.setState({bias: 0.25})")
+        s = frame_state(frame)
+        assert s["image"] == old["image"] and s["bias"] == 0.25
+        assert_output_matches_core(s)
+    assert_output_matches_core(frame_state(frames[0]))
+
+
+def test_a_hung_shared_python_is_replaced_for_every_embed(same_origin, browser):
+    watched, frames = same_origin
+    page = watched.page
+    [(_, hung)] = python_targets(page, browser)
+    hang_python(page, browser, hung)
+    frames[0].evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
+    deadline = time.monotonic() + 20
+    while "restarting" not in frames[0].locator("#message").inner_text():
+        assert time.monotonic() < deadline, "the watchdog never noticed"
+        page.wait_for_timeout(50)
+    frames[0].evaluate("() => window.__edit")  # resolves once the new Python has painted it
+    # The other embeds were told and moved to the new Python: their next edit is answered.
+    for frame in frames[1:]:
+        frame.evaluate("() => window.convExplorer.setState({bias: -0.5})")
+        assert_output_matches_core(frame_state(frame))
+    s = frame_state(frames[0])
+    assert s["bias"] == 0.5
+    assert_output_matches_core(s)
+    # One new shared Python serves them all. (The hung one stays until the page closes: a browser ends
+    # a SharedWorker only when every page that connected to it has gone.)
+    assert [kind for kind, t in python_targets(page, browser) if t != hung] == ["shared_worker"]
+
+
+@pytest.fixture
+def other_site(browser, base_url, tmp_path):
+    """A page of another site (localhost) with three embeds: two in view, the third 3000 px down."""
+    (tmp_path / "course.html").write_text(course_page(base_url, VIEWS[:3], below={2}))
+    server = serve_in_thread(tmp_path, headers={})  # an LMS's page, not the explorer's headers
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = context.new_page()
+    watched = Watched(page)
+    page.goto(f"http://localhost:{server.server_address[1]}/course.html")
+    yield watched, explorer_frames(page, 3)
+    context.close()
+    server.shutdown()
+
+
+def test_on_another_sites_page_each_embed_in_view_gets_its_own_python(other_site, browser):
+    watched, frames = other_site
+    page = watched.page
+    for frame in frames[:2]:
+        frame_ready(frame)
+        assert_output_matches_core(frame_state(frame))
+    # The embed out of view waits, and says so; no Python was started for it.
+    assert "scrolled into view" in frames[2].locator("#loading").inner_text()
+    assert [kind for kind, _ in python_targets(page, browser)] == ["worker", "worker"]
+    frames[2].frame_element().scroll_into_view_if_needed()
+    frame_ready(frames[2])
+    s = frame_state(frames[2])
+    assert s["imageName"] == "digit7" and s["pool"] == {"mode": "max", "size": 2, "stride": 2}
+    assert_output_matches_core(s)
+    assert [kind for kind, _ in python_targets(page, browser)] == ["worker"] * 3
+    assert watched.errors == []

@@ -1,0 +1,68 @@
+"""app/api.py: one Python serves several explorers; each client's image and learning run stay its own."""
+import json
+
+import numpy as np
+import pytest
+
+from app import api
+from test_ops import ref_conv2d  # the textbook loop, nothing from app/
+
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+RNG = np.random.default_rng(12)
+
+
+def feature_map(client, kernel=SOBEL_X):
+    meta, data = api.compute(json.dumps({"kernel": kernel}), client)
+    meta = json.loads(meta)
+    assert "error" not in meta, meta
+    (stage,) = meta["stages"]
+    return np.asarray(data, dtype=np.float32).reshape(stage["shape"])
+
+
+@pytest.fixture(autouse=True)
+def no_clients():
+    api._clients.clear()
+    yield
+    api._clients.clear()
+
+
+def test_two_clients_keep_their_own_images():
+    a = RNG.random((24, 24)).astype(np.float32)
+    b = RNG.random((16, 20)).astype(np.float32)
+    api.set_image(a.ravel(), 24, 24, client=1)
+    api.set_image(b.ravel(), 16, 20, client=2)
+    np.testing.assert_allclose(feature_map(1), ref_conv2d(a.astype(np.float64), SOBEL_X), atol=1e-5)
+    np.testing.assert_allclose(feature_map(2), ref_conv2d(b.astype(np.float64), SOBEL_X), atol=1e-5)
+    # client 2's next edit does not reach client 1
+    api.set_image(np.ones(16 * 20, dtype=np.float32), 16, 20, client=2)
+    np.testing.assert_allclose(feature_map(1), ref_conv2d(a.astype(np.float64), SOBEL_X), atol=1e-5)
+
+
+def test_a_learning_run_belongs_to_the_client_that_started_it():
+    image = RNG.random((12, 12)).astype(np.float32)
+    meta, _ = api.learn_start(json.dumps({"target": SOBEL_X}), [image.ravel()], [[12, 12]], client=5)
+    assert "lr" in json.loads(meta)
+    assert json.loads(api.learn_steps(3, client=5)[0])["step"] == 3
+    assert json.loads(api.learn_steps(1, client=6)[0]) == {"error": "no learning run has been started"}
+    assert json.loads(api.learn_steps(2, client=5)[0])["step"] == 5
+
+
+def test_a_forgotten_client_starts_again_from_a_blank_image():
+    api.set_image(np.ones(24 * 24, dtype=np.float32), 24, 24, client=3)
+    assert feature_map(3, [[1]]).sum() == 24 * 24
+    api.forget(3)
+    assert feature_map(3, [[1]]).sum() == 0
+
+
+def test_clients_that_never_said_goodbye_are_dropped_oldest_first():
+    for client in range(api.MAX_CLIENTS + 4):
+        api.set_image(np.full(4, client, dtype=np.float32), 2, 2, client=client)
+    assert len(api._clients) == api.MAX_CLIENTS
+    assert 0 not in api._clients and 3 not in api._clients
+    assert feature_map(api.MAX_CLIENTS + 3, [[1]])[0, 0] == api.MAX_CLIENTS + 3
+
+
+def test_a_lone_explorer_needs_no_client_number():
+    image = RNG.random((24, 24)).astype(np.float32)
+    api.set_image(image.ravel(), 24, 24)
+    np.testing.assert_allclose(feature_map(0), ref_conv2d(image.astype(np.float64), SOBEL_X), atol=1e-5)
