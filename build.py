@@ -474,7 +474,7 @@ def _lesson_html(lesson, lessons, template):
             f'<figure class="view" id="view-{v + 1}">\n'
             f'      <iframe src="{src}" title="{label}: {escape(view["caption"])}" loading="{"eager" if v == 0 else "lazy"}"></iframe>\n'
             f'      <figcaption><span class="view-label">{label}.</span> {_inline(view["caption"])}\n'
-            f'        <a class="print-only view-link" href="{src}">{label} online</a></figcaption>\n'
+            f'        <a class="print-only view-link" href="../index.html#{escape(view["fragment"])}">{label} online</a></figcaption>\n'
             f'    </figure>')
     q = lesson["question"]
     if q["kind"] == "choice":

@@ -193,7 +193,7 @@ def test_printing_a_lesson_keeps_the_text_and_question_and_drops_the_controls(br
             assert page.locator(shown).first.is_visible(), f"{shown} is not printed"
         link = page.locator("a.view-link")
         assert link.is_visible()
-        assert link.inner_text().startswith(f"The explorer online: {base_url}index.html?embed#v=1&img=digit3")
+        assert link.inner_text().startswith(f"The explorer online: {base_url}index.html#v=1&img=digit3")
         page.emulate_media(media="screen")
         assert link.is_hidden() and page.locator("figure.view iframe").is_visible()
     finally:
