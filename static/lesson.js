@@ -86,6 +86,7 @@ form.addEventListener("submit", (event) => {
     label.classList.toggle("is-answer", input.value === form.dataset.answer);
     label.classList.toggle("is-wrong", input.checked && input.value !== form.dataset.answer);
   }
+  more.querySelector(".answer-line").hidden = result.right; // the verdict has just said it
   more.hidden = false;
   said.hidden = true;
   const frame = frames[Number(form.dataset.revealView)];
