@@ -3,7 +3,11 @@
 Each lesson page embeds the explorer (same origin) and moves it with the postMessage API; the tests
 read the embed's own state (window.convExplorer.getState() inside the iframe) and wait on it.
 """
+import time
+
 import pytest
+
+import build
 
 from conftest import Watched, wait_ready
 from test_accessibility import assert_accessible  # noqa: F401 (a fixture)
@@ -221,3 +225,49 @@ def test_every_lessons_views_read_without_a_notice(browser, base_url):
         assert notices == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lesson", build.read_lessons(), ids=lambda lesson: lesson["file"])
+def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(browser, base_url, lesson):
+    """For each lesson: answer right, and the named explorer ends up on the reveal's view, with no message."""
+    watched = open_lesson(browser, base_url, lesson["page"])
+    page = watched.page
+    q = lesson["question"]
+    try:
+        frame = embed(page, q["reveal"]["view"])
+        want = page.evaluate("""async (fragment) => {
+            const { readFragment } = await import('../static/url.js');
+            return readFragment(fragment).partial;
+        }""", q["reveal"]["fragment"])
+
+        def matches():
+            got = state(frame)
+            for key, value in want.items():
+                if key == "image":
+                    same = got["imageName"] == value if isinstance(value, str) else \
+                        max(abs(a - b) for ra, rb in zip(got["image"], value) for a, b in zip(ra, rb)) < 1e-6
+                elif key == "channels":
+                    same = all(got["channels"][k] == v for k, v in value.items())
+                elif key == "layer2":
+                    same = got["layer2"] is not None and got["layer2"]["kernel"] == value["kernel"]
+                else:
+                    same = got[key] == value
+                if not same:
+                    return False
+            return True
+
+        assert not matches(), f"{lesson['file']}: the explorer shows the reveal before any answer"
+        if q["kind"] == "choice":
+            page.locator("input[name=answer]").nth(q["answer"]).check()
+        else:
+            page.fill("#answer", f"{q['answer']:g}")
+        page.click("text=Check my answer")
+        assert verdict(page).startswith("Right"), verdict(page)
+        deadline = time.monotonic() + 30
+        while not matches():
+            assert time.monotonic() < deadline, f"{lesson['file']}: the explorer never showed {want}"
+            page.wait_for_timeout(50)
+        assert frame.locator("#message").is_hidden(), frame.locator("#message").inner_text()
+        assert watched.errors == [], watched.errors
+    finally:
+        page.context.close()
