@@ -191,6 +191,8 @@ def compute(fact, lesson=None):
         prop = a["property"]
         if prop == "shape":
             return list(m.shape)
+        if prop == "values":  # the distinct values, when there are few (rounded to 3 decimals)
+            return sorted({_round(v) for v in m.ravel()})
         if prop == "cells":
             return int(m.size)
         if prop == "min":
@@ -201,8 +203,6 @@ def compute(fact, lesson=None):
             return _round(m.max() - m.min())
         if prop == "max_abs":
             return _round(np.abs(m).max())
-        if prop == "negative_cells":
-            return int(np.sum(m < 0))
         if prop == "peak":  # where |value| is largest: [row, col] of the map
             r, c = np.unravel_index(np.argmax(np.abs(m)), m.shape)
             return [int(r), int(c)]
