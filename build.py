@@ -594,6 +594,7 @@ def build(pyodide_dir=None, snapshot=True):
     snapshot=False (--no-snapshot) leaves the snapshot out: the page then starts Python from scratch.
     """
     fetch_runtime(pyodide_dir)
+    lessons = read_lessons()  # before dist/ is cleared: a bad lesson file leaves the last build as it was
     if DIST.exists():
         shutil.rmtree(DIST)
     DIST.mkdir()
@@ -610,7 +611,7 @@ def build(pyodide_dir=None, snapshot=True):
     (DIST / "wheels" / digest[:12]).mkdir(parents=True)
     wheel = Path(shutil.copy(wheel, DIST / "wheels" / digest[:12] / wheel.name))
     write_data(DIST / "data")
-    lessons = write_lessons(DIST / "lessons")
+    write_lessons(DIST / "lessons", lessons)
     snap = make_snapshot(DIST / "pyodide" / PYODIDE_VERSION) if snapshot else None
     if snap:
         # Named by content like the wheel: a new runtime or script gives a new URL.
