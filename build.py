@@ -471,9 +471,10 @@ def _lesson_html(lesson, lessons, template):
         label = f"Explorer {v + 1}" if len(lesson["views"]) > 1 else "The explorer"
         src = _embed_src(view)
         figures.append(
-            f'<figure class="view" id="view-{v + 1}">\n'
+            f'<figure class="view" id="view-{v + 1}" data-fragment="{escape(view["fragment"])}">\n'
             f'      <iframe src="{src}" title="{label}: {escape(view["caption"])}" loading="{"eager" if v == 0 else "lazy"}"></iframe>\n'
             f'      <figcaption><span class="view-label">{label}.</span> {_inline(view["caption"])}\n'
+            f'        <button type="button" class="reset-view" aria-label="Back to this view: {label.lower()}">Back to this view</button>\n'
             f'        <a class="print-only view-link" href="../index.html#{escape(view["fragment"])}">{label} online</a></figcaption>\n'
             f'    </figure>')
     q = lesson["question"]

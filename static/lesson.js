@@ -93,6 +93,13 @@ form.addEventListener("submit", (event) => {
   if (frame) send(frame, viewState(form.dataset.reveal));
 });
 
+// "Back to this view": after the learner's own edits, or a reveal, the lesson's starting view again.
+for (const figure of document.querySelectorAll("figure.view")) {
+  figure.querySelector("button.reset-view").addEventListener("click", () => {
+    send(figure.querySelector("iframe"), viewState(figure.dataset.fragment));
+  });
+}
+
 // On paper an iframe is blank: print where each view can be opened instead.
 for (const link of document.querySelectorAll("a.view-link")) {
   link.textContent = `${link.textContent}: ${new URL(link.getAttribute("href"), location.href).href}`;

@@ -74,6 +74,10 @@ def test_a_number_question_wrong_then_right_moves_the_explorer(lesson):
     page.fill("#answer", "11")
     page.click("text=Check my answer")
     assert verdict(page) == "Right: 11."
+
+    page.click("#view-1 button.reset-view")  # the lesson's starting view again
+    wait_for(frame, "() => window.convExplorer.getState().stride === 1", what="the explorer going back")
+    assert state(frame)["kernel"] == SOBEL_X and len(state(frame)["output"]) == 22
     assert page.locator("#feedback-verdict.right").count() == 1
 
 
@@ -191,7 +195,7 @@ def test_printing_a_lesson_keeps_the_text_and_question_and_drops_the_controls(br
     page = watched.page
     try:
         page.emulate_media(media="print")
-        for hidden in ("figure.view iframe", "button[type=submit]", ".lesson-nav", ".lesson-top", "#answer", "#feedback"):
+        for hidden in ("figure.view iframe", "button.reset-view", "button[type=submit]", ".lesson-nav", ".lesson-top", "#answer", "#feedback"):
             assert page.locator(hidden).first.is_hidden(), f"{hidden} is printed"
         for shown in ("h1", ".lesson p", ".view figcaption", ".question .prompt"):
             assert page.locator(shown).first.is_visible(), f"{shown} is not printed"
