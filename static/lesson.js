@@ -5,6 +5,7 @@
 
 import { readFragment } from "./url.js";
 import { defaultState } from "./state.js";
+import { STACK_BELOW_PX } from "./layout.js";
 
 const form = document.getElementById("question");
 const verdict = document.getElementById("feedback-verdict");
@@ -40,11 +41,37 @@ function send(frame, state) {
   frame.contentWindow.postMessage({ type: "set", state }, origin);
 }
 
+/**
+ * A frame narrow enough that the explorer stacks its panels (a phone) is made as tall as its
+ * content, so the page scrolls through it instead of the learner scrolling inside a small window.
+ * Stacked, the explorer's layout does not depend on the frame's height, so this settles at once.
+ */
+function fitHeight(frame) {
+  const doc = frame.contentDocument; // the lessons and the explorer share an origin
+  if (!doc?.body) return;
+  if (frame.clientWidth >= STACK_BELOW_PX) {
+    frame.style.removeProperty("height"); // side by side: the stylesheet's height, which the layout fits
+    return;
+  }
+  const height = Math.min(doc.documentElement.scrollHeight, 8000);
+  if (Math.abs(frame.offsetHeight - height) > 2) frame.style.height = `${height}px`;
+}
+
+function watchHeight(frame) {
+  if (frame.dataset.watched) return;
+  frame.dataset.watched = "1";
+  const Observer = frame.contentWindow.ResizeObserver; // the frame's own, for elements of its document
+  new Observer(() => fitHeight(frame)).observe(frame.contentDocument.body);
+  new ResizeObserver(() => fitHeight(frame)).observe(frame); // the page's width changed
+  fitHeight(frame);
+}
+
 window.addEventListener("message", (event) => {
   const frame = frames.find((f) => f.contentWindow === event.source);
   if (!frame || !event.data || typeof event.data.type !== "string") return;
   if (event.data.type === "ready") { // an explorer starts Python after this module has run, so none is missed
     origins.set(frame, event.origin);
+    watchHeight(frame);
     if (waiting.has(frame)) {
       send(frame, waiting.get(frame));
       waiting.delete(frame);

@@ -176,13 +176,19 @@ def test_a_lesson_on_a_phone_does_not_scroll_sideways(browser, base_url):
         box = page.locator("figure.view iframe").bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390
         assert frame.evaluate("() => document.documentElement.scrollWidth") <= box["width"]
-        # The explorer in its frame stacks input, kernel and map, each filling the width, and all three fit.
-        for part in ("#input-canvas", "#kernel-grid", "#output-canvas"):
+        # The frame grows to its content, so the page scrolls through every map: nothing hides inside it.
+        wait_for(page, """() => { const f = document.querySelector('figure.view iframe');
+            return Math.abs(f.contentDocument.documentElement.scrollHeight - f.clientHeight) <= 2; }""",
+                 what="the frame fitting its content")
+        box = page.locator("figure.view iframe").bounding_box()
+        # The explorer in its frame stacks input, kernel, map and stages, each filling the width.
+        for part in ("#input-canvas", "#kernel-grid", "#output-canvas", "#stage-activation-canvas",
+                     "#stage-conv2-canvas"):
             b = frame.locator(part).bounding_box()
             # (boxes of parts inside a frame are given in the page's coordinates)
             assert b["x"] >= box["x"] and b["x"] + b["width"] <= box["x"] + box["width"], f"{part} leaves the frame's sides"
             assert b["y"] >= box["y"] and b["y"] + b["height"] <= box["y"] + box["height"], f"{part} is below the frame"
-            assert b["width"] >= 140 or part == "#kernel-grid", f"{part} is only {b['width']} px wide"
+            assert b["width"] >= 250 or part == "#kernel-grid", f"{part} is only {b['width']} px wide"
         page.fill("#answer", "8")
         page.click("text=Check my answer")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
