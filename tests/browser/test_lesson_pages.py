@@ -281,3 +281,16 @@ def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(browser, ba
         assert watched.errors == [], watched.errors
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lesson", ["03-blur.html"], indirect=True)
+def test_numbers_are_read_as_people_write_them(lesson):
+    page = lesson.page
+    embed(page)
+    for typed, said in [("1/3", "Right: 1/3."), ("0,33", "Right: 0,33."), (" 0.34 ", "Right: 0.34."),
+                        ("−0.333", "Not quite: you said −0.333."), ("1,792", "Not quite: you said 1,792."),
+                        ("1/0", "Type a number, such as 12 or 0.5, then check."),
+                        ("a third", "Type a number, such as 12 or 0.5, then check.")]:
+        page.fill("#answer", typed)
+        page.click("text=Check my answer")
+        assert verdict(page) == said, typed
