@@ -19,11 +19,15 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from html import escape
 from pathlib import Path
+from string import Template
+from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -307,7 +311,6 @@ LESSON_NAME = r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.json$"
 
 def fragment_keys():
     """The keys an explorer link may hold: static/url.js's FIELDS, plus v (version) and px (pixels)."""
-    import re
     source = (ROOT / "static" / "url.js").read_text()
     block = source[source.index("const FIELDS = {"):]
     block = block[:block.index("\n};")]
@@ -316,14 +319,12 @@ def fragment_keys():
 
 def embed_options():
     """(HIDEABLE, LOCKABLE) from static/embed.js: the names ?embed&hide= and &lock= take."""
-    import re
     source = (ROOT / "static" / "embed.js").read_text()
     lists = [re.search(rf"export const {name} = \[(.*?)\];", source).group(1) for name in ("HIDEABLE", "LOCKABLE")]
     return tuple([re.findall(r'"([a-z-]+)"', text) for text in lists])
 
 
 def _fragment_problem(fragment, keys):
-    from urllib.parse import parse_qsl
     if not isinstance(fragment, str) or not fragment.strip() or fragment.startswith("#"):
         return "must be an explorer link's fragment without the #, such as \"v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1\""
     unknown = [k for k, _ in parse_qsl(fragment, keep_blank_values=True) if k not in keys]
@@ -405,7 +406,6 @@ def lesson_problem(lesson, keys=None, options=None):
 
 def read_lessons(folder=None):
     """lessons/NN-name.json → [{number, slug, file, page, **lesson}] in order; a bad file stops the build."""
-    import re
     folder = Path(folder or LESSONS)
     keys, options = fragment_keys(), embed_options()
     found, numbers = [], {}
@@ -431,14 +431,11 @@ def read_lessons(folder=None):
 
 def _inline(text):
     """Lesson text → HTML: escaped, with `code` spans."""
-    import html
-    import re
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text, quote=False))
 
 
 def _page_csp():
     """The explorer page's Content-Security-Policy meta tag, so lesson pages carry exactly the same policy."""
-    import re
     m = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', (ROOT / "index.html").read_text())
     if not m:
         stop("index.html must carry a Content-Security-Policy meta tag (lesson pages copy it)")
@@ -447,12 +444,10 @@ def _page_csp():
 
 def _head(title):
     """The <head> every lesson page shares (templates/head.html): the explorer's policy, styles, icon."""
-    from string import Template
     return Template((TEMPLATES / "head.html").read_text()).substitute(csp=_page_csp(), page_title=title)
 
 
 def _embed_src(view):
-    from html import escape
     query = "embed"
     for key in ("hide", "lock"):
         if view.get(key):
@@ -461,8 +456,6 @@ def _embed_src(view):
 
 
 def _lesson_html(lesson, lessons, template):
-    from html import escape
-    from string import Template
     i = lessons.index(lesson)
     n = len(lessons)
     paragraphs = "\n    ".join(f"<p>{_inline(p)}</p>" for p in lesson["text"])
@@ -519,8 +512,6 @@ def _lesson_html(lesson, lessons, template):
 
 def write_lessons(out, lessons=None):
     """dist/lessons/: one page per lesson file, from templates/lesson.html, and an index in order."""
-    from html import escape
-    from string import Template
     lessons = read_lessons() if lessons is None else lessons
     out.mkdir(parents=True, exist_ok=True)
     template = (TEMPLATES / "lesson.html").read_text()
