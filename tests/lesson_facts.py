@@ -1,0 +1,258 @@
+"""What a lesson's facts compute, with the core (app.ops, app.pipeline, app.learn).
+
+A lesson file states numbers in its text; each number it claims comes with a fact
+{kind, args, expect} in its "facts" list (and its question's "check"). compute(fact, lesson)
+works the fact out from the core, never from the lesson's own text, so tests can compare.
+
+Views are explorer fragments ("v=1&img=digit3&k=..."); view() reads one as the page's link
+reader does (static/url.js) and runs it through app.pipeline, as the page's worker does.
+"""
+import base64
+import math
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import numpy as np
+
+import build
+from app import learn, ops, pipeline
+
+IMAGES = Path(build.ROOT) / "images"
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+
+
+def image(name):
+    """A built-in image as (H, W) float64 in [0, 1], as the page sends it to the worker."""
+    im = build.read_pgm(IMAGES / f"{name}.pgm")
+    return np.asarray(im["pixels"], dtype=np.float64).reshape(im["height"], im["width"]) / 255
+
+
+def _kernel(text):
+    values = [float(v) for v in text.split(",")]
+    k = math.isqrt(len(values))
+    assert k * k == len(values), f"{text!r} is not a square kernel"
+    return np.asarray(values).reshape(k, k).tolist()
+
+
+def _pixels(text):
+    """px=HxW.base64url of 8-bit pixels (static/url.js encodePixels) → (H, W) in [0, 1]."""
+    size, _, data = text.partition(".")
+    h, w = (int(v) for v in size.split("x"))
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    return np.frombuffer(raw, dtype=np.uint8).reshape(h, w) / 255
+
+
+def encode_pixels(a):
+    """(H, W) in [0, 1] → the px= text (for writing lesson files)."""
+    raw = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8).tobytes()
+    return f"{a.shape[0]}x{a.shape[1]}." + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def parse_fragment(fragment):
+    """A fragment → (image (H, W), core settings for app.pipeline.run, mode)."""
+    fields = dict(parse_qsl(fragment.lstrip("#"), keep_blank_values=True))
+    settings = {"kernel": SOBEL_X, "bias": 0.0, "stride": 1, "padding": 0, "padding_mode": "zeros",
+                "dilation": 1, "activation": "none", "pool": None, "layer2": None}
+    img = _pixels(fields["px"]) if "px" in fields else image(fields.get("img", "digit3"))
+    if "k" in fields:
+        settings["kernel"] = _kernel(fields["k"])
+    if "b" in fields:
+        settings["bias"] = float(fields["b"])
+    if "s" in fields:
+        settings["stride"] = int(fields["s"])
+    if "pad" in fields:
+        settings["padding"] = fields["pad"] if fields["pad"] in ("valid", "same") else int(fields["pad"])
+    if "pm" in fields:
+        settings["padding_mode"] = fields["pm"]
+    if "d" in fields:
+        settings["dilation"] = int(fields["d"])
+    if "act" in fields:
+        settings["activation"] = fields["act"]
+    if fields.get("pool", "none") != "none":
+        mode, size, stride = fields["pool"].split(".")
+        settings["pool"] = {"mode": mode, "size": int(size), "stride": int(stride)}
+    if fields.get("k2", "none") != "none":
+        settings["layer2"] = {"kernel": _kernel(fields["k2"]), "bias": 0.0, "stride": 1, "padding": 0,
+                              "dilation": 1, "padding_mode": "zeros"}
+    return img, settings, fields.get("mode", "explore")
+
+
+def stages(fragment):
+    """{stage name: (H', W') array} for an explore-mode view."""
+    img, settings, mode = parse_fragment(fragment)
+    assert mode == "explore", f"only explore-mode views have stage facts, not {mode}"
+    return dict(pipeline.run(img, settings))
+
+
+def _conv_params(k, cin=1, cout=1, bias=True, separable=False):
+    """Count the parameters by building the layer's tensors and running them through ops.conv2d
+    (which checks their shapes), so the count is what the core's layer really holds.
+
+    Standard: weights (Cout, Cin, K, K) + Cout biases. Separable, as the explorer counts it:
+    depthwise (Cin, 1, K, K) + pointwise (Cout, Cin, 1, 1) + Cout biases.
+    """
+    x = np.ones((cin, k + 1, k + 1))
+    b = np.zeros(cout)
+    if separable:
+        depthwise, pointwise = np.ones((cin, 1, k, k)), np.ones((cout, cin, 1, 1))
+        out = ops.conv2d(ops.conv2d(x, depthwise, groups=cin), pointwise, bias=b)
+        tensors = [depthwise, pointwise] + ([b] if bias else [])
+    else:
+        weights = np.ones((cout, cin, k, k))
+        out = ops.conv2d(x, weights, bias=b)
+        tensors = [weights] + ([b] if bias else [])
+    assert out.shape[0] == cout
+    return int(sum(t.size for t in tensors))
+
+
+def _receptive_side(layers):
+    top, left, bottom, right = ops.receptive_field(layers, 0, 0)
+    assert bottom - top == right - left
+    return bottom - top + 1
+
+
+def _stack_size(n, k, layers, padding=0):
+    """The side after `layers` layers of K×K; None when one of them does not fit."""
+    for _ in range(layers):
+        try:
+            n = ops.output_size(n, k, padding=padding)
+        except ValueError:
+            return None
+    return n
+
+
+def _shift_found(a, b, reach=3):
+    """The (rows, cols) by which map b is map a moved, found by trying every shift up to reach."""
+    best = None
+    for dr in range(-reach, reach + 1):
+        for dc in range(-reach, reach + 1):
+            h, w = a.shape
+            sa = a[max(0, -dr):h - max(0, dr), max(0, -dc):w - max(0, dc)]
+            sb = b[max(0, dr):h - max(0, -dr), max(0, dc):w - max(0, -dc)]
+            err = float(np.max(np.abs(sa - sb)))
+            if best is None or err < best[0]:
+                best = (err, [dr, dc])
+    return best[1] if best[0] < 1e-9 else None
+
+
+def _learn_steps(target, images, tolerance):
+    ims = [image(n) for n in images]
+    true = np.asarray(target, dtype=np.float64)
+    trainer = learn.Trainer(ims, [ops.conv2d(im, true) for im in ims], learn.initial_kernel(len(true)))
+    while np.max(np.abs(trainer.kernel - true)) >= tolerance and trainer.steps < 5000:
+        trainer.step()
+    return trainer.steps
+
+
+def _round(v, places=3):
+    return round(float(v), places)
+
+
+def _view_fragment(lesson, ref):
+    if ref == "reveal":
+        return lesson["question"]["reveal"]["fragment"]
+    return lesson["views"][ref]["fragment"]
+
+
+def compute(fact, lesson=None):
+    """The value of a fact, from the core. fact: {"kind": ..., "args": {...}}; lesson gives its views."""
+    kind, a = fact["kind"], dict(fact.get("args", {}))
+    if "view" in a:
+        a["fragment"] = a.pop("view")
+    for key in ("fragment", "from", "to"):  # a view of the lesson by index, or its question's reveal
+        if key in a and (a[key] == "reveal" or isinstance(a[key], int)):
+            a[key] = _view_fragment(lesson, a[key])
+    if kind == "output_size":
+        return ops.output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0),
+                               dilation=a.get("dilation", 1))
+    if kind == "cells":
+        side = ops.output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0))
+        return side * side
+    if kind == "stack_size":
+        return _stack_size(a["n"], a["k"], a["layers"], a.get("padding", 0))
+    if kind == "pool_size":
+        return ops.pool2d(np.zeros((a["n"], a["n"])), size=a["size"], stride=a.get("stride")).shape[0]
+    if kind == "conv_params":
+        return _conv_params(a["k"], a.get("cin", 1), a.get("cout", 1), a.get("bias", True), a.get("separable", False))
+    if kind == "stacked_params":  # L layers of K×K from C to C channels, weights only
+        return a["layers"] * _conv_params(a["k"], a["c"], a["c"], bias=False)
+    if kind == "param_ratio":
+        standard = _conv_params(a["k"], a["cin"], a["cout"])
+        return _round(standard / _conv_params(a["k"], a["cin"], a["cout"], separable=True), 1)
+    if kind == "dense_params":
+        weights = np.zeros((a["units"], int(np.prod(a["inputs"]))), dtype=np.uint8)
+        return int(weights.size + a["units"])
+    if kind == "receptive_field":
+        return _receptive_side(a["layers"])
+    if kind == "learn_steps":
+        return _learn_steps(a["target"], a["images"], a["tolerance"])
+    if kind == "stage":  # a property of one stage's map in a view
+        m = stages(a["fragment"])[a.get("stage", "conv")]
+        prop = a["property"]
+        if prop == "shape":
+            return list(m.shape)
+        if prop == "values":  # the distinct values, when there are few (rounded to 3 decimals)
+            return sorted({_round(v) for v in m.ravel()})
+        if prop == "cells":
+            return int(m.size)
+        if prop == "min":
+            return _round(m.min())
+        if prop == "max":
+            return _round(m.max())
+        if prop == "range":
+            return _round(m.max() - m.min())
+        if prop == "max_abs":
+            return _round(np.abs(m).max())
+        if prop == "peak":  # where |value| is largest: [row, col] of the map
+            r, c = np.unravel_index(np.argmax(np.abs(m)), m.shape)
+            return [int(r), int(c)]
+        raise ValueError(f"unknown stage property {prop!r}")
+    if kind == "input":  # a property of a view's input image
+        img, _, _ = parse_fragment(a["fragment"])
+        return {"range": _round(img.max() - img.min()), "shape": list(img.shape)}[a["property"]]
+    if kind == "change":  # how every cell of a stage changes from one view to another: [least, most]
+        before, after = stages(a["from"])[a.get("stage", "conv")], stages(a["to"])[a.get("stage", "conv")]
+        return [_round(np.min(after - before)), _round(np.max(after - before))]
+    if kind == "ratio":  # a stage's max |value| in view "to" over that in view "from"
+        before, after = stages(a["from"])[a.get("stage", "conv")], stages(a["to"])[a.get("stage", "conv")]
+        return _round(np.abs(after).max() / np.abs(before).max())
+    if kind == "shift":  # by how much the map moves when the input does: [rows, cols], or None
+        return _shift_found(stages(a["from"])[a.get("stage", "conv")], stages(a["to"])[a.get("stage", "conv")])
+    if kind == "changed_cells":  # how many cells of a stage differ between two views (same shape)
+        before, after = stages(a["from"])[a.get("stage", "conv")], stages(a["to"])[a.get("stage", "conv")]
+        return int(np.sum(np.abs(after - before) > 1e-9))
+    if kind == "shift_by":  # the view's input moved right by some pixels: how far its map moves
+        img, settings, _ = parse_fragment(a["fragment"])
+        moved = np.zeros_like(img)
+        moved[:, a["pixels"]:] = img[:, :-a["pixels"]]
+        stage = a.get("stage", "conv")
+        return _shift_found(dict(pipeline.run(img, settings))[stage], dict(pipeline.run(moved, settings))[stage])
+    if kind == "peak_on":  # what the input patch under the stage's strongest cell holds
+        return _peak_on(a["fragment"], a.get("stage", "conv"))
+    raise ValueError(f"unknown fact kind {kind!r}")
+
+
+def _peak_on(fragment, stage):
+    """"corner", "edge" or "flat": the input patch the strongest cell of a stage sees holds a corner
+    pixel of a bright shape (a bright pixel with exactly two bright 4-neighbours at right angles), else
+    an edge pixel (three), else neither. Single-channel views with stride 1 and no pooling."""
+    img, settings, _ = parse_fragment(fragment)
+    m = dict(pipeline.run(img, settings))[stage]
+    r, c = np.unravel_index(np.argmax(np.abs(m)), m.shape)
+    layers = [{"size": len(settings["kernel"]), "padding": settings["padding"], "dilation": settings["dilation"]}]
+    if stage == "conv2":
+        layers.append({"size": len(settings["layer2"]["kernel"])})
+    top, left, bottom, right = ops.receptive_field(layers, int(r), int(c))
+    bright = np.pad(img > 0.5, 1)
+    found = set()
+    for y in range(max(top, 0), min(bottom, img.shape[0] - 1) + 1):
+        for x in range(max(left, 0), min(right, img.shape[1] - 1) + 1):
+            if not bright[y + 1, x + 1]:
+                continue
+            up, down, lft, rgt = bright[y, x + 1], bright[y + 2, x + 1], bright[y + 1, x], bright[y + 1, x + 2]
+            n = int(up) + int(down) + int(lft) + int(rgt)
+            if n == 2 and (up != down):  # two neighbours at a right angle
+                found.add("corner")
+            elif n == 3:
+                found.add("edge")
+    return "corner" if "corner" in found else ("edge" if "edge" in found else "flat")
