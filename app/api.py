@@ -148,3 +148,115 @@ def run_code(code, exercise_json, action):
         meta = {"error": f"This exercise cannot be used: {e}"}
         return json.dumps(meta), np.zeros(0, dtype=np.float32)
     return json.dumps({"result": meta}), np.zeros(0, dtype=np.float32)
+
+
+# --- network mode: a trained CNN, every filter editable -------------------------------------
+
+_net = None  # {"trained": Model, "live": Model, "held": HeldOut | None, "pending": {(layer, filter)}}
+_heldout = None  # (images (N, 24, 24) float32, labels (N,)): the held-out digits, sent once
+
+
+def network_load(spec_json, npz_bytes, name, heldout_bytes=None):
+    """Load a model (the shipped one or the learner's own .json + .npz) and measure it on the held-out digits.
+
+    Returns (meta_json, empty array). meta: {"name", "classes", "input_shape", "layers": [{"type",
+    "shape" (output per image), and for conv2d "weight" (nested lists, PyTorch's shape), "bias",
+    "stride", "padding"}], "accuracy" (held-out, or null when the digits do not fit the model),
+    "predictions"} or {"error": "<one sentence>"}; a model that does not load leaves the last one in place.
+    """
+    global _net, _heldout
+    from . import digits, heldout, network
+    if heldout_bytes is not None and _heldout is None:
+        _heldout = digits.decode_heldout(heldout_bytes)
+    try:
+        trained = network.from_bytes(spec_json, npz_bytes, name=str(name))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    live = trained.copy()
+    fits = _heldout is not None and live.input_shape == (1, 24, 24) and live.classes == [str(d) for d in range(10)]
+    _net = {"trained": trained, "live": live, "pending": set(),
+            "held": heldout.HeldOut(live, *_heldout) if fits else None}
+    layers = []
+    for layer, shape in zip(trained.layers, trained.shapes):
+        info = {"type": layer["type"], "shape": list(shape)}
+        if layer["type"] == "conv2d":
+            info.update(weight=layer["weight"].tolist(), bias=layer["bias"].tolist(),
+                        stride=layer["stride"], padding=layer["padding"])
+        elif layer["type"] in ("maxpool2d", "avgpool2d"):
+            info.update(size=layer["size"], stride=layer["stride"])
+        layers.append(info)
+    meta = {"name": trained.name, "classes": trained.classes, "input_shape": list(trained.input_shape),
+            "layers": layers, **_accuracy_meta()}
+    return json.dumps(meta), np.zeros(0, dtype=np.float32)
+
+
+def _accuracy_meta():
+    held = _net["held"]
+    if held is None:
+        return {"accuracy": None, "predictions": None}
+    return {"accuracy": held.accuracy(), "predictions": held.predictions().tolist()}
+
+
+def _apply_edits(edits):
+    """Set the live model's conv filters to the trained ones with edits on top; remember which changed.
+
+    edits: {"<layer index>": {"<filter>": {"w": flat list of Cin·K·K weights, "b": bias}}}.
+    """
+    trained, live = _net["trained"], _net["live"]
+    for index, layer in enumerate(live.layers):
+        if layer["type"] != "conv2d":
+            continue
+        changes = edits.get(str(index), {})
+        for f in range(len(layer["weight"])):
+            want_w, want_b = trained.layers[index]["weight"][f], trained.layers[index]["bias"][f]
+            edit = changes.get(str(f))
+            if edit is not None:
+                w = np.asarray(edit.get("w", want_w), dtype=np.float32)
+                if w.size != want_w.size or not np.all(np.isfinite(w)):
+                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} needs {want_w.size} finite "
+                                     f"weights ({'×'.join(map(str, want_w.shape))}), not {w.size}")
+                want_w, want_b = w.reshape(want_w.shape), np.float32(edit.get("b", want_b))
+            if not np.array_equal(layer["weight"][f], want_w) or layer["bias"][f] != want_b:
+                layer["weight"][f], layer["bias"][f] = want_w, want_b
+                _net["pending"].add((index, f))
+
+
+def network_run(edits_json, pixels):
+    """The live network (trained weights + edits) on one image: every layer's output and the probabilities.
+
+    pixels: a flat float32 buffer, C·24·24 values in [0, 1]. Returns (meta_json, data): meta
+    {"layers": [{"shape"}], "probs", "prediction"}; data every layer's output, one after another.
+    """
+    from . import network
+    if _net is None:
+        return json.dumps({"error": "no network is loaded"}), np.zeros(0, dtype=np.float32)
+    live = _net["live"]
+    try:
+        _apply_edits(json.loads(edits_json))
+        image = np.empty(int(np.prod(live.input_shape)), dtype=np.float32)
+        _fill(image, pixels)
+        outputs = network.activations(live, image.reshape(1, *live.input_shape))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    probs = network.probabilities(outputs[-1][0])
+    meta = {"layers": [{"shape": list(a.shape[1:])} for a in outputs], "probs": probs.tolist(),
+            "prediction": int(probs.argmax())}
+    return json.dumps(meta), np.concatenate([a.ravel() for a in outputs]).astype(np.float32)
+
+
+def network_accuracy():
+    """The held-out accuracy with the live weights, brought up to date from the edited filters only.
+
+    Returns (meta_json, empty array): {"accuracy", "predictions", "changed": filters recomputed}.
+    """
+    if _net is None:
+        return json.dumps({"error": "no network is loaded"}), np.zeros(0, dtype=np.float32)
+    held, pending = _net["held"], sorted(_net["pending"])
+    _net["pending"] = set()
+    if held is not None:
+        if len(pending) > 4:  # many filters at once (a reset, a link): one full pass is cheaper
+            held.refresh()
+        else:
+            for index, f in pending:  # in layer order: each starts from up-to-date inputs
+                held.filter_changed(index, f)
+    return json.dumps({**_accuracy_meta(), "changed": len(pending)}), np.zeros(0, dtype=np.float32)

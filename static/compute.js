@@ -7,7 +7,10 @@
 // a hang) and sends it the request it was working on again.
 
 const START_TIMEOUT_MS = 60000;
-const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000 };
+const ANSWER_TIMEOUT_MS = {
+  compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000,
+  "network-load": 30000, network: 10000, "network-accuracy": 10000,
+};
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
 
 /** A reply's {meta: {stages: [{name, shape}]}, data} → [{name, shape, data}], views into data. */
@@ -73,6 +76,19 @@ export class Compute {
   }
 
   /**
+   * One image through the network with these edits (network mode), latest wins like run():
+   * resolves {meta: {layers, probs, prediction}, data} or null when a newer request superseded it.
+   */
+  network(edits, pixels) {
+    return new Promise((resolve, reject) => {
+      if (this.waiting) this.waiting.resolve(null);
+      // Never answered from the cache: the key is unique to this request.
+      this.waiting = { message: { type: "network", edits, pixels }, key: `network ${this.nextId}`, resolve, reject };
+      if (!this.inFlight) this.sendWaiting();
+    });
+  }
+
+  /**
    * Compute settings ahead of an edit that is about to happen (a kernel cell
    * pressed but not yet released): when run() asks for the same settings on
    * the same image, the answer is already here. Never delays a real request.
@@ -114,8 +130,10 @@ export class Compute {
       return;
     }
     const { image, ...message } = request.message;
-    if (image !== this.sentImage) message.image = image;
-    this.sentImage = image;
+    if (message.type === "compute") {
+      if (image !== this.sentImage) message.image = image;
+      this.sentImage = image;
+    }
     const id = this.nextId++;
     const watchdog = setTimeout(() => this.restart("stopped answering"), ANSWER_TIMEOUT_MS.compute);
     this.inFlight = { ...request, id, watchdog, sentAt: performance.now() };

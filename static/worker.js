@@ -5,6 +5,9 @@
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
+//               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
+//               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
+//               {id, type: "network-accuracy"}  (held-out accuracy with the current weights)
 // Messages out: {type: "progress", stage, detail}                while starting
 //               {type: "ready"} | {type: "failed", error} once
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
@@ -262,7 +265,12 @@ self.onmessage = async (event) => {
     else if (type === "channels") {
       const { settings, pixels, shape } = event.data;
       out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
-    } else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
+    } else if (type === "network-load") {
+      const { spec, npz, name, heldout } = event.data;
+      out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null));
+    } else if (type === "network") out = takePair(api.network_run(JSON.stringify(event.data.edits), event.data.pixels));
+    else if (type === "network-accuracy") out = takePair(api.network_accuracy());
+    else if (type === "code") out = takePair(api.run_code(event.data.code, event.data.exercise, event.data.action));
     else return postMessage({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return postMessage({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

@@ -1,0 +1,346 @@
+// Network mode: a real trained CNN on handwritten digits, every filter editable.
+// The input, every feature map of every layer, the pooled maps and the ten class
+// probabilities at once; click a map for its kernels and bias; edit them, zero a
+// filter, reset; the held-out accuracy follows ("97.15% → 91.30%").
+//
+// The settings are state.network (see state.js); Python runs the network
+// (app.api.network_*). This module draws and edits. Its face: mount(root),
+// update(networkState, result, pixels), unmount(); run() asks Python.
+
+import { GridView } from "./views/grid.js";
+import { KernelView } from "./views/kernel.js";
+import { rangeOf, formatNumber } from "./colormap.js";
+
+const $ = (id) => document.getElementById(id);
+const SIDE = 24;
+const LABELS = { conv2d: "conv", relu: "ReLU", maxpool2d: "max-pool", avgpool2d: "avg-pool" };
+
+const el = (tag, props = {}, ...children) => {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+};
+const percent = (x) => `${(100 * x).toFixed(2)}%`;
+
+/** The held-out digits file (see build.write_digits): {count, labels, pixels(i) → Float32Array 24·24}. */
+async function fetchHeldout() {
+  const response = await fetch("data/digits-heldout.bin");
+  if (!response.ok) throw new Error(`The held-out digits are missing from this site (HTTP ${response.status}).`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const count = bytes.length / (SIDE * SIDE + 1);
+  return {
+    bytes, count, labels: bytes.subarray(count * SIDE * SIDE),
+    // round(byte / 255, 3): exactly the source's values, as app.digits.decode_heldout
+    pixels: (i) => Float32Array.from(bytes.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), (v) => Math.round((v / 255) * 1000) / 1000),
+  };
+}
+
+export class NetworkMode {
+  /** set(partialNetwork): ask for a change; draw(pixels, partialNetwork): a new input image; say(text). */
+  constructor({ compute, set, draw, say }) {
+    Object.assign(this, { compute, set, draw, say });
+    this.model = null; // {name, classes, input_shape, layers} from Python (trained weights)
+    this.loadedOn = null; // the worker that holds the model: a restarted worker must be sent it again
+    this.result = null;
+    this.accuracy = { trained: null, now: null, pending: false, predictions: null };
+    this.accuracyWanted = null; // the edits the shown accuracy is for
+  }
+
+  // --- Python --------------------------------------------------------------------------------
+
+  async load(spec, npz, name) {
+    this.heldout ??= await fetchHeldout();
+    const heldout = this.loadedOn ? undefined : this.heldout.bytes.slice().buffer;
+    const out = await this.compute.call("network-load", { spec, npz, name, heldout });
+    this.model = out.meta;
+    this.loadedOn = this.compute.worker;
+    this.accuracy = { trained: out.meta.accuracy, now: out.meta.accuracy, pending: false, predictions: out.meta.predictions, for: "{}" };
+    this.accuracyWanted = "{}";
+    this.fillMistakes();
+    return out.meta;
+  }
+
+  async loadShipped(name = "digits") {
+    const [spec, npz] = await Promise.all([`data/models/${name}.json`, `data/models/${name}.npz`].map(async (url) => {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`The model "${name}" is missing from this site (HTTP ${r.status}).`);
+      return url.endsWith(".json") ? r.text() : r.arrayBuffer();
+    }));
+    return this.load(spec, npz, name);
+  }
+
+  /** The network on pixels with net's edits: {layers: [{shape, data}], probs, prediction} or null if superseded. */
+  async run(net, pixels) {
+    if (!this.model || this.loadedOn !== this.compute.worker) {
+      this.loadedOn = null; // a new worker holds nothing
+      await this.loadShipped(); // a learner's own model is not kept across a restart: the shipped one comes back
+    }
+    if (pixels.height !== SIDE || pixels.width !== SIDE) {
+      throw new RangeError(`The network reads 24×24 images; this one is ${pixels.height}×${pixels.width}. Draw a digit or pick a held-out one.`);
+    }
+    const channels = this.model.input_shape[0];
+    const input = channels === 1 ? pixels.data : Float32Array.from({ length: channels * SIDE * SIDE }, (_, i) => pixels.data[i % (SIDE * SIDE)]);
+    const out = await this.compute.network(net.edits, input);
+    if (out === null) return null;
+    let offset = 0;
+    const layers = out.meta.layers.map(({ shape }) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      offset += size;
+      return { shape, data: out.data.subarray(offset - size, offset) };
+    });
+    return { layers, probs: out.meta.probs, prediction: out.meta.prediction, edits: JSON.stringify(net.edits) };
+  }
+
+  /** Held-out accuracy for the edits just painted: after the paint, one request at a time, the newest wins. */
+  refreshAccuracy(editsKey, changed) {
+    if (this.accuracy.now === null && this.accuracy.trained === null) return;
+    this.accuracyWanted = editsKey;
+    if (this.accuracyRunning) return;
+    if (this.accuracy.for === editsKey) return;
+    this.accuracy.pending = true;
+    this.accuracyRunning = true;
+    this.paintAccuracy();
+    setTimeout(async () => {
+      try {
+        const out = await this.compute.call("network-accuracy", {});
+        Object.assign(this.accuracy, { now: out.meta.accuracy, predictions: out.meta.predictions, for: editsKey });
+      } catch (err) {
+        this.say(`The held-out accuracy could not be computed: ${err.message}`);
+      }
+      this.accuracyRunning = false;
+      // Edits made meanwhile were applied by their own network request; measure them too.
+      if (this.accuracyWanted !== editsKey) this.refreshAccuracy(this.accuracyWanted, changed);
+      else {
+        this.accuracy.pending = false;
+        this.paintAccuracy();
+        this.fillMistakes();
+        changed();
+      }
+    }, 0);
+  }
+
+  // --- the page ------------------------------------------------------------------------------
+
+  mount(root) {
+    this.root = root;
+    this.inputView = new GridView($("net-input"), { maxPx: 168, label: "The network's input: draw a digit" });
+    this.inputView.onCell((cell, kind) => this.stroke(cell, kind));
+    $("net-clear").addEventListener("click", () => this.draw({ data: new Float32Array(SIDE * SIDE), height: SIDE, width: SIDE }, { digit: null }));
+    $("net-digit").addEventListener("change", (e) => this.pickDigit(Number(e.target.value) - 1));
+    $("net-prev").addEventListener("click", () => this.pickDigit((this.net?.digit ?? 0) - 1));
+    $("net-next").addEventListener("click", () => this.pickDigit((this.net?.digit ?? -1) + 1));
+    $("net-mistakes").addEventListener("change", (e) => e.target.value && this.pickDigit(Number(e.target.value)));
+    $("net-zero").addEventListener("click", () => this.editFilter((w) => w.map(() => 0), 0));
+    $("net-reset-filter").addEventListener("click", () => this.resetFilter());
+    $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
+    $("net-bias").addEventListener("change", (e) => {
+      const v = Number(e.target.value);
+      if (e.target.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 1000) {
+        this.say(`"${e.target.value}" is not a bias from −1000 to 1000; the bias is unchanged.`);
+        e.target.value = String(this.filter().b);
+        return;
+      }
+      this.editFilter((w) => w, v);
+    });
+    $("net-files").addEventListener("change", (e) => { this.openFiles([...e.target.files]); e.target.value = ""; });
+    root.addEventListener("dragover", (e) => e.preventDefault());
+    root.addEventListener("drop", (e) => { e.preventDefault(); this.openFiles([...e.dataTransfer.files]); });
+  }
+
+  unmount() {
+    this.stroking = null;
+  }
+
+  /** Draw everything for state net, the network's result on pixels. */
+  update(net, result, pixels) {
+    this.net = net;
+    this.result = result;
+    this.inputView.update({ data: pixels.data, height: SIDE, width: SIDE, colormap: "gray", range: [0, 1] });
+    $("net-model").textContent = `${this.model.name}: ${this.model.layers.map((l) => LABELS[l.type] ?? l.type).join(" · ")}`;
+    $("net-digit").max = String(this.heldout.count);
+    $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
+    $("net-digit-label").textContent = net.digit === null ? "your drawing"
+      : `a ${this.model.classes[this.heldout.labels[net.digit]] ?? this.heldout.labels[net.digit]}`;
+    this.paintProbs();
+    this.paintLayers();
+    this.paintDetail();
+    this.paintAccuracy();
+  }
+
+  paintProbs() {
+    const { probs, prediction } = this.result;
+    const rows = probs.map((p, c) => el("div", { className: `net-prob${c === prediction ? " predicted" : ""}` },
+      el("span", { className: "net-class", textContent: this.model.classes[c] }),
+      el("span", { className: "net-bar" }, el("span", { className: "net-fill", style: `width: ${(100 * p).toFixed(1)}%` })),
+      el("span", { className: "net-p", textContent: `${(100 * p).toFixed(1)}%` })));
+    $("net-probs").replaceChildren(...rows);
+    $("net-prediction").textContent = `It reads a ${this.model.classes[prediction]} (${(100 * probs[prediction]).toFixed(1)}%)`;
+  }
+
+  /** One column per layer with maps (conv, ReLU, pooling); the linear layer's answer is the bars. */
+  paintLayers() {
+    const columns = [];
+    let conv = -1;
+    this.model.layers.forEach((layer, i) => {
+      if (layer.type === "conv2d") conv = i;
+      const { shape, data } = this.result.layers[i];
+      if (shape.length !== 3) return;
+      const [c, h, w] = shape;
+      const plane = h * w;
+      const owner = conv;
+      const range = rangeOf(data, "diverging");
+      const maps = Array.from({ length: c }, (_, f) => {
+        const canvas = el("canvas", { className: "grid-canvas net-map" });
+        const view = new GridView(canvas, { maxPx: c > 8 ? 38 : 46, label: `layer ${i + 1} (${LABELS[layer.type]}) map ${f + 1}` });
+        view.update({ data: data.subarray(f * plane, (f + 1) * plane), height: h, width: w, colormap: "diverging", range });
+        const button = el("button", { type: "button", className: "net-map-button" }, canvas);
+        button.dataset.layer = String(i);
+        button.dataset.filter = String(f);
+        if (owner === this.net.layer && f === this.net.filter) button.classList.add("selected");
+        button.setAttribute("aria-label", `Layer ${i + 1}, ${LABELS[layer.type]}, map ${f + 1}: show the filter that made it`);
+        if (owner >= 0) button.addEventListener("click", () => this.set({ layer: owner, filter: f }));
+        return button;
+      });
+      const title = `${LABELS[layer.type]}${layer.type.endsWith("pool2d") ? ` ${layer.size}` : ""}`;
+      columns.push(el("div", { className: `net-column${c > 8 ? " wide" : ""}` },
+        el("h3", { textContent: title }, el("span", { className: "dims", textContent: `${c}×${h}×${w}` })),
+        el("div", { className: "net-maps" }, ...maps)));
+    });
+    $("net-layers").replaceChildren(...columns);
+  }
+
+  /** The conv layer's filter the learner opened: {w: flat weights, b, shape: [Cin, K, K]} with edits. */
+  filter() {
+    const layer = this.model.layers[this.net.layer];
+    if (!layer || layer.type !== "conv2d") return null;
+    const f = Math.min(this.net.filter, layer.weight.length - 1);
+    const trained = layer.weight[f];
+    const edit = this.net.edits[this.net.layer]?.[f];
+    return { f, shape: [trained.length, trained[0].length, trained[0].length],
+      w: edit ? edit.w : trained.flat(2), b: edit ? edit.b : layer.bias[f], edited: !!edit };
+  }
+
+  paintDetail() {
+    const filter = this.filter();
+    if (!filter) return;
+    const [cin, k] = filter.shape;
+    const convNumber = this.model.layers.slice(0, this.net.layer + 1).filter((l) => l.type === "conv2d").length;
+    $("net-detail-title").textContent = `Convolution ${convNumber}, filter ${filter.f + 1}${filter.edited ? " (edited)" : ""}`;
+    $("net-detail-note").textContent = `${cin} kernel${cin > 1 ? "s" : ""} ${k}×${k}, one per input channel, ` +
+      `and a bias: ${cin * k * k + 1} numbers make this map.`;
+    const kernels = Array.from({ length: cin }, (_, c) => {
+      const kernel = Array.from({ length: k }, (_, r) => filter.w.slice((c * k + r) * k, (c * k + r + 1) * k));
+      const grid = el("div", { className: "kernel-grid small net-kernel" });
+      grid.setAttribute("role", "group");
+      grid.setAttribute("aria-label", `Kernel for input channel ${c + 1}`);
+      const view = new KernelView(grid, $("net-weight"), $("net-weight-label"), {
+        name: `Channel ${c + 1} kernel`,
+        onChange: (row, col, value, problem) => (problem ? this.say(problem)
+          : this.editFilter((w) => w.map((v, i) => (i === (c * k + row) * k + col ? value : v)), filter.b)),
+      });
+      view.update(kernel);
+      return el("div", { className: "net-kernel-box" }, el("span", { className: "dims", textContent: `in ${c + 1}` }), grid);
+    });
+    $("net-kernels").replaceChildren(...kernels);
+    // Many kernels: colours only (the selected weight's value is in the field below), so they fit beside the maps.
+    $("net-kernels").classList.toggle("compact", cin > 2);
+    if (document.activeElement !== $("net-bias")) $("net-bias").value = String(Number(filter.b.toPrecision(6)));
+  }
+
+  paintAccuracy() {
+    const { trained, now, pending } = this.accuracy;
+    const edited = Object.keys(this.net?.edits ?? {}).length > 0;
+    const text = trained === null ? "Held-out accuracy: not measured (the held-out digits do not fit this model)."
+      : !edited ? `Held-out accuracy: ${percent(trained)} of ${this.heldout.count.toLocaleString("en-US")} digits it never saw in training.`
+        : `Held-out accuracy: ${percent(trained)} → ${percent(now)}`;
+    $("net-accuracy").textContent = text + (pending ? " (measuring…)" : "");
+    $("net-accuracy").dataset.pending = String(pending);
+  }
+
+  fillMistakes() {
+    const { predictions } = this.accuracy;
+    const select = $("net-mistakes");
+    if (!predictions || !this.heldout) { select.replaceChildren(new Option("(no held-out digits for this model)", "")); return; }
+    const wrong = [];
+    predictions.forEach((p, i) => p !== this.heldout.labels[i] && wrong.push(i));
+    select.replaceChildren(new Option(`Its ${wrong.length} mistakes…`, ""),
+      ...wrong.map((i) => new Option(`#${i + 1}: a ${this.heldout.labels[i]} read as ${predictions[i]}`, String(i))));
+  }
+
+  // --- edits -----------------------------------------------------------------------------------
+
+  /** New weights for the open filter: change(flat weights) → flat weights, and its bias. */
+  editFilter(change, bias) {
+    const filter = this.filter();
+    if (!filter) return;
+    const layer = this.net.layer;
+    const edits = structuredClone(this.net.edits);
+    const w = change([...filter.w]);
+    const trained = this.model.layers[layer];
+    const same = bias === trained.bias[filter.f] && w.every((v, i) => v === trained.weight[filter.f].flat(2)[i]);
+    if (same) delete edits[layer]?.[filter.f];
+    else (edits[layer] ??= {})[filter.f] = { w, b: bias };
+    if (edits[layer] && !Object.keys(edits[layer]).length) delete edits[layer];
+    this.set({ edits });
+  }
+
+  resetFilter() {
+    const edits = structuredClone(this.net.edits);
+    delete edits[this.net.layer]?.[this.filter()?.f];
+    if (edits[this.net.layer] && !Object.keys(edits[this.net.layer]).length) delete edits[this.net.layer];
+    this.set({ edits });
+  }
+
+  // --- input -----------------------------------------------------------------------------------
+
+  pickDigit(i) {
+    if (!this.heldout || !Number.isInteger(i)) return;
+    const digit = Math.min(Math.max(i, 0), this.heldout.count - 1);
+    this.draw({ data: this.heldout.pixels(digit), height: SIDE, width: SIDE }, { digit });
+  }
+
+  /** Drawing: a soft round brush about as wide as an MNIST pen stroke. */
+  stroke(cell, kind) {
+    if (kind === "up" || kind === "leave") { this.stroking = null; return; }
+    if (!cell || !(kind === "down" || kind === "move")) return;
+    const base = kind === "down" || !this.stroking ? this.inputView.model.data : this.stroking;
+    const data = Float32Array.from(base);
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const r = cell.row + dr, c = cell.col + dc;
+        if (r < 0 || c < 0 || r >= SIDE || c >= SIDE) continue;
+        const ink = dr === 0 && dc === 0 ? 1 : dr === 0 || dc === 0 ? 0.75 : 0.35;
+        data[r * SIDE + c] = Math.max(data[r * SIDE + c], ink);
+      }
+    }
+    this.stroking = data;
+    this.draw({ data, height: SIDE, width: SIDE }, { digit: null });
+  }
+
+  /** A learner's own model: a .json and a .npz picked or dropped together. */
+  async openFiles(files) {
+    const spec = files.find((f) => f.name.endsWith(".json")), npz = files.find((f) => f.name.endsWith(".npz"));
+    if (!spec || !npz) {
+      this.say("Choose two files together: the model's .json and its .npz (see the README for the PyTorch export).");
+      return;
+    }
+    try {
+      const name = spec.name.replace(/\.json$/, "").replace(/[^A-Za-z0-9_. -]/g, "-").slice(0, 60) || "model";
+      const meta = await this.load(await spec.text(), await npz.arrayBuffer(), name);
+      this.say(`Loaded "${meta.name}".`);
+      await this.set({ model: meta.name, edits: {}, layer: meta.layers.findIndex((l) => l.type === "conv2d"), filter: 0 });
+    } catch (err) {
+      this.say(`"${spec.name}": ${err.message.replace(/\.?$/, ".")} The network shown is unchanged.`);
+    }
+  }
+
+  /** What getState().network adds to the settings. */
+  summary() {
+    if (!this.result || !this.model) return {};
+    return {
+      probs: this.result.probs, prediction: this.result.prediction, modelName: this.model.name,
+      classes: this.model.classes, accuracy: this.accuracy.now, trainedAccuracy: this.accuracy.trained,
+      accuracyPending: this.accuracy.pending,
+    };
+  }
+}
