@@ -232,7 +232,9 @@ def network_run(edits_json, pixels):
         return json.dumps({"error": "no network is loaded"}), np.zeros(0, dtype=np.float32)
     live = _net["live"]
     try:
-        _apply_edits(json.loads(edits_json))
+        if edits_json != _net.get("edits_json"):  # drawing sends the same edits again and again
+            _apply_edits(json.loads(edits_json))
+            _net["edits_json"] = edits_json
         image = np.empty(int(np.prod(live.input_shape)), dtype=np.float32)
         _fill(image, pixels)
         outputs = network.activations(live, image.reshape(1, *live.input_shape))

@@ -47,8 +47,8 @@ class HeldOut:
         layers, acts = self.model.layers, self.acts
         layer = layers[index]
         source = self.x if index == 0 else acts[index - 1]
-        channel = network.conv2d(source, layer["weight"][f:f + 1], layer["bias"][f:f + 1],
-                                 stride=layer["stride"], padding=layer["padding"])
+        channel = network.conv2d_filter(source, layer["weight"][f], layer["bias"][f],
+                                        stride=layer["stride"], padding=layer["padding"])
         j = index
         before = acts[j][:, f:f + 1].copy()
         acts[j][:, f:f + 1] = channel

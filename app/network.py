@@ -253,6 +253,29 @@ def conv2d(x, weight, bias, *, stride=1, padding=0):
     return out.reshape(n, out_h, out_w, -1).transpose(0, 3, 1, 2)
 
 
+def conv2d_filter(x, kernels, bias, *, stride=1, padding=0):
+    """One filter's map for a batch: x (N, Cin, H, W), kernels (Cin, K, K), bias a number → (N, 1, H', W') float32.
+
+    Shift-and-add over taps, as app.ops.conv2d: with one filter, building im2col's rows
+    would copy K·K times the input for a single column of products.
+    """
+    k = kernels.shape[-1]
+    p = ops.pad_amounts(k, stride=stride, padding=padding)
+    x = ops.pad(x, (p, p))
+    out_h, out_w = (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    row_end, col_end = (out_h - 1) * stride + 1, (out_w - 1) * stride + 1
+    out = np.full((len(x), out_h, out_w), bias, dtype=np.float32)
+    product = np.empty_like(out)
+    for c in range(kernels.shape[0]):
+        for m in range(k):
+            for q in range(k):
+                if kernels[c, m, q] == 0:  # a zeroed filter costs nothing
+                    continue
+                np.multiply(x[:, c, m:m + row_end:stride, q:q + col_end:stride], kernels[c, m, q], out=product)
+                out += product
+    return out[:, None]
+
+
 def pool2d(x, size, stride, mode):
     """Max or average pooling of every map of x (N, C, H, W) with size×size windows → (N, C, H', W')."""
     h, w = x.shape[2:]

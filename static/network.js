@@ -103,7 +103,8 @@ export class NetworkMode {
     setTimeout(async () => {
       try {
         const out = await this.compute.call("network-accuracy", {});
-        Object.assign(this.accuracy, { now: out.meta.accuracy, predictions: out.meta.predictions, for: editsKey });
+        Object.assign(this.accuracy, { now: out.meta.accuracy, predictions: out.meta.predictions, for: editsKey,
+          workerMs: out.meta.computeMs });
       } catch (err) {
         this.say(`The held-out accuracy could not be computed: ${err.message}`);
       }
@@ -179,34 +180,46 @@ export class NetworkMode {
 
   /** One column per layer with maps (conv, ReLU, pooling); the linear layer's answer is the bars. */
   paintLayers() {
-    const columns = [];
+    if (this.columnsFor !== this.model) this.buildLayers();
+    for (const { index, views } of this.columns) {
+      const { shape, data } = this.result.layers[index];
+      const [, h, w] = shape;
+      const range = rangeOf(data, "diverging");
+      views.forEach(({ view, button, owner }, f) => {
+        view.update({ data: data.subarray(f * h * w, (f + 1) * h * w), height: h, width: w, colormap: "diverging", range });
+        button.classList.toggle("selected", owner === this.net.layer && f === this.net.filter);
+      });
+    }
+  }
+
+  /** The columns' canvases, made once per model (drawing repaints them at 30+ a second). */
+  buildLayers() {
+    this.columnsFor = this.model;
+    this.columns = [];
+    const nodes = [];
     let conv = -1;
     this.model.layers.forEach((layer, i) => {
       if (layer.type === "conv2d") conv = i;
-      const { shape, data } = this.result.layers[i];
-      if (shape.length !== 3) return;
-      const [c, h, w] = shape;
-      const plane = h * w;
+      if (layer.shape.length !== 3) return;
+      const [c, h, w] = layer.shape;
       const owner = conv;
-      const range = rangeOf(data, "diverging");
-      const maps = Array.from({ length: c }, (_, f) => {
+      const views = Array.from({ length: c }, (_, f) => {
         const canvas = el("canvas", { className: "grid-canvas net-map" });
         const view = new GridView(canvas, { maxPx: c > 8 ? 38 : 46, label: `layer ${i + 1} (${LABELS[layer.type]}) map ${f + 1}` });
-        view.update({ data: data.subarray(f * plane, (f + 1) * plane), height: h, width: w, colormap: "diverging", range });
         const button = el("button", { type: "button", className: "net-map-button" }, canvas);
         button.dataset.layer = String(i);
         button.dataset.filter = String(f);
-        if (owner === this.net.layer && f === this.net.filter) button.classList.add("selected");
         button.setAttribute("aria-label", `Layer ${i + 1}, ${LABELS[layer.type]}, map ${f + 1}: show the filter that made it`);
         if (owner >= 0) button.addEventListener("click", () => this.set({ layer: owner, filter: f }));
-        return button;
+        return { view, button, owner };
       });
+      this.columns.push({ index: i, views });
       const title = `${LABELS[layer.type]}${layer.type.endsWith("pool2d") ? ` ${layer.size}` : ""}`;
-      columns.push(el("div", { className: `net-column${c > 8 ? " wide" : ""}` },
+      nodes.push(el("div", { className: `net-column${c > 8 ? " wide" : ""}` },
         el("h3", { textContent: title }, el("span", { className: "dims", textContent: `${c}×${h}×${w}` })),
-        el("div", { className: "net-maps" }, ...maps)));
+        el("div", { className: "net-maps" }, ...views.map((v) => v.button))));
     });
-    $("net-layers").replaceChildren(...columns);
+    $("net-layers").replaceChildren(...nodes);
   }
 
   /** The conv layer's filter the learner opened: {w: flat weights, b, shape: [Cin, K, K]} with edits. */
@@ -223,6 +236,9 @@ export class NetworkMode {
   paintDetail() {
     const filter = this.filter();
     if (!filter) return;
+    const key = JSON.stringify([this.model.name, this.net.layer, filter.f, filter.w, filter.b]);
+    if (key === this.detailFor) return; // drawing changes nothing here
+    this.detailFor = key;
     const [cin, k] = filter.shape;
     const convNumber = this.model.layers.slice(0, this.net.layer + 1).filter((l) => l.type === "conv2d").length;
     $("net-detail-title").textContent = `Convolution ${convNumber}, filter ${filter.f + 1}${filter.edited ? " (edited)" : ""}`;
@@ -340,7 +356,7 @@ export class NetworkMode {
     return {
       probs: this.result.probs, prediction: this.result.prediction, modelName: this.model.name,
       classes: this.model.classes, accuracy: this.accuracy.now, trainedAccuracy: this.accuracy.trained,
-      accuracyPending: this.accuracy.pending,
+      accuracyPending: this.accuracy.pending, accuracyWorkerMs: this.accuracy.workerMs ?? null,
     };
   }
 }
