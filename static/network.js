@@ -10,6 +10,7 @@
 import { GridView } from "./views/grid.js";
 import { KernelView } from "./views/kernel.js";
 import { rangeOf, formatNumber } from "./colormap.js";
+import { regionOf } from "./receptive.js";
 
 const $ = (id) => document.getElementById(id);
 const SIDE = 24;
@@ -88,7 +89,7 @@ export class NetworkMode {
       offset += size;
       return { shape, data: out.data.subarray(offset - size, offset) };
     });
-    return { layers, probs: out.meta.probs, prediction: out.meta.prediction, edits: JSON.stringify(net.edits) };
+    return { layers, input, probs: out.meta.probs, prediction: out.meta.prediction, edits: JSON.stringify(net.edits) };
   }
 
   /** Held-out accuracy for the edits just painted: after the paint, one request at a time, the newest wins. */
@@ -162,9 +163,11 @@ export class NetworkMode {
     $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
     $("net-digit-label").textContent = net.digit === null ? "your drawing"
       : `a ${this.model.classes[this.heldout.labels[net.digit]] ?? this.heldout.labels[net.digit]}`;
+    this.input = result.input; // what the network read (a gray drawing repeated for a 3-channel model)
     this.paintProbs();
     this.paintLayers();
     this.paintDetail();
+    this.paintArithmetic();
     this.paintAccuracy();
   }
 
@@ -211,6 +214,7 @@ export class NetworkMode {
         button.dataset.filter = String(f);
         button.setAttribute("aria-label", `Layer ${i + 1}, ${LABELS[layer.type]}, map ${f + 1}: show the filter that made it`);
         if (owner >= 0) button.addEventListener("click", () => this.set({ layer: owner, filter: f }));
+        view.onCell((cell, kind) => this.hover(i, f, kind === "leave" ? null : cell));
         return { view, button, owner };
       });
       this.columns.push({ index: i, views });
@@ -261,6 +265,67 @@ export class NetworkMode {
     // Many kernels: colours only (the selected weight's value is in the field below), so they fit beside the maps.
     $("net-kernels").classList.toggle("compact", cin > 2);
     if (document.activeElement !== $("net-bias")) $("net-bias").value = String(Number(filter.b.toPrecision(6)));
+  }
+
+  /** The layers as the receptive-field walk needs them (static/receptive.js). */
+  walk() {
+    return this.model.layers.map((l) => (l.type === "conv2d" ? { size: l.weight[0][0].length, stride: l.stride, dilation: 1, before: l.padding }
+      : l.type.endsWith("pool2d") ? { size: l.size, stride: l.stride, dilation: 1, before: 0 } : { size: 1, stride: 1, dilation: 1, before: 0 }));
+  }
+
+  /** Pointing at a cell of map f of layer i: its receptive field in the input; for the open filter's map, its arithmetic. */
+  hover(i, f, cell) {
+    const views = this.columns.find((c) => c.index === i)?.views;
+    const [, h, w] = this.model.layers[i].shape;
+    if (!cell || !views || cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) {
+      this.inputView.setOverlay({});
+      views?.[f]?.view.setOverlay({});
+      $("net-receptive").textContent = "";
+      return;
+    }
+    const field = regionOf(this.walk(), 0, i, cell);
+    this.inputView.setOverlay({ region: field });
+    views[f].view.setOverlay({ cell });
+    const rows = field.bottom - field.top + 1, cols = field.right - field.left + 1;
+    $("net-receptive").textContent = `This cell of layer ${i + 1} (${LABELS[this.model.layers[i].type]}) sees ${rows}×${cols} input ` +
+      `pixels (rows ${field.top + 1}–${field.bottom + 1}, columns ${field.left + 1}–${field.right + 1}).`;
+    $("net-receptive").dataset.size = `${rows}x${cols}`;
+    if (i === this.net.layer && f === this.filter()?.f) {
+      this.cell = cell;
+      this.paintArithmetic();
+    }
+  }
+
+  /** The open filter's sum at this.cell, channel by channel: kernel × the window of each input map, plus the bias. */
+  paintArithmetic() {
+    const filter = this.filter();
+    const layer = this.model.layers[this.net.layer];
+    const [cin, k] = filter.shape;
+    const [, outH, outW] = layer.shape;
+    const cell = this.cell && this.cell.row < outH && this.cell.col < outW ? this.cell : { row: outH >> 1, col: outW >> 1 };
+    const source = this.net.layer === 0 ? { shape: this.model.input_shape, data: this.input }
+      : this.result.layers[this.net.layer - 1];
+    const [, h, w] = source.shape;
+    const partials = [];
+    for (let c = 0; c < cin; c++) {
+      let sum = 0;
+      for (let m = 0; m < k; m++) {
+        for (let n = 0; n < k; n++) {
+          const r = cell.row * layer.stride + m - layer.padding, col = cell.col * layer.stride + n - layer.padding;
+          if (r >= 0 && col >= 0 && r < h && col < w) sum += filter.w[(c * k + m) * k + n] * source.data[(c * h + r) * w + col];
+        }
+      }
+      partials.push(sum);
+    }
+    const total = partials.reduce((a, b) => a + b, 0) + filter.b;
+    const map = this.result.layers[this.net.layer];
+    const shown = map.data[(filter.f * outH + cell.row) * outW + cell.col];
+    const terms = partials.map((v, c) => (cin > 1 ? `in ${c + 1}: ` : "") + formatNumber(v, 3));
+    $("net-arithmetic").textContent = `At row ${cell.row + 1}, column ${cell.col + 1}: ` +
+      `${cin > 1 ? `${cin} sums of ${k * k} products` : `sum of ${k * k} products`} ` +
+      `(${terms.join(", ")}) + bias ${formatNumber(filter.b, 3)} = ${formatNumber(total, 3)}`;
+    $("net-arithmetic").dataset.value = String(shown);
+    $("net-arithmetic").dataset.sum = String(total);
   }
 
   paintAccuracy() {

@@ -25,8 +25,7 @@ def net_page(browser, base_url):
 
 @pytest.fixture(scope="module")
 def heldout():
-    _, held = build.mnist_split()
-    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
+    return heldout_arrays()
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +191,53 @@ def test_a_model_that_does_not_fit_is_refused_in_one_sentence(net_page):
     assert message.inner_text() == ('"broken.json": layer 4 (conv2d) has weights 16×4×3×3 for 4 input channels, '
                                     "but receives 8 channels of 11×11. The network shown is unchanged.")
     assert state(page)["network"]["modelName"] == "digits"
+
+
+def hover_cell(page, selector, row, col, rows):
+    box = page.locator(selector).bounding_box()
+    cell = box["width"] / rows
+    page.mouse.move(box["x"] + (col + 0.5) * cell, box["y"] + (row + 0.5) * cell)
+
+
+def test_pointing_at_a_cell_shows_its_sum_and_what_it_sees(net_page):
+    page = net_page.page
+    page.locator(".net-map-button[data-layer='3'][data-filter='4']").click()
+    wait_for(page, lambda n: n["layer"] == 3 and n["filter"] == 4)
+    hover_cell(page, ".net-map-button[data-layer='3'][data-filter='4'] canvas", 4, 5, 9)
+    arithmetic = page.locator("#net-arithmetic")
+    deadline = time.monotonic() + 5
+    while not arithmetic.inner_text().startswith("At row 5, column 6"):
+        assert time.monotonic() < deadline, arithmetic.inner_text()
+        page.wait_for_timeout(20)
+    assert "8 sums of 9 products" in arithmetic.inner_text()
+    # The written-out sum is the map's own value (computed in Python, float32).
+    assert float(arithmetic.get_attribute("data-sum")) == pytest.approx(float(arithmetic.get_attribute("data-value")), abs=1e-4)
+    assert page.locator("#net-receptive").get_attribute("data-size") == "8x8"  # conv 3 → pool 2 → conv 3
+    hover_cell(page, ".net-map-button[data-layer='5'][data-filter='0'] canvas", 1, 1, 4)
+    while page.locator("#net-receptive").get_attribute("data-size") != "10x10":
+        assert time.monotonic() < deadline + 5
+        page.wait_for_timeout(20)
+    assert "rows 5–14, columns 5–14" in page.locator("#net-receptive").inner_text()
+
+
+def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
+    page = net_page.page
+    spec = {**json.loads(MODEL.read_text()), "name": "leans-to-7"}
+    with np.load(MODEL.with_suffix(".npz")) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["fc.bias"] = arrays["fc.bias"] + np.eye(10, dtype=np.float32)[7] * 3  # a model that leans to 7
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    page.set_input_files("#net-files", [
+        {"name": "mine.json", "mimeType": "application/json", "buffer": json.dumps(spec).encode()},
+        {"name": "mine.npz", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}])
+    net = wait_for(page, lambda n: n["modelName"] == n["model"] == "leans-to-7" and not n["accuracyPending"])
+    assert net["model"] == "leans-to-7" and net["edits"] == {}
+    mine = network.from_spec(spec, arrays)
+    np.testing.assert_allclose(net["probs"], cpython_probs(mine, state(page)["image"]), atol=1e-5)
+    assert net["trainedAccuracy"] == pytest.approx(network.accuracy(mine, *heldout_arrays()), abs=1e-9)
+
+
+def heldout_arrays():
+    _, held = build.mnist_split()
+    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
