@@ -241,3 +241,18 @@ def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
 def heldout_arrays():
     _, held = build.mnist_split()
     return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
+
+
+def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_sideways(browser, base_url):
+    watched = open_at(browser, f"{base_url}#v=1&mode=network", 390, 844)
+    page = watched.page
+    try:
+        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        net_input, layers = page.locator("#net-input").bounding_box(), page.locator("#net-layers").bounding_box()
+        probs = page.locator("#net-probs").bounding_box()
+        assert net_input["x"] >= 0 and net_input["x"] + net_input["width"] <= 390
+        assert net_input["y"] < probs["y"] < layers["y"]
+        assert layers["x"] + layers["width"] <= 390  # its columns scroll inside it
+    finally:
+        page.context.close()
