@@ -256,23 +256,29 @@ def conv2d(x, weight, bias, *, stride=1, padding=0):
 def conv2d_filter(x, kernels, bias, *, stride=1, padding=0):
     """One filter's map for a batch: x (N, Cin, H, W), kernels (Cin, K, K), bias a number → (N, 1, H', W') float32.
 
-    Shift-and-add over taps, as app.ops.conv2d: with one filter, building im2col's rows
-    would copy K·K times the input for a single column of products.
+    First every pixel's K·K products summed over the channels (one (N·H·W, Cin) × (Cin, K·K)
+    product), then K·K shifted slices of those added up (one channel: the slices, scaled). With one filter, im2col would copy the
+    input K·K times for a single column; this is 2.6× faster than adding Cin·K·K shifted slices
+    (Pyodide 0.27.7 under Node, the digits model's second layer over 2,000 digits: 20 ms against 52).
     """
     k = kernels.shape[-1]
     p = ops.pad_amounts(k, stride=stride, padding=padding)
     x = ops.pad(x, (p, p))
-    out_h, out_w = (x.shape[2] - k) // stride + 1, (x.shape[3] - k) // stride + 1
+    n, cin, h, w = x.shape
+    out_h, out_w = (h - k) // stride + 1, (w - k) // stride + 1
     row_end, col_end = (out_h - 1) * stride + 1, (out_w - 1) * stride + 1
-    out = np.full((len(x), out_h, out_w), bias, dtype=np.float32)
-    product = np.empty_like(out)
-    for c in range(kernels.shape[0]):
+    out = np.full((n, out_h, out_w), bias, dtype=np.float32)
+    if cin == 1:  # one channel: no sum over channels to do first; scale and add the slices
+        product = np.empty_like(out)
         for m in range(k):
             for q in range(k):
-                if kernels[c, m, q] == 0:  # a zeroed filter costs nothing
-                    continue
-                np.multiply(x[:, c, m:m + row_end:stride, q:q + col_end:stride], kernels[c, m, q], out=product)
+                np.multiply(x[:, 0, m:m + row_end:stride, q:q + col_end:stride], kernels[0, m, q], out=product)
                 out += product
+        return out[:, None]
+    z = (x.transpose(0, 2, 3, 1).reshape(-1, cin) @ kernels.reshape(cin, k * k)).reshape(n, h, w, k, k)
+    for m in range(k):
+        for q in range(k):
+            out += z[:, m:m + row_end:stride, q:q + col_end:stride, m, q]
     return out[:, None]
 
 

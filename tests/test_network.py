@@ -235,3 +235,15 @@ def test_files_that_are_not_a_model_say_so(tmp_path):
 def test_images_of_the_wrong_size_are_refused(shipped):
     with pytest.raises(ValueError, match=re.escape("the network takes images of 1×24×24 (channels, height, width), not 28×28")):
         network.forward(shipped, np.zeros((1, 28, 28)))
+
+
+@pytest.mark.parametrize("cin,stride,padding", [(1, 1, 0), (1, 2, 1), (8, 1, 0), (3, 3, 2)])
+def test_one_filter_alone_is_that_filter_of_the_whole_layer(cin, stride, padding):
+    # app.heldout recomputes one edited filter with conv2d_filter; conv2d is the loop-checked whole layer.
+    rng = np.random.default_rng(cin)
+    x = rng.random((4, cin, 11, 11), dtype=np.float32)
+    w, b = rng.normal(size=(5, cin, 3, 3)).astype(np.float32), rng.normal(size=5).astype(np.float32)
+    whole = network.conv2d(x, w, b, stride=stride, padding=padding)
+    for f in range(5):
+        np.testing.assert_allclose(network.conv2d_filter(x, w[f], b[f], stride=stride, padding=padding),
+                                   whole[:, f:f + 1], rtol=1e-5, atol=1e-5)
