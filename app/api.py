@@ -200,7 +200,8 @@ def _accuracy_meta():
 def _apply_edits(edits):
     """Set the live model's conv filters to the trained ones with edits on top; remember which changed.
 
-    edits: {"<layer index>": {"<filter>": {"w": flat list of Cin·K·K weights, "b": bias}}}.
+    edits: {"<layer index>": {"<filter>": {"w": flat list of Cin·K·K weights, "b": bias}}}; None (JSON null)
+    in "w" or for "b" keeps the trained value.
     """
     trained, live = _net["trained"], _net["live"]
     for index, layer in enumerate(live.layers):
@@ -211,11 +212,16 @@ def _apply_edits(edits):
             want_w, want_b = trained.layers[index]["weight"][f], trained.layers[index]["bias"][f]
             edit = changes.get(str(f))
             if edit is not None:
-                w = np.asarray(edit.get("w", want_w), dtype=np.float32)
-                if w.size != want_w.size or not np.all(np.isfinite(w)):
-                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} needs {want_w.size} finite "
-                                     f"weights ({'×'.join(map(str, want_w.shape))}), not {w.size}")
-                want_w, want_b = w.reshape(want_w.shape), np.float32(edit.get("b", want_b))
+                given = edit.get("w") or []
+                if len(given) != want_w.size:
+                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} needs {want_w.size} weights "
+                                     f"({'×'.join(map(str, want_w.shape))}), not {len(given)}")
+                # null (None) stands for the trained value: links list only what changed.
+                w = np.array([t if v is None else v for v, t in zip(given, want_w.ravel().tolist())], dtype=np.float32)
+                if not np.all(np.isfinite(w)):
+                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} holds a weight that is not a finite number")
+                b = edit.get("b")
+                want_w, want_b = w.reshape(want_w.shape), want_b if b is None else np.float32(b)
             if not np.array_equal(layer["weight"][f], want_w) or layer["bias"][f] != want_b:
                 layer["weight"][f], layer["bias"][f] = want_w, want_b
                 _net["pending"].add((index, f))

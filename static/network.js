@@ -233,8 +233,10 @@ export class NetworkMode {
     const f = Math.min(this.net.filter, layer.weight.length - 1);
     const trained = layer.weight[f];
     const edit = this.net.edits[this.net.layer]?.[f];
+    const flat = trained.flat(2);
+    // An edit lists only what changed: null is "the trained weight" (so links stay short).
     return { f, shape: [trained.length, trained[0].length, trained[0].length],
-      w: edit ? edit.w : trained.flat(2), b: edit ? edit.b : layer.bias[f], edited: !!edit };
+      w: edit ? flat.map((v, i) => edit.w[i] ?? v) : flat, b: edit?.b ?? layer.bias[f], edited: !!edit };
   }
 
   paintDetail() {
@@ -356,11 +358,12 @@ export class NetworkMode {
     if (!filter) return;
     const layer = this.net.layer;
     const edits = structuredClone(this.net.edits);
-    const w = change([...filter.w]);
     const trained = this.model.layers[layer];
-    const same = bias === trained.bias[filter.f] && w.every((v, i) => v === trained.weight[filter.f].flat(2)[i]);
-    if (same) delete edits[layer]?.[filter.f];
-    else (edits[layer] ??= {})[filter.f] = { w, b: bias };
+    const flat = trained.weight[filter.f].flat(2);
+    const w = change([...filter.w]).map((v, i) => (v === flat[i] ? null : v));
+    const b = bias === trained.bias[filter.f] ? null : bias;
+    if (b === null && w.every((v) => v === null)) delete edits[layer]?.[filter.f];
+    else (edits[layer] ??= {})[filter.f] = { w, b };
     if (edits[layer] && !Object.keys(edits[layer]).length) delete edits[layer];
     this.set({ edits });
   }

@@ -40,7 +40,8 @@ export function defaultChannels() {
 /**
  * Network mode: which model, the learner's edits of its filters, the held-out digit shown (or null
  * for a drawing) and the filter whose kernels are open. edits: {"<layer index>": {"<filter>":
- * {w: flat Cin·K·K weights, b: bias}}}, only filters that differ from the trained ones.
+ * {w: flat Cin·K·K weights, b: bias}}}, only filters that differ from the trained ones; null in w or b
+ * stands for the trained value, so a link lists only what was changed.
  */
 export function defaultNetwork() {
   return { model: "digits", edits: {}, digit: null, layer: 0, filter: 0 };
@@ -183,9 +184,9 @@ function checkNetwork(v) {
   for (const [layer, filters] of Object.entries(n.edits)) {
     if (!/^\d{1,2}$/.test(layer) || !filters || typeof filters !== "object") fail("network.edits is keyed by layer index, then filter index.");
     for (const [f, edit] of Object.entries(filters)) {
-      const w = edit?.w, b = edit?.b ?? 0;
+      const w = edit?.w, b = edit?.b ?? null; // null: the trained value
       if (!/^\d{1,2}$/.test(f) || !Array.isArray(w) || w.length > 64 * 49 ||
-          ![...w, b].every((x) => typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_WEIGHT)) {
+          ![...w, b].every((x) => x === null || (typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_WEIGHT))) {
         fail(`The edit of layer ${Number(layer) + 1}, filter ${Number(f) + 1} needs weights and a bias from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`);
       }
       if (++count > MAX_EDITED_FILTERS) fail(`At most ${MAX_EDITED_FILTERS} filters can be edited.`);
