@@ -235,7 +235,7 @@ def network_run(edits_json, pixels):
     """
     from . import network
     if _net is None:
-        return json.dumps({"error": "no network is loaded"}), np.zeros(0, dtype=np.float32)
+        return json.dumps({"error": "the network is not loaded in this Python worker; open network mode again"}), np.zeros(0, dtype=np.float32)
     live = _net["live"]
     try:
         if edits_json != _net.get("edits_json"):  # drawing sends the same edits again and again
@@ -258,7 +258,7 @@ def network_accuracy():
     Returns (meta_json, empty array): {"accuracy", "predictions", "changed": filters recomputed}.
     """
     if _net is None:
-        return json.dumps({"error": "no network is loaded"}), np.zeros(0, dtype=np.float32)
+        return json.dumps({"error": "the network is not loaded in this Python worker; open network mode again"}), np.zeros(0, dtype=np.float32)
     held, pending = _net["held"], sorted(_net["pending"])
     _net["pending"] = set()
     if held is not None:

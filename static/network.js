@@ -81,7 +81,16 @@ export class NetworkMode {
     }
     const channels = this.model.input_shape[0];
     const input = channels === 1 ? pixels.data : Float32Array.from({ length: channels * SIDE * SIDE }, (_, i) => pixels.data[i % (SIDE * SIDE)]);
-    const out = await this.compute.network(net.edits, input);
+    let out;
+    try {
+      out = await this.compute.network(net.edits, input);
+    } catch (err) {
+      if (this.loadedOn === this.compute.worker) throw err;
+      // The watchdog replaced a stuck worker while this was asked: the new one needs the model first.
+      this.loadedOn = null;
+      await this.loadShipped();
+      out = await this.compute.network(net.edits, input);
+    }
     if (out === null) return null;
     let offset = 0;
     const layers = out.meta.layers.map(({ shape }) => {
@@ -107,7 +116,8 @@ export class NetworkMode {
         Object.assign(this.accuracy, { now: out.meta.accuracy, predictions: out.meta.predictions, for: editsKey,
           workerMs: out.meta.computeMs });
       } catch (err) {
-        this.say(`The held-out accuracy could not be computed: ${err.message}`);
+        // A restarted worker is sent the model again by the next run, which measures again.
+        if (this.loadedOn === this.compute.worker) this.say(`The held-out accuracy could not be computed: ${err.message}`);
       }
       this.accuracyRunning = false;
       // Edits made meanwhile were applied by their own network request; measure them too.

@@ -264,3 +264,22 @@ def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_s
         assert layers["x"] + layers["width"] <= 390  # its columns scroll inside it
     finally:
         page.context.close()
+
+
+def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(browser, base_url, heldout, trained):
+    watched = open_at(browser, f"{base_url}#v=1&mode=network", 1280, 800)
+    page = watched.page
+    try:
+        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        page.workers[-1].evaluate("() => { setTimeout(() => { for (;;) {} }, 0); }")
+        page.evaluate("(rows) => { window.__edit = window.convExplorer.setState({image: rows}); }", heldout[0][5].tolist())
+        deadline = time.monotonic() + 20
+        while "restarting" not in page.locator("#message").inner_text():
+            assert time.monotonic() < deadline, "the watchdog never noticed"
+            page.wait_for_timeout(50)
+        page.evaluate("() => window.__edit")
+        s = state(page)
+        np.testing.assert_allclose(s["network"]["probs"], cpython_probs(trained, s["image"]), atol=1e-5)
+        assert s["network"]["trainedAccuracy"] == pytest.approx(0.973)
+    finally:
+        page.context.close()
