@@ -8,33 +8,16 @@
 // update(networkState, result, pixels), unmount(); run() asks Python.
 
 import { GridView } from "./views/grid.js";
-import { KernelView } from "./views/kernel.js";
-import { rangeOf, formatNumber } from "./colormap.js";
+import { NetworkMaps, LABELS } from "./views/network-maps.js";
+import { FilterDetail } from "./views/filter-detail.js";
+import { fetchHeldout, SIDE } from "./heldout.js";
 import { regionOf } from "./receptive.js";
+import { el } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
-const SIDE = 24;
-const LABELS = { conv2d: "conv", relu: "ReLU", maxpool2d: "max-pool", avgpool2d: "avg-pool" };
-
-const el = (tag, props = {}, ...children) => {
-  const e = Object.assign(document.createElement(tag), props);
-  e.append(...children);
-  return e;
-};
 const percent = (x) => `${(100 * x).toFixed(2)}%`;
-
-/** The held-out digits file (see build.write_digits): {count, labels, pixels(i) → Float32Array 24·24}. */
-async function fetchHeldout() {
-  const response = await fetch("data/digits-heldout.bin");
-  if (!response.ok) throw new Error(`The held-out digits are missing from this site (HTTP ${response.status}).`);
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  const count = bytes.length / (SIDE * SIDE + 1);
-  return {
-    bytes, count, labels: bytes.subarray(count * SIDE * SIDE),
-    // round(byte / 255, 3): exactly the source's values, as app.digits.decode_heldout
-    pixels: (i) => Float32Array.from(bytes.subarray(i * SIDE * SIDE, (i + 1) * SIDE * SIDE), (v) => Math.round((v / 255) * 1000) / 1000),
-  };
-}
+/** A model's name as state.network.model accepts it. */
+const safeName = (name) => String(name).replace(/[^A-Za-z0-9_. -]/g, "-").slice(0, 60) || "model";
 
 export class NetworkMode {
   /** set(partialNetwork): ask for a change; draw(pixels, partialNetwork): a new input image; say(text). */
@@ -145,14 +128,14 @@ export class NetworkMode {
     $("net-zero").addEventListener("click", () => this.editFilter((w) => w.map(() => 0), 0));
     $("net-reset-filter").addEventListener("click", () => this.resetFilter());
     $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
-    $("net-bias").addEventListener("change", (e) => {
-      const v = Number(e.target.value);
-      if (e.target.value.trim() === "" || !Number.isFinite(v) || Math.abs(v) > 1000) {
-        this.say(`"${e.target.value}" is not a bias from −1000 to 1000; the bias is unchanged.`);
-        e.target.value = String(this.filter().b);
-        return;
-      }
-      this.editFilter((w) => w, v);
+    this.maps = new NetworkMaps($("net-layers"), {
+      onPick: (layer, filter) => this.set({ layer, filter }),
+      onHover: (i, f, cell) => this.hover(i, f, cell),
+    });
+    this.detail = new FilterDetail({
+      say: this.say,
+      onWeight: (index, value) => this.editFilter((w) => w.map((v, i) => (i === index ? value : v)), this.filter().b),
+      onBias: (value) => this.editFilter((w) => w, value),
     });
     $("net-files").addEventListener("change", (e) => { this.openFiles([...e.target.files]); e.target.value = ""; });
     root.addEventListener("dragover", (e) => e.preventDefault());
@@ -175,9 +158,12 @@ export class NetworkMode {
       : `a ${this.model.classes[this.heldout.labels[net.digit]] ?? this.heldout.labels[net.digit]}`;
     this.input = result.input; // what the network read (a gray drawing repeated for a 3-channel model)
     this.paintProbs();
-    this.paintLayers();
-    this.paintDetail();
-    this.paintArithmetic();
+    this.maps.update(this.model, result, net);
+    const filter = this.filter();
+    if (filter) {
+      this.detail.update(filter, this.model.layers.slice(0, net.layer + 1).filter((l) => l.type === "conv2d").length);
+      this.paintArithmetic();
+    }
     this.paintAccuracy();
   }
 
@@ -189,51 +175,6 @@ export class NetworkMode {
       el("span", { className: "net-p", textContent: `${(100 * p).toFixed(1)}%` })));
     $("net-probs").replaceChildren(...rows);
     $("net-prediction").textContent = `It reads a ${this.model.classes[prediction]} (${(100 * probs[prediction]).toFixed(1)}%)`;
-  }
-
-  /** One column per layer with maps (conv, ReLU, pooling); the linear layer's answer is the bars. */
-  paintLayers() {
-    if (this.columnsFor !== this.model) this.buildLayers();
-    for (const { index, views } of this.columns) {
-      const { shape, data } = this.result.layers[index];
-      const [, h, w] = shape;
-      const range = rangeOf(data, "diverging");
-      views.forEach(({ view, button, owner }, f) => {
-        view.update({ data: data.subarray(f * h * w, (f + 1) * h * w), height: h, width: w, colormap: "diverging", range });
-        button.classList.toggle("selected", owner === this.net.layer && f === this.net.filter);
-      });
-    }
-  }
-
-  /** The columns' canvases, made once per model (drawing repaints them at 30+ a second). */
-  buildLayers() {
-    this.columnsFor = this.model;
-    this.columns = [];
-    const nodes = [];
-    let conv = -1;
-    this.model.layers.forEach((layer, i) => {
-      if (layer.type === "conv2d") conv = i;
-      if (layer.shape.length !== 3) return;
-      const [c, h, w] = layer.shape;
-      const owner = conv;
-      const views = Array.from({ length: c }, (_, f) => {
-        const canvas = el("canvas", { className: "grid-canvas net-map" });
-        const view = new GridView(canvas, { maxPx: c > 8 ? 38 : 46, label: `layer ${i + 1} (${LABELS[layer.type]}) map ${f + 1}` });
-        const button = el("button", { type: "button", className: "net-map-button" }, canvas);
-        button.dataset.layer = String(i);
-        button.dataset.filter = String(f);
-        button.setAttribute("aria-label", `Layer ${i + 1}, ${LABELS[layer.type]}, map ${f + 1}: show the filter that made it`);
-        if (owner >= 0) button.addEventListener("click", () => this.set({ layer: owner, filter: f }));
-        view.onCell((cell, kind) => this.hover(i, f, kind === "leave" ? null : cell));
-        return { view, button, owner };
-      });
-      this.columns.push({ index: i, views });
-      const title = `${LABELS[layer.type]}${layer.type.endsWith("pool2d") ? ` ${layer.size}` : ""}`;
-      nodes.push(el("div", { className: `net-column${c > 8 ? " wide" : ""}` },
-        el("h3", { textContent: title }, el("span", { className: "dims", textContent: `${c}×${h}×${w}` })),
-        el("div", { className: "net-maps" }, ...views.map((v) => v.button))));
-    });
-    $("net-layers").replaceChildren(...nodes);
   }
 
   /** The conv layer's filter the learner opened: {w: flat weights, b, shape: [Cin, K, K]} with edits. */
@@ -249,36 +190,6 @@ export class NetworkMode {
       w: edit ? flat.map((v, i) => edit.w[i] ?? v) : flat, b: edit?.b ?? layer.bias[f], edited: !!edit };
   }
 
-  paintDetail() {
-    const filter = this.filter();
-    if (!filter) return;
-    const key = JSON.stringify([this.model.name, this.net.layer, filter.f, filter.w, filter.b]);
-    if (key === this.detailFor) return; // drawing changes nothing here
-    this.detailFor = key;
-    const [cin, k] = filter.shape;
-    const convNumber = this.model.layers.slice(0, this.net.layer + 1).filter((l) => l.type === "conv2d").length;
-    $("net-detail-title").textContent = `Convolution ${convNumber}, filter ${filter.f + 1}${filter.edited ? " (edited)" : ""}`;
-    $("net-detail-note").textContent = `${cin} kernel${cin > 1 ? "s" : ""} ${k}×${k}, one per input channel, ` +
-      `and a bias: ${cin * k * k + 1} numbers make this map.`;
-    const kernels = Array.from({ length: cin }, (_, c) => {
-      const kernel = Array.from({ length: k }, (_, r) => filter.w.slice((c * k + r) * k, (c * k + r + 1) * k));
-      const grid = el("div", { className: "kernel-grid small net-kernel" });
-      grid.setAttribute("role", "group");
-      grid.setAttribute("aria-label", `Kernel for input channel ${c + 1}`);
-      const view = new KernelView(grid, $("net-weight"), $("net-weight-label"), {
-        name: `Channel ${c + 1} kernel`,
-        onChange: (row, col, value, problem) => (problem ? this.say(problem)
-          : this.editFilter((w) => w.map((v, i) => (i === (c * k + row) * k + col ? value : v)), filter.b)),
-      });
-      view.update(kernel);
-      return el("div", { className: "net-kernel-box" }, el("span", { className: "dims", textContent: `in ${c + 1}` }), grid);
-    });
-    $("net-kernels").replaceChildren(...kernels);
-    // Many kernels: colours only (the selected weight's value is in the field below), so they fit beside the maps.
-    $("net-kernels").classList.toggle("compact", cin > 2);
-    if (document.activeElement !== $("net-bias")) $("net-bias").value = String(Number(filter.b.toPrecision(6)));
-  }
-
   /** The layers as the receptive-field walk needs them (static/receptive.js). */
   walk() {
     return this.model.layers.map((l) => (l.type === "conv2d" ? { size: l.weight[0][0].length, stride: l.stride, dilation: 1, before: l.padding }
@@ -287,17 +198,17 @@ export class NetworkMode {
 
   /** Pointing at a cell of map f of layer i: its receptive field in the input; for the open filter's map, its arithmetic. */
   hover(i, f, cell) {
-    const views = this.columns.find((c) => c.index === i)?.views;
+    const view = this.maps.view(i, f);
     const [, h, w] = this.model.layers[i].shape;
-    if (!cell || !views || cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) {
+    if (!cell || !view || cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) {
       this.inputView.setOverlay({});
-      views?.[f]?.view.setOverlay({});
+      view?.setOverlay({});
       $("net-receptive").textContent = "";
       return;
     }
     const field = regionOf(this.walk(), 0, i, cell);
     this.inputView.setOverlay({ region: field });
-    views[f].view.setOverlay({ cell });
+    view.setOverlay({ cell });
     const rows = field.bottom - field.top + 1, cols = field.right - field.left + 1;
     $("net-receptive").textContent = `This cell of layer ${i + 1} (${LABELS[this.model.layers[i].type]}) sees ${rows}×${cols} input ` +
       `pixels (rows ${field.top + 1}–${field.bottom + 1}, columns ${field.left + 1}–${field.right + 1}).`;
@@ -308,36 +219,14 @@ export class NetworkMode {
     }
   }
 
-  /** The open filter's sum at this.cell, channel by channel: kernel × the window of each input map, plus the bias. */
+  /** The open filter's sum at the cell last pointed at (the map's centre at first). */
   paintArithmetic() {
-    const filter = this.filter();
     const layer = this.model.layers[this.net.layer];
-    const [cin, k] = filter.shape;
     const [, outH, outW] = layer.shape;
     const cell = this.cell && this.cell.row < outH && this.cell.col < outW ? this.cell : { row: outH >> 1, col: outW >> 1 };
     const source = this.net.layer === 0 ? { shape: this.model.input_shape, data: this.input }
       : this.result.layers[this.net.layer - 1];
-    const [, h, w] = source.shape;
-    const partials = [];
-    for (let c = 0; c < cin; c++) {
-      let sum = 0;
-      for (let m = 0; m < k; m++) {
-        for (let n = 0; n < k; n++) {
-          const r = cell.row * layer.stride + m - layer.padding, col = cell.col * layer.stride + n - layer.padding;
-          if (r >= 0 && col >= 0 && r < h && col < w) sum += filter.w[(c * k + m) * k + n] * source.data[(c * h + r) * w + col];
-        }
-      }
-      partials.push(sum);
-    }
-    const total = partials.reduce((a, b) => a + b, 0) + filter.b;
-    const map = this.result.layers[this.net.layer];
-    const shown = map.data[(filter.f * outH + cell.row) * outW + cell.col];
-    const terms = partials.map((v, c) => (cin > 1 ? `in ${c + 1}: ` : "") + formatNumber(v, 3));
-    $("net-arithmetic").textContent = `At row ${cell.row + 1}, column ${cell.col + 1}: ` +
-      `${cin > 1 ? `${cin} sums of ${k * k} products` : `sum of ${k * k} products`} ` +
-      `(${terms.join(", ")}) + bias ${formatNumber(filter.b, 3)} = ${formatNumber(total, 3)}`;
-    $("net-arithmetic").dataset.value = String(shown);
-    $("net-arithmetic").dataset.sum = String(total);
+    this.detail.arithmetic(layer, source, this.result.layers[this.net.layer], cell);
   }
 
   paintAccuracy() {
@@ -419,10 +308,9 @@ export class NetworkMode {
       return;
     }
     try {
-      const name = spec.name.replace(/\.json$/, "").replace(/[^A-Za-z0-9_. -]/g, "-").slice(0, 60) || "model";
-      const meta = await this.load(await spec.text(), await npz.arrayBuffer(), name);
+      const meta = await this.load(await spec.text(), await npz.arrayBuffer(), safeName(spec.name.replace(/\.json$/, "")));
       this.say(`Loaded "${meta.name}".`);
-      await this.set({ model: meta.name, edits: {}, layer: meta.layers.findIndex((l) => l.type === "conv2d"), filter: 0 });
+      await this.set({ model: safeName(meta.name), edits: {}, layer: meta.layers.findIndex((l) => l.type === "conv2d"), filter: 0 });
     } catch (err) {
       this.say(`"${spec.name}": ${err.message.replace(/\.?$/, ".")} The network shown is unchanged.`);
     }
