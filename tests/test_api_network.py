@@ -53,3 +53,24 @@ def test_an_edit_of_the_wrong_size_is_one_sentence(loaded):
     _, images, _ = loaded
     meta = json.loads(api.network_run(json.dumps({"0": {"2": {"w": [1, 2], "b": 0}}}), images[0].ravel())[0])
     assert meta == {"error": "the edit of layer 1, filter 3 needs 9 weights (1×3×3), not 2"}
+
+
+def test_a_colour_model_runs_without_a_held_out_accuracy(loaded):
+    _, images, _ = loaded
+    rng = np.random.default_rng(5)
+    spec = {"name": "colour", "classes": ["a", "b"], "input_shape": [3, 24, 24], "layers": [
+        {"type": "conv2d", "weight": "w", "bias": "b"}, {"type": "relu"}, {"type": "avgpool2d", "size": 2},
+        {"type": "flatten"}, {"type": "linear", "weight": "fw", "bias": "fb"}]}
+    arrays = {"w": rng.normal(size=(4, 3, 3, 3)), "b": np.zeros(4), "fw": rng.normal(size=(2, 484)), "fb": np.zeros(2)}
+    import io
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    meta = json.loads(api.network_load(json.dumps(spec), buffer.getvalue(), "colour")[0])
+    assert meta["accuracy"] is None and meta["input_shape"] == [3, 24, 24]
+    grey = np.repeat(images[3][None], 3, axis=0)  # the page repeats a gray drawing into 3 channels
+    out = json.loads(api.network_run("{}", grey.ravel())[0])
+    expected = network.probabilities(network.forward(network.from_spec(spec, arrays), grey[None]))[0]
+    np.testing.assert_allclose(out["probs"], expected, atol=1e-6)
+    assert json.loads(api.network_accuracy()[0])["accuracy"] is None
+    # the shipped model again, for any test after this one
+    api.network_load(MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes(), "digits")
