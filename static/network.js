@@ -154,7 +154,7 @@ export class NetworkMode {
     $("net-model").textContent = `${this.model.name}: ${this.model.layers.map((l) => LABELS[l.type] ?? l.type).join(" · ")}`;
     $("net-digit").max = String(this.heldout.count);
     $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
-    $("net-digit-label").textContent = net.digit === null ? "your drawing"
+    $("net-digit-label").textContent = net.digit === null ? "a drawing, not a held-out digit"
       : `a ${this.model.classes[this.heldout.labels[net.digit]] ?? this.heldout.labels[net.digit]}`;
     this.input = result.input; // what the network read (a gray drawing repeated for a 3-channel model)
     this.paintProbs();

@@ -21,6 +21,8 @@ export class NetworkMaps {
     this.columns = [];
     const nodes = [];
     let conv = -1;
+    // Below 1100 px (small laptops, embeds) the maps shrink so input, maps and answer share one row.
+    const scale = window.innerWidth < 1100 ? 0.65 : 1;
     model.layers.forEach((layer, i) => {
       if (layer.type === "conv2d") conv = i;
       if (layer.shape.length !== 3) return;
@@ -28,7 +30,7 @@ export class NetworkMaps {
       const owner = conv; // the convolution whose filter f made map f of this layer
       const views = Array.from({ length: c }, (_, f) => {
         const canvas = el("canvas", { className: "grid-canvas net-map" });
-        const view = new GridView(canvas, { maxPx: c > 8 ? 38 : 46, label: `layer ${i + 1} (${LABELS[layer.type]}) map ${f + 1}` });
+        const view = new GridView(canvas, { maxPx: (c > 8 ? 38 : 46) * scale, label: `layer ${i + 1} (${LABELS[layer.type]}) map ${f + 1}` });
         const button = el("button", { type: "button", className: "net-map-button" }, canvas);
         button.dataset.layer = String(i);
         button.dataset.filter = String(f);

@@ -283,3 +283,18 @@ def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(br
         assert s["network"]["trainedAccuracy"] == pytest.approx(0.973)
     finally:
         page.context.close()
+
+
+def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(browser, base_url):
+    watched = open_at(browser, f"{base_url}?embed#v=1&mode=network", 800, 600)
+    page = watched.page
+    try:
+        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        parts = ["#net-input", "#net-probs", "#net-prediction"] + [
+            f".net-map-button >> nth={i}" for i in range(page.locator(".net-map-button").count())]
+        for selector in parts:
+            box = page.locator(selector).bounding_box()
+            assert box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 800 \
+                and box["y"] + box["height"] <= 600, selector
+    finally:
+        page.context.close()
