@@ -247,3 +247,71 @@ def test_one_filter_alone_is_that_filter_of_the_whole_layer(cin, stride, padding
     for f in range(5):
         np.testing.assert_allclose(network.conv2d_filter(x, w[f], b[f], stride=stride, padding=padding),
                                    whole[:, f:f + 1], rtol=1e-5, atol=1e-5)
+
+
+# --- the README's PyTorch export, run against stand-ins for torch.nn (no PyTorch here) -------------
+
+class _Param:
+    def __init__(self, a):
+        self.a = np.asarray(a, dtype=np.float32)
+
+    def detach(self):
+        return self
+
+    def numpy(self):
+        return self.a
+
+
+def _fake_torch_nn():
+    """A module with the six torch.nn classes the snippet knows, holding what it reads (PyTorch's attributes)."""
+    import types
+    nn = types.ModuleType("torch.nn")
+
+    class Conv2d:
+        def __init__(self, w, b, stride=1, padding=0):
+            self.weight, self.bias, self.stride, self.padding = _Param(w), _Param(b), (stride, stride), (padding, padding)
+
+    class Linear:
+        def __init__(self, w, b):
+            self.weight, self.bias = _Param(w), _Param(b)
+
+    class MaxPool2d:
+        def __init__(self, kernel_size, stride=None):
+            self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
+
+    class AvgPool2d(MaxPool2d):
+        pass
+
+    class ReLU:
+        pass
+
+    class Flatten:
+        pass
+
+    for cls in (Conv2d, Linear, MaxPool2d, AvgPool2d, ReLU, Flatten):
+        setattr(nn, cls.__name__, cls)
+    torch = types.ModuleType("torch")
+    torch.nn = nn
+    return torch, nn
+
+
+def test_the_readmes_pytorch_export_writes_a_model_that_loads(tmp_path, monkeypatch):
+    readme = (build.ROOT / "README.md").read_text()
+    snippet = readme.split("```python\nimport json, numpy as np, torch.nn as nn\n", 1)[1].split("```", 1)[0]
+    torch, nn = _fake_torch_nn()
+    monkeypatch.setitem(__import__("sys").modules, "torch", torch)
+    monkeypatch.setitem(__import__("sys").modules, "torch.nn", nn)
+    monkeypatch.chdir(tmp_path)
+    scope = {}
+    exec("import json, numpy as np, torch.nn as nn\n" + snippet, scope)
+    rng = np.random.default_rng(9)
+    sequential = [nn.Conv2d(rng.normal(size=(4, 1, 3, 3)), rng.normal(size=4), padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                  nn.Conv2d(rng.normal(size=(6, 4, 3, 3)), rng.normal(size=6), stride=2), nn.ReLU(), nn.AvgPool2d(2),
+                  nn.Flatten(), nn.Linear(rng.normal(size=(3, 24)), rng.normal(size=3))]
+    scope["export"](sequential, "mine", ["a", "b", "c"])
+    model = network.load(tmp_path / "mine.json")
+    spec = json.loads((tmp_path / "mine.json").read_text())
+    with np.load(tmp_path / "mine.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    image = rng.random((1, 24, 24)).astype(np.float32)
+    np.testing.assert_allclose(network.forward(model, image)[0], loop_forward(spec, arrays, image), rtol=1e-4, atol=1e-4)
