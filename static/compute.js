@@ -67,10 +67,14 @@ export class Compute {
    * rejects with an Error whose message is the core's sentence (err.invalid for bad settings).
    */
   run(settings, image) {
+    return this.latest({ type: "compute", settings, image }, JSON.stringify(settings));
+  }
+
+  /** Put message in the single waiting slot (a request waiting there resolves with null) and send it when free. */
+  latest(message, key) {
     return new Promise((resolve, reject) => {
-      const message = { type: "compute", settings, image };
       if (this.waiting) this.waiting.resolve(null);
-      this.waiting = { message, key: JSON.stringify(settings), resolve, reject };
+      this.waiting = { message, key, resolve, reject };
       if (!this.inFlight) this.sendWaiting();
     });
   }
@@ -80,12 +84,8 @@ export class Compute {
    * resolves {meta: {layers, probs, prediction}, data} or null when a newer request superseded it.
    */
   network(edits, pixels) {
-    return new Promise((resolve, reject) => {
-      if (this.waiting) this.waiting.resolve(null);
-      // Never answered from the cache: the key is unique to this request.
-      this.waiting = { message: { type: "network", edits, pixels }, key: `network ${this.nextId}`, resolve, reject };
-      if (!this.inFlight) this.sendWaiting();
-    });
+    // Never answered from the cache: the key is unique to this request.
+    return this.latest({ type: "network", edits, pixels }, `network ${this.nextId}`);
   }
 
   /**
