@@ -154,8 +154,11 @@ export class NetworkMode {
     $("net-model").textContent = `${this.model.name}: ${this.model.layers.map((l) => LABELS[l.type] ?? l.type).join(" · ")}`;
     $("net-digit").max = String(this.heldout.count);
     $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
-    $("net-digit-label").textContent = net.digit === null ? "a drawing, not a held-out digit"
-      : `a ${this.model.classes[this.heldout.labels[net.digit]] ?? this.heldout.labels[net.digit]}`;
+    const label = net.digit === null ? null : this.heldout.labels[net.digit];
+    const name = (c) => this.model.classes[c] ?? String(c);
+    $("net-digit-label").textContent = label === null ? "a drawing, not a held-out digit"
+      : `Held-out digit ${net.digit + 1}: a ${name(label)}, ` +
+        (result.prediction === label ? "read right" : `read as ${name(result.prediction)}: wrong`);
     this.input = result.input; // what the network read (a gray drawing repeated for a 3-channel model)
     this.paintProbs();
     this.maps.update(this.model, result, net);

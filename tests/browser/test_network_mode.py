@@ -108,7 +108,8 @@ def test_a_wrong_answer_can_be_picked_and_is_wrong(net_page, heldout, trained):
     net = wait_for(page, lambda n: n["digit"] == wrong[0])
     np.testing.assert_array_equal(np.array(state(page)["image"], np.float32), images[wrong[0]])
     assert net["prediction"] != labels[wrong[0]]
-    assert f"a {labels[wrong[0]]}" in page.locator("#net-digit-label").inner_text()
+    assert page.locator("#net-digit-label").inner_text() == (
+        f"Held-out digit {wrong[0] + 1}: a {labels[wrong[0]]}, read as {net['prediction']}: wrong")
 
 
 def test_zeroing_a_filter_changes_the_accuracy_as_cpython_says_and_reset_restores_it(net_page, heldout, trained):
