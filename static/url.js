@@ -86,7 +86,8 @@ const FIELDS = {
   num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
   fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
   mode: ["mode", oneOf(...CHOICES.mode), (s) => s.mode],
-  ch: ["channels", parseJSON, (s) => JSON.stringify(s.channels)],
+  ch: ["channels", (t) => parseJSON(t, "a JSON object of channel settings"), (s) => JSON.stringify(s.channels)],
+  net: ["network", (t) => parseJSON(t, "a JSON object of network settings"), (s) => JSON.stringify(s.network)],
   ex: ["exercise", (t) => (t === "none" ? null : nameOf("an exercise's name, like valid-convolution")(t)), (s) => s.exercise ?? "none"],
 };
 
@@ -94,14 +95,14 @@ const FIELDS = {
 const LABELS = {
   img: "image", k: "kernel", b: "bias", s: "stride", pad: "padding", pm: "padding mode", d: "dilation",
   act: "activation", pool: "pooling", k2: "second layer's kernel", w: "filter window", cm: "colour map",
-  num: "numbers setting", fill: "fill setting", mode: "mode", ch: "channels", ex: "exercise", px: "drawn image",
+  num: "numbers setting", fill: "fill setting", mode: "mode", ch: "channels", net: "network settings", ex: "exercise", px: "drawn image",
 };
 
-function parseJSON(t) {
+function parseJSON(t, expected) {
   try {
     return JSON.parse(t); // checked, like everything else, by state.js before use
   } catch {
-    throw new Error("a JSON object of channel settings");
+    throw new Error(expected);
   }
 }
 

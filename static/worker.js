@@ -6,7 +6,10 @@
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
-//               {type: "bye"}  (the page is going: forget its image and learning run)
+//               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
+//               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
+//               {id, type: "network-accuracy"}  (held-out accuracy with the current weights)
+//               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
 //               {type: "ready"} | {type: "failed", error} once (at connection, if Python is up already)
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
@@ -280,7 +283,12 @@ async function answer(data, client, send) {
     else if (type === "channels") {
       const { settings, pixels, shape } = data;
       out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
-    } else if (type === "code") out = takePair(api.run_code(data.code, data.exercise, data.action));
+    } else if (type === "network-load") {
+      const { spec, npz, name, heldout } = data;
+      out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null, client));
+    } else if (type === "network") out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client));
+    else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
+    else if (type === "code") out = takePair(api.run_code(data.code, data.exercise, data.action));
     else return send({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return send({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

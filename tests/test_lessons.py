@@ -186,7 +186,7 @@ def test_two_lessons_cannot_share_a_number(tmp_path):
 
 def test_the_fragment_keys_are_the_link_readers():
     assert build.fragment_keys() == {"v", "px", "img", "k", "b", "s", "pad", "pm", "d", "act", "pool", "k2", "w",
-                                     "cm", "num", "fill", "mode", "ch", "ex"}
+                                     "cm", "num", "fill", "mode", "ch", "ex", "net"}
 
 
 # --- build.py: the pages --------------------------------------------------------------------

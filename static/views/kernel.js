@@ -48,7 +48,9 @@ export class KernelView {
         b.style.backgroundColor = colour;
         b.classList.toggle("on-dark", darkBehind(v, "diverging", range));
       }
-      setAttr(b, "aria-label", `${this.name} row ${r + 1}, column ${c + 1}: ${formatNumber(v, 3)}`);
+      // The name starts with the shown text (2 decimals) so speech and sight agree; finer values follow.
+      const shown = formatNumber(v), fine = formatNumber(v, 3);
+      setAttr(b, "aria-label", `${this.name} row ${r + 1}, column ${c + 1}: ${shown}${fine === shown ? "" : ` (${fine})`}`);
     }));
     this.writeNumbers(kernel);
     this.select(this.selected.row, this.selected.col, false);

@@ -155,6 +155,7 @@ def test_relu_pooling_and_second_layer_have_no_serious_accessibility_violations(
     ("channels", ".ch-filter"),
     ("learn", "#learn-play"),
     ("code", "#code-editor"),
+    ("network", ".net-map-button"),
 ])
 def test_every_mode_has_no_serious_accessibility_violations(scheme_page, assert_accessible, request, mode, ready_selector):
     scheme_page.evaluate("(m) => window.convExplorer.setState({mode: m})", mode)

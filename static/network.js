@@ -1,0 +1,333 @@
+// Network mode: a real trained CNN on handwritten digits, every filter editable.
+// The input, every feature map of every layer, the pooled maps and the ten class
+// probabilities at once; click a map for its kernels and bias; edit them, zero a
+// filter, reset; the held-out accuracy follows ("97.15% → 91.30%").
+//
+// The settings are state.network (see state.js); Python runs the network
+// (app.api.network_*). This module draws and edits. Its face: mount(root),
+// update(networkState, result, pixels), unmount(); run() asks Python.
+
+import { GridView } from "./views/grid.js";
+import { NetworkMaps, LABELS } from "./views/network-maps.js";
+import { FilterDetail } from "./views/filter-detail.js";
+import { fetchHeldout, SIDE } from "./heldout.js";
+import { regionOf } from "./receptive.js";
+import { el } from "./dom.js";
+
+const $ = (id) => document.getElementById(id);
+const NOT_LOADED = "the network is not loaded"; // app.api's sentence when this client's network is gone
+const percent = (x) => `${(100 * x).toFixed(2)}%`;
+/** A model's name as state.network.model accepts it. */
+const safeName = (name) => String(name).replace(/[^A-Za-z0-9_. -]/g, "-").slice(0, 60) || "model";
+
+export class NetworkMode {
+  /** set(partialNetwork): ask for a change; draw(pixels, partialNetwork): a new input image; say(text). */
+  constructor({ compute, set, draw, say }) {
+    Object.assign(this, { compute, set, draw, say });
+    this.model = null; // {name, classes, input_shape, layers} from Python (trained weights)
+    this.loadedOn = null; // the worker that holds the model: a restarted worker must be sent it again
+    this.result = null;
+    this.accuracy = { trained: null, now: null, pending: false, predictions: null };
+    this.accuracyWanted = null; // the edits the shown accuracy is for
+  }
+
+  // --- Python --------------------------------------------------------------------------------
+
+  async load(spec, npz, name) {
+    this.heldout ??= await fetchHeldout();
+    const heldout = this.loadedOn ? undefined : this.heldout.bytes.slice().buffer;
+    const out = await this.compute.call("network-load", { spec, npz, name, heldout });
+    this.model = out.meta;
+    this.loadedOn = this.compute.worker;
+    this.accuracy = { trained: out.meta.accuracy, now: out.meta.accuracy, pending: false, predictions: out.meta.predictions, for: "{}" };
+    this.accuracyWanted = "{}";
+    this.fillMistakes();
+    return out.meta;
+  }
+
+  async loadShipped(name = "digits") {
+    const [spec, npz] = await Promise.all([`data/models/${name}.json`, `data/models/${name}.npz`].map(async (url) => {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`The model "${name}" is missing from this site (HTTP ${r.status}).`);
+      return url.endsWith(".json") ? r.text() : r.arrayBuffer();
+    }));
+    return this.load(spec, npz, name);
+  }
+
+  /** The network on pixels with net's edits: {layers: [{shape, data}], probs, prediction} or null if superseded. */
+  async run(net, pixels) {
+    if (!this.model || this.loadedOn !== this.compute.worker) {
+      this.loadedOn = null; // a new worker holds nothing
+      await this.loadShipped(); // a learner's own model is not kept across a restart: the shipped one comes back
+    }
+    if (pixels.height !== SIDE || pixels.width !== SIDE) {
+      throw new RangeError(`The network reads 24×24 images; this one is ${pixels.height}×${pixels.width}. Draw a digit or pick a held-out one.`);
+    }
+    const channels = this.model.input_shape[0];
+    const input = channels === 1 ? pixels.data : Float32Array.from({ length: channels * SIDE * SIDE }, (_, i) => pixels.data[i % (SIDE * SIDE)]);
+    let out;
+    try {
+      out = await this.compute.network(net.edits, input);
+    } catch (err) {
+      // The watchdog replaced a stuck worker while this was asked, or the shared Python let this page's
+      // network go to make room for another page's: either way it needs the model first.
+      if (this.loadedOn === this.compute.worker && !err.message.startsWith(NOT_LOADED)) throw err;
+      this.loadedOn = null;
+      await this.loadShipped();
+      out = await this.compute.network(net.edits, input);
+    }
+    if (out === null) return null;
+    let offset = 0;
+    const layers = out.meta.layers.map(({ shape }) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      offset += size;
+      return { shape, data: out.data.subarray(offset - size, offset) };
+    });
+    return { layers, input, probs: out.meta.probs, prediction: out.meta.prediction, edits: JSON.stringify(net.edits) };
+  }
+
+  /** Held-out accuracy for the edits just painted: after the paint, one request at a time, the newest wins. */
+  refreshAccuracy(editsKey, changed) {
+    if (this.accuracy.now === null && this.accuracy.trained === null) return;
+    this.accuracyWanted = editsKey;
+    if (this.accuracyRunning) return;
+    if (this.accuracy.for === editsKey) return;
+    this.accuracy.pending = true;
+    this.accuracyRunning = true;
+    this.paintAccuracy();
+    setTimeout(async () => {
+      try {
+        const out = await this.compute.call("network-accuracy", {});
+        Object.assign(this.accuracy, { now: out.meta.accuracy, predictions: out.meta.predictions, for: editsKey,
+          workerMs: out.meta.computeMs });
+      } catch (err) {
+        // A restarted worker is sent the model again by the next run, which measures again.
+        if (this.loadedOn === this.compute.worker) this.say(`The held-out accuracy could not be computed: ${err.message}`);
+      }
+      this.accuracyRunning = false;
+      // Edits made meanwhile were applied by their own network request; measure them too.
+      if (this.accuracyWanted !== editsKey) this.refreshAccuracy(this.accuracyWanted, changed);
+      else {
+        this.accuracy.pending = false;
+        this.paintAccuracy();
+        this.fillMistakes();
+        changed();
+      }
+    }, 0);
+  }
+
+  // --- the page ------------------------------------------------------------------------------
+
+  mount(root) {
+    this.root = root;
+    this.inputView = new GridView($("net-input"), { maxPx: 168, label: "The network's input: draw a digit" });
+    this.inputView.onCell((cell, kind) => this.stroke(cell, kind));
+    $("net-clear").addEventListener("click", () => this.draw({ data: new Float32Array(SIDE * SIDE), height: SIDE, width: SIDE }, { digit: null }));
+    $("net-digit").addEventListener("change", (e) => this.pickDigit(Number(e.target.value) - 1));
+    $("net-prev").addEventListener("click", () => this.pickDigit((this.net?.digit ?? 0) - 1));
+    $("net-next").addEventListener("click", () => this.pickDigit((this.net?.digit ?? -1) + 1));
+    $("net-mistakes").addEventListener("change", (e) => e.target.value && this.pickDigit(Number(e.target.value)));
+    $("net-zero").addEventListener("click", () => this.editFilter((w) => w.map(() => 0), 0));
+    $("net-reset-filter").addEventListener("click", () => this.resetFilter());
+    $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
+    this.maps = new NetworkMaps($("net-layers"), {
+      onPick: (layer, filter) => this.set({ layer, filter }),
+      onHover: (i, f, cell) => this.hover(i, f, cell),
+    });
+    this.detail = new FilterDetail({
+      say: this.say,
+      onWeight: (index, value) => this.editFilter((w) => w.map((v, i) => (i === index ? value : v)), this.filter().b),
+      onBias: (value) => this.editFilter((w) => w, value),
+    });
+    $("net-files").addEventListener("change", (e) => { this.openFiles([...e.target.files]); e.target.value = ""; });
+    root.addEventListener("dragover", (e) => e.preventDefault());
+    root.addEventListener("drop", (e) => { e.preventDefault(); this.openFiles([...e.dataTransfer.files]); });
+  }
+
+  unmount() {
+    this.stroking = null;
+  }
+
+  /** Draw everything for state net, the network's result on pixels. */
+  update(net, result, pixels) {
+    this.net = net;
+    this.result = result;
+    this.inputView.update({ data: pixels.data, height: SIDE, width: SIDE, colormap: "gray", range: [0, 1] });
+    $("net-model").textContent = `${this.model.name}: ${this.model.layers.map((l) => LABELS[l.type] ?? l.type).join(" · ")}`;
+    $("net-digit").max = String(this.heldout.count);
+    $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
+    const label = net.digit === null ? null : this.heldout.labels[net.digit];
+    const name = (c) => this.model.classes[c] ?? String(c);
+    $("net-digit-label").textContent = label === null ? "a drawing, not a held-out digit"
+      : `Held-out digit ${net.digit + 1}: a ${name(label)}, ` +
+        (result.prediction === label ? "read right" : `read as ${name(result.prediction)}: wrong`);
+    this.input = result.input; // what the network read (a gray drawing repeated for a 3-channel model)
+    this.paintProbs();
+    this.maps.update(this.model, result, net);
+    const filter = this.filter();
+    if (filter) {
+      this.detail.update(filter, this.model.layers.slice(0, net.layer + 1).filter((l) => l.type === "conv2d").length);
+      this.paintArithmetic();
+    }
+    this.paintAccuracy();
+  }
+
+  paintProbs() {
+    const { probs, prediction } = this.result;
+    const rows = probs.map((p, c) => el("div", { className: `net-prob${c === prediction ? " predicted" : ""}` },
+      el("span", { className: "net-class", textContent: this.model.classes[c] }),
+      el("span", { className: "net-bar" }, el("span", { className: "net-fill", style: `width: ${(100 * p).toFixed(1)}%` })),
+      el("span", { className: "net-p", textContent: `${(100 * p).toFixed(1)}%` })));
+    $("net-probs").replaceChildren(...rows);
+    $("net-prediction").textContent = `It reads a ${this.model.classes[prediction]} (${(100 * probs[prediction]).toFixed(1)}%)`;
+  }
+
+  /** The conv layer's filter the learner opened: {w: flat weights, b, shape: [Cin, K, K]} with edits. */
+  filter() {
+    const layer = this.model.layers[this.net.layer];
+    if (!layer || layer.type !== "conv2d") return null;
+    const f = Math.min(this.net.filter, layer.weight.length - 1);
+    const trained = layer.weight[f];
+    const edit = this.net.edits[this.net.layer]?.[f];
+    const flat = trained.flat(2);
+    // An edit lists only what changed: null is "the trained weight" (so links stay short).
+    return { f, shape: [trained.length, trained[0].length, trained[0].length],
+      w: edit ? flat.map((v, i) => edit.w[i] ?? v) : flat, b: edit?.b ?? layer.bias[f], edited: !!edit };
+  }
+
+  /** The layers as the receptive-field walk needs them (static/receptive.js). */
+  walk() {
+    return this.model.layers.map((l) => (l.type === "conv2d" ? { size: l.weight[0][0].length, stride: l.stride, dilation: 1, before: l.padding }
+      : l.type.endsWith("pool2d") ? { size: l.size, stride: l.stride, dilation: 1, before: 0 } : { size: 1, stride: 1, dilation: 1, before: 0 }));
+  }
+
+  /** Pointing at a cell of map f of layer i: its receptive field in the input; for the open filter's map, its arithmetic. */
+  hover(i, f, cell) {
+    const view = this.maps.view(i, f);
+    const [, h, w] = this.model.layers[i].shape;
+    if (!cell || !view || cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) {
+      this.inputView.setOverlay({});
+      view?.setOverlay({});
+      $("net-receptive").textContent = "";
+      return;
+    }
+    const field = regionOf(this.walk(), 0, i, cell);
+    this.inputView.setOverlay({ region: field });
+    view.setOverlay({ cell });
+    const rows = field.bottom - field.top + 1, cols = field.right - field.left + 1;
+    $("net-receptive").textContent = `This cell of layer ${i + 1} (${LABELS[this.model.layers[i].type]}) sees ${rows}×${cols} input ` +
+      `pixels (rows ${field.top + 1}–${field.bottom + 1}, columns ${field.left + 1}–${field.right + 1}).`;
+    $("net-receptive").dataset.size = `${rows}x${cols}`;
+    if (i === this.net.layer && f === this.filter()?.f) {
+      this.cell = cell;
+      this.paintArithmetic();
+    }
+  }
+
+  /** The open filter's sum at the cell last pointed at (the map's centre at first). */
+  paintArithmetic() {
+    const layer = this.model.layers[this.net.layer];
+    const [, outH, outW] = layer.shape;
+    const cell = this.cell && this.cell.row < outH && this.cell.col < outW ? this.cell : { row: outH >> 1, col: outW >> 1 };
+    const source = this.net.layer === 0 ? { shape: this.model.input_shape, data: this.input }
+      : this.result.layers[this.net.layer - 1];
+    this.detail.arithmetic(layer, source, this.result.layers[this.net.layer], cell);
+  }
+
+  paintAccuracy() {
+    const { trained, now, pending } = this.accuracy;
+    const edited = Object.keys(this.net?.edits ?? {}).length > 0;
+    const text = trained === null ? "Held-out accuracy: not measured (the held-out digits do not fit this model)."
+      : !edited ? `Held-out accuracy: ${percent(trained)} of ${this.heldout.count.toLocaleString("en-US")} digits it never saw in training.`
+        : `Held-out accuracy: ${percent(trained)} → ${percent(now)}`;
+    $("net-accuracy").textContent = text + (pending ? " (measuring…)" : "");
+    $("net-accuracy").dataset.pending = String(pending);
+  }
+
+  fillMistakes() {
+    const { predictions } = this.accuracy;
+    const select = $("net-mistakes");
+    if (!predictions || !this.heldout) { select.replaceChildren(new Option("(no held-out digits for this model)", "")); return; }
+    const wrong = [];
+    predictions.forEach((p, i) => p !== this.heldout.labels[i] && wrong.push(i));
+    select.replaceChildren(new Option(`Its ${wrong.length} mistakes…`, ""),
+      ...wrong.map((i) => new Option(`#${i + 1}: a ${this.heldout.labels[i]} read as ${predictions[i]}`, String(i))));
+  }
+
+  // --- edits -----------------------------------------------------------------------------------
+
+  /** New weights for the open filter: change(flat weights) → flat weights, and its bias. */
+  editFilter(change, bias) {
+    const filter = this.filter();
+    if (!filter) return;
+    const layer = this.net.layer;
+    const edits = structuredClone(this.net.edits);
+    const trained = this.model.layers[layer];
+    const flat = trained.weight[filter.f].flat(2);
+    const w = change([...filter.w]).map((v, i) => (v === flat[i] ? null : v));
+    const b = bias === trained.bias[filter.f] ? null : bias;
+    if (b === null && w.every((v) => v === null)) delete edits[layer]?.[filter.f];
+    else (edits[layer] ??= {})[filter.f] = { w, b };
+    if (edits[layer] && !Object.keys(edits[layer]).length) delete edits[layer];
+    this.set({ edits });
+  }
+
+  resetFilter() {
+    const edits = structuredClone(this.net.edits);
+    delete edits[this.net.layer]?.[this.filter()?.f];
+    if (edits[this.net.layer] && !Object.keys(edits[this.net.layer]).length) delete edits[this.net.layer];
+    this.set({ edits });
+  }
+
+  // --- input -----------------------------------------------------------------------------------
+
+  pickDigit(i) {
+    if (!this.heldout || !Number.isInteger(i)) return;
+    const digit = Math.min(Math.max(i, 0), this.heldout.count - 1);
+    this.draw({ data: this.heldout.pixels(digit), height: SIDE, width: SIDE }, { digit });
+  }
+
+  /** Drawing: a soft round brush about as wide as an MNIST pen stroke. */
+  stroke(cell, kind) {
+    if (kind === "up" || kind === "leave") { this.stroking = null; return; }
+    if (!cell || !(kind === "down" || kind === "move")) return;
+    const base = kind === "down" || !this.stroking ? this.inputView.model.data : this.stroking;
+    const data = Float32Array.from(base);
+    for (let dr = -1; dr <= 1; dr++) {
+      for (let dc = -1; dc <= 1; dc++) {
+        const r = cell.row + dr, c = cell.col + dc;
+        if (r < 0 || c < 0 || r >= SIDE || c >= SIDE) continue;
+        const ink = dr === 0 && dc === 0 ? 1 : dr === 0 || dc === 0 ? 0.75 : 0.35;
+        data[r * SIDE + c] = Math.max(data[r * SIDE + c], ink);
+      }
+    }
+    this.stroking = data;
+    this.draw({ data, height: SIDE, width: SIDE }, { digit: null });
+  }
+
+  /** A learner's own model: a .json and a .npz picked or dropped together. */
+  async openFiles(files) {
+    const spec = files.find((f) => f.name.endsWith(".json")), npz = files.find((f) => f.name.endsWith(".npz"));
+    if (!spec || !npz) {
+      this.say("Choose two files together: the model's .json and its .npz (see the README for the PyTorch export).");
+      return;
+    }
+    try {
+      const meta = await this.load(await spec.text(), await npz.arrayBuffer(), safeName(spec.name.replace(/\.json$/, "")));
+      this.say(`Loaded "${meta.name}".`);
+      await this.set({ model: safeName(meta.name), edits: {}, layer: meta.layers.findIndex((l) => l.type === "conv2d"), filter: 0 });
+    } catch (err) {
+      this.say(`"${spec.name}": ${err.message.replace(/\.?$/, ".")} The network shown is unchanged.`);
+    }
+  }
+
+  /** What getState().network adds to the settings. */
+  summary() {
+    if (!this.result || !this.model) return {};
+    return {
+      probs: this.result.probs, prediction: this.result.prediction, modelName: this.model.name,
+      classes: this.model.classes, accuracy: this.accuracy.now, trainedAccuracy: this.accuracy.trained,
+      accuracyPending: this.accuracy.pending, accuracyWorkerMs: this.accuracy.workerMs ?? null,
+    };
+  }
+}

@@ -1,0 +1,94 @@
+"""app.api's network functions, as the worker calls them: plain values in and out."""
+import json
+
+import numpy as np
+import pytest
+
+import build
+from app import api, network
+
+MODEL = build.ROOT / "models" / "digits.json"
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("data")
+    build.write_digits(out)
+    held = (out / "digits-heldout.bin").read_bytes()
+    meta = json.loads(api.network_load(MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes(), "digits", held)[0])
+    _, split = build.mnist_split()
+    images = np.array([x for _, x in split], dtype=np.float32).reshape(-1, 24, 24)
+    return meta, images, np.array([d for d, _ in split])
+
+
+def test_load_reports_the_layers_and_the_held_out_accuracy(loaded):
+    meta, images, labels = loaded
+    assert meta["name"] == "digits" and meta["accuracy"] == pytest.approx(0.973)
+    assert [l["shape"] for l in meta["layers"]][:3] == [[8, 22, 22], [8, 22, 22], [8, 11, 11]]
+    assert np.array(meta["layers"][3]["weight"]).shape == (16, 8, 3, 3)
+    assert sum(p != y for p, y in zip(meta["predictions"], labels)) == 54
+
+
+def test_sparse_edits_run_and_measure_like_the_edited_model(loaded):
+    _, images, labels = loaded
+    w = [None] * 72
+    w[4], w[40] = 2.0, -1.0  # two weights of conv 2's filter 6; null keeps the trained ones
+    edits = {"3": {"5": {"w": w, "b": None}}, "0": {"1": {"w": [0] * 9, "b": 0}}}
+    meta, data = api.network_run(json.dumps(edits), images[7].ravel())
+    meta = json.loads(meta)
+    model = network.load(MODEL).copy()
+    model.layers[3]["weight"][5].reshape(-1)[[4, 40]] = [2.0, -1.0]
+    model.layers[0]["weight"][1] = 0
+    model.layers[0]["bias"][1] = 0
+    np.testing.assert_allclose(meta["probs"], network.probabilities(network.forward(model, images[7:8]))[0], atol=1e-6)
+    assert data.size == sum(np.prod(l["shape"]) for l in meta["layers"])
+    accuracy = json.loads(api.network_accuracy()[0])
+    assert accuracy["changed"] == 2
+    assert accuracy["accuracy"] == network.accuracy(model, images, labels)
+    api.network_run("{}", images[7].ravel())  # back to the trained weights
+    assert json.loads(api.network_accuracy()[0])["accuracy"] == pytest.approx(0.973)
+
+
+def test_an_edit_of_the_wrong_size_is_one_sentence(loaded):
+    _, images, _ = loaded
+    meta = json.loads(api.network_run(json.dumps({"0": {"2": {"w": [1, 2], "b": 0}}}), images[0].ravel())[0])
+    assert meta == {"error": "the edit of layer 1, filter 3 needs 9 weights (1×3×3), not 2"}
+
+
+def test_a_colour_model_runs_without_a_held_out_accuracy(loaded):
+    _, images, _ = loaded
+    rng = np.random.default_rng(5)
+    spec = {"name": "colour", "classes": ["a", "b"], "input_shape": [3, 24, 24], "layers": [
+        {"type": "conv2d", "weight": "w", "bias": "b"}, {"type": "relu"}, {"type": "avgpool2d", "size": 2},
+        {"type": "flatten"}, {"type": "linear", "weight": "fw", "bias": "fb"}]}
+    arrays = {"w": rng.normal(size=(4, 3, 3, 3)), "b": np.zeros(4), "fw": rng.normal(size=(2, 484)), "fb": np.zeros(2)}
+    import io
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    meta = json.loads(api.network_load(json.dumps(spec), buffer.getvalue(), "colour")[0])
+    assert meta["accuracy"] is None and meta["input_shape"] == [3, 24, 24]
+    grey = np.repeat(images[3][None], 3, axis=0)  # the page repeats a gray drawing into 3 channels
+    out = json.loads(api.network_run("{}", grey.ravel())[0])
+    expected = network.probabilities(network.forward(network.from_spec(spec, arrays), grey[None]))[0]
+    np.testing.assert_allclose(out["probs"], expected, atol=1e-6)
+    assert json.loads(api.network_accuracy()[0])["accuracy"] is None
+    # the shipped model again, for any test after this one
+    api.network_load(MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes(), "digits")
+
+
+def test_each_client_edits_its_own_network(loaded):
+    """Two explorers sharing one Python: one zeroes a filter, the other's network stays trained."""
+    _, images, _ = loaded
+    spec, arrays = MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes()
+    for client in (41, 42):
+        assert "error" not in json.loads(api.network_load(spec, arrays, "digits", None, client)[0])
+    zeroed = {"0": {str(f): {"w": [0] * 9, "b": 0} for f in range(8)}}
+    api.network_run(json.dumps(zeroed), images[7].ravel(), 41)
+    trained_probs = json.loads(api.network_run("{}", images[7].ravel(), 42)[0])["probs"]
+    model = network.load(MODEL)
+    np.testing.assert_allclose(trained_probs, network.probabilities(network.forward(model, images[7:8]))[0], atol=1e-6)
+    assert json.loads(api.network_accuracy(42)[0])["accuracy"] == pytest.approx(0.973)
+    assert json.loads(api.network_accuracy(41)[0])["accuracy"] < 0.5
+    api.forget(41)
+    assert json.loads(api.network_run("{}", images[7].ravel(), 41)[0]) == {"error": api.NOT_LOADED}
+    api.forget(42)

@@ -1,0 +1,46 @@
+"""app.heldout: the accuracy after an edit of one filter, kept up to date, equals a full re-run."""
+import numpy as np
+import pytest
+
+import build
+from app import heldout, network
+
+
+@pytest.fixture(scope="module")
+def digits():
+    _, held = build.mnist_split()
+    images = np.array([x for _, x in held[::4]], dtype=np.float32).reshape(-1, 24, 24)  # 500 digits, every class
+    return images, np.array([d for d, _ in held[::4]])
+
+
+def test_edits_in_either_layer_give_what_a_full_run_gives(digits):
+    images, labels = digits
+    model = network.load(build.ROOT / "models" / "digits.json").copy()
+    held = heldout.HeldOut(model, images, labels)
+    rng = np.random.default_rng(1)
+    for index, f in [(0, 3), (3, 7), (0, 0), (0, 3), (3, 15)]:
+        layer = model.layers[index]
+        layer["weight"][f] = rng.normal(size=layer["weight"][f].shape).astype(np.float32)
+        layer["bias"][f] = np.float32(rng.normal())
+        held.filter_changed(index, f)
+        full = network.activations(model, images)
+        for kept, fresh in zip(held.acts, full):
+            np.testing.assert_allclose(kept, fresh, rtol=1e-4, atol=1e-4)
+        np.testing.assert_array_equal(held.predictions(), full[-1].argmax(1))
+        assert held.accuracy() == network.accuracy(model, images, labels)
+
+
+def test_zeroing_a_filter_changes_the_accuracy_and_refresh_restores_it(digits):
+    images, labels = digits
+    trained = network.load(build.ROOT / "models" / "digits.json")
+    model = trained.copy()
+    held = heldout.HeldOut(model, images, labels)
+    before = held.accuracy()
+    for f in range(8):  # every first-layer filter zeroed: the network sees nothing but biases
+        model.layers[0]["weight"][f] = 0
+        held.filter_changed(0, f)
+    assert held.accuracy() < 0.5 < before
+    for key in ("weight", "bias"):
+        model.layers[0][key][...] = trained.layers[0][key]
+    held.refresh()
+    assert held.accuracy() == before
