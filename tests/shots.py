@@ -19,19 +19,29 @@ OUT = ROOT / "docs" / "pictures"
 SOBEL_X = "1,0,-1,2,0,-2,1,0,-1"
 LIMIT_BYTES = 200_000
 
-# name: (what it shows, viewport (width, height), address after the site's root)
+# name: (what it shows, viewport (width, height), address in the site)
 PICTURES = {
     "explorer": ("the full page at 1280×800 with ReLU, 2×2 max pooling and a second layer",
-                 (1280, 800), f"#v=1&img=digit3&k={SOBEL_X}&w=9,13&act=relu&pool=max.2.2&k2={SOBEL_X}"),
+                 (1280, 800), f"index.html#v=1&img=digit3&k={SOBEL_X}&w=9,13&act=relu&pool=max.2.2&k2={SOBEL_X}"),
     "embed": ("an embed at 640×480, the Embed dialog's size",
-              (640, 480), f"?embed&hide=layer,stages#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
+              (640, 480), f"index.html?embed&hide=layer,stages#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
     "channels": ("channels mode: a colour image, its three channels and a filter's map",
-                 (1280, 800), "#v=1&mode=channels"),
+                 (1280, 800), "index.html#v=1&mode=channels"),
     "learn": ("learn mode after 40 steps of gradient descent",
-              (1280, 800), "#v=1&mode=learn"),
+              (1280, 800), "index.html#v=1&mode=learn"),
+    "network": ("network mode: a trained CNN reading a held-out digit, every map and the ten probabilities",
+                (1280, 800), "index.html#v=1&mode=network"),
+    "lesson": ("a lesson: its text, an embedded view and a predict-then-reveal question",
+               (1280, 800), "lessons/02-sobel-x.html"),
     "phone": ("a phone, 390×844",
-              (390, 844), f"#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
+              (390, 844), f"index.html#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
 }
+
+
+def explorers(page):
+    """The explorers on the page: the page itself, or the lesson's embeds."""
+    frames = [f for f in page.frames if "index.html" in f.url]
+    return frames or [page]
 
 
 def painted(page):
@@ -40,6 +50,13 @@ def painted(page):
 
 def settle(page, name):
     """Wait until what the picture is about has painted."""
+    if name == "network":
+        deadline = time.monotonic() + 60
+        while page.evaluate("() => { const n = window.convExplorer.getState().network; "
+                            "return !(n && n.probs && !n.accuracyPending); }"):
+            if time.monotonic() > deadline:
+                raise SystemExit("shots: network mode never showed its probabilities and accuracy")
+            page.wait_for_timeout(50)
     if name == "learn":
         page.click("#learn-play")
         deadline = time.monotonic() + 60
@@ -48,6 +65,8 @@ def settle(page, name):
                 raise SystemExit("shots: learn mode took no 40 steps within a minute")
             page.wait_for_timeout(50)
         page.click("#learn-play")  # pause, so the picture shows one moment
+    if name == "lesson":
+        return
     deadline = time.monotonic() + 30
     while painted(page) < 1:
         if time.monotonic() > deadline:
@@ -73,7 +92,7 @@ def main(argv=()):
         raise SystemExit(f"shots: no picture called {', '.join(unknown)}; there are {', '.join(PICTURES)}")
     OUT.mkdir(parents=True, exist_ok=True)
     server = serve_in_thread(build.DIST)
-    base = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
     too_big = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -82,7 +101,8 @@ def main(argv=()):
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             page.goto(base + address)
-            wait_ready(page)
+            for explorer in explorers(page):
+                wait_ready(explorer)
             settle(page, name)
             path = OUT / f"{name}.png"
             page.screenshot(path=path)
