@@ -382,6 +382,7 @@ def write_comparison_pages(site):
     embeds = site / "bench-embeds"  # course pages beside dist/: their embeds share one Python
     embeds.mkdir()
     (embeds / "embeds.js").write_text(EMBEDS_JS)
+    (embeds / "embeds.css").write_text(EMBEDS_CSS)
     for count in (1, 4):
         (embeds / f"embeds-{count}.html").write_text(embeds_page("../", count))
     info_path = plain / "static" / "build-info.json"
@@ -399,6 +400,7 @@ EMBED_VIEWS = [
     "v=1&img=vstripes&k=1,2,1,0,0,0,-1,-2,-1&pad=same",
 ]
 # The course page's script: when each embed said "ready", in ms since the page began.
+EMBEDS_CSS = "iframe { display: block; margin-bottom: 120px; border: 1px solid #ccc; }\n"
 EMBEDS_JS = """window.__ready = [];
 addEventListener("message", (e) => {
   if (e.data && e.data.type === "ready") window.__ready.push(performance.now());
@@ -409,10 +411,10 @@ addEventListener("message", (e) => {
 def embeds_page(explorer_url, count):
     """A course page: the embeds at 640×480, one under the other with a paragraph's room between them."""
     frames = "\n".join(f'<iframe title="Explorer {i + 1}" src="{explorer_url}index.html?embed#{view}" width="640" '
-                       f'height="480" style="display:block;margin-bottom:120px"></iframe>'
-                       for i, view in enumerate(EMBED_VIEWS[:count]))
+                       f'height="480"></iframe>' for i, view in enumerate(EMBED_VIEWS[:count]))
     return (f'<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">'
-            f'<title>Embeds</title><script src="embeds.js"></script><body>{frames}</body></html>')
+            f'<link rel="stylesheet" href="embeds.css"><title>Embeds</title><script src="embeds.js"></script>'
+            f'<body>{frames}</body></html>')
 
 
 def measure_embeds(browser, url, log, reps, out):
@@ -426,6 +428,7 @@ def measure_embeds(browser, url, log, reps, out):
         pages[f"same_origin_{count}"] = f"{url}bench-embeds/embeds-{count}.html"
         pages[f"other_site_{count}"] = None  # set once the other server has a port
     (other_dir / "embeds.js").write_text(EMBEDS_JS)
+    (other_dir / "embeds.css").write_text(EMBEDS_CSS)
     other = build.make_server(other_dir, headers={})  # an LMS: not the explorer's headers
     threading.Thread(target=other.serve_forever, daemon=True).start()
     for count in (1, 4):
