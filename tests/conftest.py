@@ -112,6 +112,17 @@ def python_targets(page, browser):
         cdp.detach()
 
 
+def edit_through_a_restart(explorer, edit, timeout_s=20):
+    """setState(edit) on an explorer (a page or an embed's frame) whose Python hangs: wait until the
+    watchdog says it is restarting Python, then until the new Python has painted the edit."""
+    explorer.evaluate("(edit) => { window.__edit = window.convExplorer.setState(edit); }", edit)
+    deadline = time.monotonic() + timeout_s
+    while "restarting" not in explorer.locator("#message").inner_text():
+        assert time.monotonic() < deadline, "the watchdog never noticed"
+        explorer.wait_for_timeout(50)
+    explorer.evaluate("() => window.__edit")
+
+
 def hang_python(page, browser, target_id=None):
     """Make a Python worker's thread spin for ever (as a Python stuck in a loop would): the last one, or target_id's."""
     target_id = target_id or python_targets(page, browser)[-1][1]

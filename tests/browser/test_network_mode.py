@@ -9,7 +9,7 @@ import pytest
 
 import build
 from app import network
-from conftest import hang_python
+from conftest import edit_through_a_restart, hang_python
 from test_explorer import set_state, state
 from test_layout import open_at
 
@@ -274,12 +274,7 @@ def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(br
     try:
         wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
         hang_python(page, browser)
-        page.evaluate("(rows) => { window.__edit = window.convExplorer.setState({image: rows}); }", heldout[0][5].tolist())
-        deadline = time.monotonic() + 20
-        while "restarting" not in page.locator("#message").inner_text():
-            assert time.monotonic() < deadline, "the watchdog never noticed"
-            page.wait_for_timeout(50)
-        page.evaluate("() => window.__edit")
+        edit_through_a_restart(page, {"image": heldout[0][5].tolist()})
         s = state(page)
         np.testing.assert_allclose(s["network"]["probs"], cpython_probs(trained, s["image"]), atol=1e-5)
         assert s["network"]["trainedAccuracy"] == pytest.approx(0.973)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import build
-from conftest import Watched, hang_python, serve_in_thread
+from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread
 from test_explorer import SOBEL_X, assert_output_matches_core, state
 
 
@@ -33,12 +33,7 @@ def test_a_hung_worker_is_restarted_and_the_view_comes_back(explorer, browser):
     page = explorer.page
     page.evaluate("() => window.convExplorer.setState({kernel: %s, bias: 0})" % json.dumps(SOBEL_X))
     hang_python(page, browser)  # Python's thread never answers again
-    page.evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
-    deadline = time.monotonic() + 15
-    while "restarting" not in page.locator("#message").inner_text():
-        assert time.monotonic() < deadline, "the watchdog never noticed"
-        page.wait_for_timeout(50)
-    page.evaluate("() => window.__edit")  # resolves once the new worker painted it
+    edit_through_a_restart(page, {"bias": 0.5})
     s = state(page)
     assert s["bias"] == 0.5
     assert_output_matches_core(s)

@@ -5,15 +5,13 @@ A course page of the same origin is served by routing one address of the explore
 page of another site is served by a second server and opened as `localhost` (the explorer is on
 127.0.0.1: another site to the browser). Python workers are counted over CDP (python_targets).
 """
-import json
 import time
 
 import pytest
 
-from conftest import Watched, hang_python, python_targets, serve_in_thread, wait_ready
+from conftest import Watched, edit_through_a_restart, hang_python, python_targets, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, assert_output_matches_core
 
-BLUR = [[1 / 9] * 3] * 3
 VIEWS = [  # four different views, as a lesson page would embed them
     f"v=1&img=digit0&k={','.join(map(str, sum(SOBEL_X, [])))}",
     f"v=1&img=digit3&k={','.join(['0.111111'] * 9)}&s=2",
@@ -39,10 +37,6 @@ def explorer_frames(page, count, timeout_s=60):
     return frames
 
 
-def frame_ready(frame):
-    wait_ready(frame)
-
-
 def frame_state(frame):
     return frame.evaluate("() => window.convExplorer.getState()")
 
@@ -58,7 +52,7 @@ def same_origin(browser, base_url):
     page.goto(f"{base_url}course.html")
     frames = explorer_frames(page, len(VIEWS))
     for frame in frames:
-        frame_ready(frame)
+        wait_ready(frame)
     yield watched, frames
     context.close()
 
@@ -92,12 +86,7 @@ def test_a_hung_shared_python_is_replaced_for_every_embed(same_origin, browser):
     page = watched.page
     [(_, hung)] = python_targets(page, browser)
     hang_python(page, browser, hung)
-    frames[0].evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
-    deadline = time.monotonic() + 20
-    while "restarting" not in frames[0].locator("#message").inner_text():
-        assert time.monotonic() < deadline, "the watchdog never noticed"
-        page.wait_for_timeout(50)
-    frames[0].evaluate("() => window.__edit")  # resolves once the new Python has painted it
+    edit_through_a_restart(frames[0], {"bias": 0.5})
     # The other embeds were told and moved to the new Python: their next edit is answered.
     for frame in frames[1:]:
         frame.evaluate("() => window.convExplorer.setState({bias: -0.5})")
@@ -128,13 +117,13 @@ def test_on_another_sites_page_each_embed_in_view_gets_its_own_python(other_site
     watched, frames = other_site
     page = watched.page
     for frame in frames[:2]:
-        frame_ready(frame)
+        wait_ready(frame)
         assert_output_matches_core(frame_state(frame))
     # The embed out of view waits, and says so; no Python was started for it.
     assert "scrolled into view" in frames[2].locator("#loading").inner_text()
     assert [kind for kind, _ in python_targets(page, browser)] == ["worker", "worker"]
     frames[2].frame_element().scroll_into_view_if_needed()
-    frame_ready(frames[2])
+    wait_ready(frames[2])
     s = frame_state(frames[2])
     assert s["imageName"] == "digit7" and s["pool"] == {"mode": "max", "size": 2, "stride": 2}
     assert_output_matches_core(s)

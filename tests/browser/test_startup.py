@@ -9,13 +9,12 @@ SharedWorker constructors in an init script, as the benchmark does.
 import gzip
 import json
 import shutil
-import time
 
 import numpy as np
 import pytest
 
 from app import images
-from conftest import Watched, hang_python, serve_in_thread, wait_ready
+from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
 
@@ -123,12 +122,7 @@ def test_a_hung_worker_restarts_by_the_same_path(started, browser):
     page.evaluate("() => window.convExplorer.setState({image: 'digit3', kernel: %s, bias: 0, padding: 0})"
                   % json.dumps(SOBEL_X))
     hang_python(page, browser)
-    page.evaluate("() => { window.__edit = window.convExplorer.setState({bias: 0.5}); }")
-    deadline = time.monotonic() + 15
-    while "restarting" not in page.locator("#message").inner_text():
-        assert time.monotonic() < deadline, "the watchdog never noticed"
-        page.wait_for_timeout(50)
-    page.evaluate("() => window.__edit")
+    edit_through_a_restart(page, {"bias": 0.5})
     s = state(page)
     assert s["bias"] == 0.5
     assert_output_matches_core(s)
