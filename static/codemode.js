@@ -19,7 +19,9 @@ export class CodeMode {
     this.exercises = null;
     this.current = null;
     this.runner = null;
-    this.editor = new EditorView($("code-editor"), $("code-gutter"), {
+    this.editor = null;
+    // Loading starts now, beside the exercise list and the code worker; open() waits for it.
+    this.editorLoading = EditorView.create($("code-editor"), {
       onChange: (text) => this.current && saveDraft(this.current.id, text),
     });
     this.yours = new GridView($("code-yours"), { maxPx: 200, label: "Your output" });
@@ -37,6 +39,10 @@ export class CodeMode {
 
   /** Show exercise id (or the first); loads the list and starts the code worker on first use. */
   async open(id) {
+    if (!this.editor) {
+      this.editor = await this.editorLoading;
+      if (this.editor.problem) this.say(this.editor.problem);
+    }
     if (!this.exercises) {
       this.exercises = await (await fetch("data/exercises.json")).json();
       for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
@@ -82,6 +88,8 @@ export class CodeMode {
 
   show(result, action) {
     if (action || result.error) this.runs = (this.runs ?? 0) + 1;
+    const fail = result.check?.first_failure;
+    this.editor.markLine(errorLine(result.error) ?? errorLine(result.preview?.error) ?? errorLine(fail?.message));
     $("code-verdict").dataset.runs = String(this.runs ?? 0); // tests wait on this, not on time
     $("code-error").textContent = result.error || "";
     $("code-error").hidden = !result.error;
@@ -144,6 +152,17 @@ function valuesTable(canvas, rows) {
     for (const v of row) tr.insertCell().textContent = v === null ? "NaN" : formatNumber(v, 2);
   }
   figure.append(table);
+}
+
+/**
+ * The line of the learner's code a message points at, or null. The formats are app/learner_code.py's
+ * ("Line 3: invalid syntax", a traceback's "Your code, line 3, in f": the last one is the deepest)
+ * and app/exercises.py's ("… raised IndexError: … at line 3 of your code.").
+ */
+function errorLine(text) {
+  if (!text) return null;
+  const found = [...text.matchAll(/^Line (\d+): |Your code, line (\d+)|at line (\d+) of your code\.$/gm)].at(-1);
+  return found ? Number(found[1] ?? found[2] ?? found[3]) : null;
 }
 
 function starterOf(ex) {
