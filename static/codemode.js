@@ -20,7 +20,7 @@ export class CodeMode {
     this.current = null;
     this.runner = null;
     this.editor = null;
-    // Loading starts now, beside the exercise list and the code worker; open() waits for it.
+    // Loading starts now; open() waits for it with the exercise list, while the code worker starts.
     this.editorLoading = EditorView.create($("code-editor"), {
       onChange: (text) => this.current && saveDraft(this.current.id, text),
     });
@@ -39,13 +39,22 @@ export class CodeMode {
 
   /** Show exercise id (or the first); loads the list and starts the code worker on first use. */
   async open(id) {
-    if (!this.editor) {
-      this.editor = await this.editorLoading;
-      if (this.editor.problem) this.say(this.editor.problem);
+    // Python for the code starts first: it takes longest, and the editor and the exercises load meanwhile.
+    if (!this.runner) {
+      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
+      this.status("Starting Python for your code…");
+      this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
+        (err) => this.status(err.message));
     }
     if (!this.exercises) {
-      this.exercises = await (await fetch("data/exercises.json")).json();
-      for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+      this.exercisesLoading ??= fetch("data/exercises.json").then((r) => r.json());
+      const [editor, exercises] = await Promise.all([this.editorLoading, this.exercisesLoading]);
+      if (!this.exercises) { // once, even when two opens waited here together
+        this.editor = editor;
+        if (editor.problem) this.say(editor.problem);
+        this.exercises = exercises;
+        for (const ex of exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+      }
     }
     let ex = this.exercises.find((e) => e.id === id);
     if (!ex) {
@@ -62,12 +71,6 @@ export class CodeMode {
       hints.replaceChildren(...data.hints.map((h) => Object.assign(document.createElement("li"), { textContent: h })));
       this.editor.value = loadDraft(ex.id) ?? starterOf(ex);
       this.show({});
-    }
-    if (!this.runner) {
-      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
-      this.status("Starting Python for your code…");
-      this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
-        (err) => this.status(err.message));
     }
     return ex.id;
   }
