@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import open_explorer
+from conftest import open_explorer, wait_ready
 from test_explorer import state
 from test_learner_code import SOLUTION
 
@@ -211,6 +211,24 @@ def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
         assert watched.errors == [] and watched.foreign_requests() == []
     finally:
         page.context.close()
+
+
+def test_on_a_phone_the_editor_fits_and_its_text_is_16_px(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}#v=1&mode=code")
+        wait_ready(page)  # the start-up notice is gone
+        page.locator("#code-mode .CodeMirror").wait_for()
+        wait_for(page, f"() => /def conv2d/.test({EDITOR_JS}.getValue())", 60, "the starter code")
+        sizes = page.evaluate("""() => [...document.querySelectorAll('#code-mode .CodeMirror-code, #code-mode .CodeMirror-line')]
+            .map((e) => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes and min(sizes) >= 16  # iOS zooms into a field with smaller text
+        box = page.locator("#code-mode .CodeMirror").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
+    finally:
+        context.close()
 
 
 def test_an_endless_loop_is_stopped_and_the_next_run_works(coding):
