@@ -160,11 +160,11 @@ function valuesTable(canvas, rows) {
 /**
  * The line of the learner's code a message points at, or null. The formats are app/learner_code.py's
  * ("Line 3: invalid syntax", a traceback's "Your code, line 3, in f": the last one is the deepest)
- * and app/exercises.py's ("… raised IndexError: … at line 3 of your code.").
+ * and app/exercise_values.py's where_in_code ("… raised IndexError: … at line 3 of your code").
  */
 function errorLine(text) {
   if (!text) return null;
-  const found = [...text.matchAll(/^Line (\d+): |Your code, line (\d+)|at line (\d+) of your code\.$/gm)].at(-1);
+  const found = [...text.matchAll(/^Line (\d+): |Your code, line (\d+)|at line (\d+) of your code\b/gm)].at(-1);
   return found ? Number(found[1] ?? found[2] ?? found[3]) : null;
 }
 

@@ -117,14 +117,18 @@ MARKED_LINES = """() => [...document.querySelectorAll('#code-mode .CodeMirror-co
     line.classList.contains('code-error-line') ? [[i + 1, !!line.querySelector('.code-error-marker')]] : [])"""
 
 
-@pytest.mark.parametrize("code, line", [
-    ("x = 1\ny = [1][5]\n", 2),  # a traceback: "Your code, line 2"
-    ("x = 1\n\ndef f(:\n    pass\n", 3),  # a SyntaxError: "Line 3: …"
-    ("def helper(a):\n    return a[99]\n\ndef conv2d(image, kernel):\n    return helper(image)\n", 2),  # deepest frame
+HELPER_FAILS = "def helper(a):\n    return a[99]\n\ndef conv2d(image, kernel):\n    return helper(image)\n"
+
+
+@pytest.mark.parametrize("code, line, button", [
+    ("x = 1\ny = [1][5]\n", 2, "#code-check"),  # a traceback: "Your code, line 2"
+    ("x = 1\n\ndef f(:\n    pass\n", 3, "#code-run"),  # a SyntaxError: "Line 3: …"
+    (HELPER_FAILS, 2, "#code-check"),  # the checker's "at line 2 of your code": the deepest frame
+    (HELPER_FAILS, 2, "#code-run"),  # the same, from Run's preview
 ])
-def test_the_line_an_error_points_at_is_marked(coding, code, line):
+def test_the_line_an_error_points_at_is_marked(coding, code, line, button):
     page = coding.page
-    run_code(page, code)
+    run_code(page, code, button)
     # The line's element carries the class, and its gutter the marker (every line is drawn: the code is short).
     assert page.evaluate(MARKED_LINES) == [[line, True]]
     run_code(page, CORRECT)
