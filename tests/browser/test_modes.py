@@ -209,9 +209,15 @@ def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
     try:
         assert page.evaluate("() => [...document.scripts].some((s) => /codemirror/.test(s.src))") is False
         assert page.evaluate("() => performance.getEntriesByType('resource').some((r) => /codemirror/.test(r.name))") is False
+        page.evaluate("""() => { window.cspViolations = [];
+            document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`)); }""")
         page.click("button[data-mode=code]")
         page.locator("#code-mode .CodeMirror").wait_for()
         wait_for(page, f"() => /def conv2d/.test({EDITOR_JS}.getValue())", 30, "the starter code")
+        page.click("#code-mode .CodeMirror-code")
+        page.keyboard.type("(")  # typing, highlighting, bracket matching: all under the page's policy
+        page.locator("#code-mode .CodeMirror-matchingbracket").first.wait_for()
+        assert page.evaluate("() => window.cspViolations") == []
         assert watched.errors == [] and watched.foreign_requests() == []
     finally:
         page.context.close()
