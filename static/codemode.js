@@ -51,7 +51,7 @@ export class CodeMode {
       const [editor, exercises] = await Promise.all([this.editorLoading, this.exercisesLoading]);
       if (!this.exercises) { // once, even when two opens waited here together
         this.editor = editor;
-        if (editor.problem) this.say(editor.problem);
+        if (editor.problem) $("code-keys").textContent = `${editor.problem} NumPy is imported as np.`; // beside the box, where it stays
         this.exercises = exercises;
         for (const ex of exercises) $("exercise-select").append(new Option(ex.title, ex.id));
       }

@@ -223,6 +223,25 @@ def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
         page.context.close()
 
 
+def test_without_the_editors_files_the_plain_text_box_takes_code_and_the_page_says_so(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/vendor/codemirror/lib/codemirror.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}#v=1&mode=code")
+        wait_ready(page)
+        wait_for(page, "() => /def conv2d/.test(document.getElementById('code-editor').value)", 60, "the starter code")
+        keys = page.locator("#code-keys").inner_text()  # the sentence under the box replaces the editor's keys
+        assert keys.startswith("The code editor could not be loaded (http://127.0.0.1:")
+        assert keys.endswith("/vendor/codemirror/lib/codemirror.js); the plain text box works instead. NumPy is imported as np.")
+        wait_for(page, "() => /Ready/.test(document.getElementById('code-status').textContent)", 60, "the code worker")
+        page.fill("#code-editor", CORRECT)
+        page.click("#code-check")
+        wait_for(page, "() => /Well done/.test(document.getElementById('code-verdict').textContent)", 30, "the check")
+    finally:
+        context.close()
+
+
 def test_on_a_phone_the_editor_fits_and_its_text_is_16_px(browser, base_url):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
