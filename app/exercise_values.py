@@ -10,6 +10,8 @@ computed independently (app.ops, or a definition written another way), and
 the common mistakes, each a function of the inputs with what to tell the
 learner when their answer equals the mistake's.
 """
+import traceback
+
 import numpy as np
 
 from . import ops
@@ -197,6 +199,15 @@ def call_text(name, inputs):
     return f"{name}({', '.join(shown)})"
 
 
+def where_in_code(error):
+    """" at line N of your code" for the deepest frame of the learner's code in error's traceback, else "".
+
+    The page compiles the learner's code as "<your code>" (app.learner_code) and marks that line in its editor.
+    """
+    lines = [f.lineno for f in traceback.extract_tb(error.__traceback__) if f.filename == "<your code>"]
+    return f" at line {lines[-1]} of your code" if lines else ""
+
+
 def try_case(ex, fn, case):
     """Run one case → None when the answer is right, else the message."""
     inputs = build_inputs(case)
@@ -205,7 +216,8 @@ def try_case(ex, fn, case):
         got = fn(*[_copy(v) for v in inputs])
     except Exception as e:  # the learner's error is a finding
         text = str(e).strip()
-        return f"The checker called {call_text(ex['name'], inputs)} and it raised {type(e).__name__}" + (f": {text[:300]}." if text else ".")
+        return (f"The checker called {call_text(ex['name'], inputs)} and it raised {type(e).__name__}"
+                + (f": {text[:300]}" if text else "") + f"{where_in_code(e)}.")
     if _same(got, want):
         return None
     if got is None:

@@ -27,7 +27,6 @@ import difflib
 import json
 import keyword
 import math
-import traceback
 
 import numpy as np
 
@@ -253,10 +252,7 @@ def _run(ex, fn, image, kernel, kw, want):
         call = ", ".join(["image"] + ["kernel"] * (kernel is not None) + [f"{k}={v!r}" for k, v in kw.items()])
         text = str(e).strip()
         text = f"{type(e).__name__}: {text[:300]}" if text else type(e).__name__
-        # The learner's line: the deepest frame in their code (the page compiles it as "<your code>").
-        lines = [f.lineno for f in traceback.extract_tb(e.__traceback__) if f.filename == "<your code>"]
-        where = f" at line {lines[-1]} of your code" if lines else ""
-        return None, f"The checker called {name}({call}) and it raised {text}{where}."
+        return None, f"The checker called {name}({call}) and it raised {text}{exercise_values.where_in_code(e)}."
     out, what = _as_grid(value)
     if what:
         tip = " Did you forget to return the result?" if value is None else ""
@@ -399,7 +395,7 @@ def _values_preview(exercise, namespace, case):
     try:
         got = fn(*inputs)
     except Exception as e:  # the learner's error, shown in words
-        view["error"] = f"The checker called {call} and it raised {type(e).__name__}: {e}"
+        view["error"] = f"The checker called {call} and it raised {type(e).__name__}: {e}{exercise_values.where_in_code(e)}"
         return view
     if isinstance(want, np.ndarray) and want.ndim == 2:
         view["expected"] = _rows(want)

@@ -19,7 +19,9 @@ export class CodeMode {
     this.exercises = null;
     this.current = null;
     this.runner = null;
-    this.editor = new EditorView($("code-editor"), $("code-gutter"), {
+    this.editor = null;
+    // Loading starts now; open() waits for it with the exercise list, while the code worker starts.
+    this.editorLoading = EditorView.create($("code-editor"), {
       onChange: (text) => this.current && saveDraft(this.current.id, text),
     });
     this.yours = new GridView($("code-yours"), { maxPx: 200, label: "Your output" });
@@ -37,9 +39,22 @@ export class CodeMode {
 
   /** Show exercise id (or the first); loads the list and starts the code worker on first use. */
   async open(id) {
+    // Python for the code starts first: it takes longest, and the editor and the exercises load meanwhile.
+    if (!this.runner) {
+      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
+      this.status("Starting Python for your code…");
+      this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
+        (err) => this.status(err.message));
+    }
     if (!this.exercises) {
-      this.exercises = await (await fetch("data/exercises.json")).json();
-      for (const ex of this.exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+      this.exercisesLoading ??= fetch("data/exercises.json").then((r) => r.json());
+      const [editor, exercises] = await Promise.all([this.editorLoading, this.exercisesLoading]);
+      if (!this.exercises) { // once, even when two opens waited here together
+        this.editor = editor;
+        if (editor.problem) $("code-keys").textContent = `${editor.problem} NumPy is imported as np.`; // beside the box, where it stays
+        this.exercises = exercises;
+        for (const ex of exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+      }
     }
     let ex = this.exercises.find((e) => e.id === id);
     if (!ex) {
@@ -56,12 +71,6 @@ export class CodeMode {
       hints.replaceChildren(...data.hints.map((h) => Object.assign(document.createElement("li"), { textContent: h })));
       this.editor.value = loadDraft(ex.id) ?? starterOf(ex);
       this.show({});
-    }
-    if (!this.runner) {
-      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
-      this.status("Starting Python for your code…");
-      this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
-        (err) => this.status(err.message));
     }
     return ex.id;
   }
@@ -82,6 +91,8 @@ export class CodeMode {
 
   show(result, action) {
     if (action || result.error) this.runs = (this.runs ?? 0) + 1;
+    const fail = result.check?.first_failure;
+    this.editor.markLine(errorLine(result.error) ?? errorLine(result.preview?.error) ?? errorLine(fail?.message));
     $("code-verdict").dataset.runs = String(this.runs ?? 0); // tests wait on this, not on time
     $("code-error").textContent = result.error || "";
     $("code-error").hidden = !result.error;
@@ -144,6 +155,17 @@ function valuesTable(canvas, rows) {
     for (const v of row) tr.insertCell().textContent = v === null ? "NaN" : formatNumber(v, 2);
   }
   figure.append(table);
+}
+
+/**
+ * The line of the learner's code a message points at, or null. The formats are app/learner_code.py's
+ * ("Line 3: invalid syntax", a traceback's "Your code, line 3, in f": the last one is the deepest)
+ * and app/exercise_values.py's where_in_code ("… raised IndexError: … at line 3 of your code").
+ */
+function errorLine(text) {
+  if (!text) return null;
+  const found = [...text.matchAll(/^Line (\d+): |Your code, line (\d+)|at line (\d+) of your code\b/gm)].at(-1);
+  return found ? Number(found[1] ?? found[2] ?? found[3]) : null;
 }
 
 function starterOf(ex) {

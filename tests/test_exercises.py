@@ -694,6 +694,18 @@ def test_values_messages_in_full():
         "Define a function called receptive_field: the checker looks for def receptive_field(...).")
 
 
+def test_an_error_in_the_learners_values_function_names_its_line():
+    namespace = {}
+    exec(compile("def output_size(n, k, s, p, d):\n    return n // 0\n", "<your code>", "exec"), namespace)
+    message = check(exercise("output-size"), namespace)["first_failure"]["message"]
+    assert message.startswith("The checker called output_size(") and message.endswith(
+        "raised ZeroDivisionError: integer division or modulo by zero at line 2 of your code.")
+    assert run_preview(exercise("output-size"), namespace)["error"].endswith(
+        "raised ZeroDivisionError: integer division or modulo by zero at line 2 of your code")
+    assert preview("output-size", "def output_size(n, k, s, p, d):\n    return n // 0\n")["error"].endswith(
+        "modulo by zero")  # code not compiled as "<your code>" has no line to name
+
+
 def test_values_preview_states_the_call_and_both_answers():
     view = preview("output-size", OUTPUT_SIZE)
     assert view["text"] == "output_size(5, 3, 1, 0, 1) returned 3; expected 3." and view["error"] is None

@@ -154,7 +154,7 @@ def test_relu_pooling_and_second_layer_have_no_serious_accessibility_violations(
 @pytest.mark.parametrize("mode,ready_selector", [
     ("channels", ".ch-filter"),
     ("learn", "#learn-play"),
-    ("code", "#code-editor"),
+    ("code", "#code-mode .CodeMirror"),
     ("network", ".net-map-button"),
 ])
 def test_every_mode_has_no_serious_accessibility_violations(scheme_page, assert_accessible, request, mode, ready_selector):

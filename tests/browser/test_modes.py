@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from conftest import open_explorer
+from conftest import open_explorer, wait_ready
 from test_explorer import state
 from test_learner_code import SOLUTION
 
@@ -70,8 +70,19 @@ def coding(browser, base_url):
     page.context.close()
 
 
+EDITOR_JS = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
+
+
+def editor_text(page):
+    return page.evaluate(f"() => {EDITOR_JS}.getValue()")
+
+
+def set_code(page, code):
+    page.evaluate(f"(code) => {EDITOR_JS}.setValue(code)", code)
+
+
 def run_code(page, code, button="#code-check"):
-    page.fill("#code-editor", code)
+    set_code(page, code)
     runs = int(page.locator("#code-verdict").get_attribute("data-runs") or 0)
     page.click(button)
     wait_for(page, f"() => Number(document.getElementById('code-verdict').dataset.runs) > {runs}", 30, "a result")
@@ -80,7 +91,7 @@ def run_code(page, code, button="#code-check"):
 
 def test_the_starter_code_fails_with_a_plain_explanation(coding):
     page = coding.page
-    verdict, _ = run_code(page, page.locator("#code-editor").input_value())
+    verdict, _ = run_code(page, editor_text(page))
     assert verdict.startswith("0 of 9 hidden cases pass.") and "should be 3×3, but yours is 1×1" in verdict
 
 
@@ -100,6 +111,153 @@ def test_a_flipped_kernel_is_named(coding):
 def test_an_exception_shows_the_learners_line(coding):
     _, error = run_code(coding.page, "x = 1\ny = [1][5]\n")
     assert "Your code, line 2" in error and "IndexError" in error
+
+
+MARKED_LINES = """() => [...document.querySelectorAll('#code-mode .CodeMirror-code > div')].flatMap((line, i) =>
+    line.classList.contains('code-error-line') ? [[i + 1, !!line.querySelector('.code-error-marker')]] : [])"""
+
+
+HELPER_FAILS = "def helper(a):\n    return a[99]\n\ndef conv2d(image, kernel):\n    return helper(image)\n"
+
+
+@pytest.mark.parametrize("code, line, button", [
+    ("x = 1\ny = [1][5]\n", 2, "#code-check"),  # a traceback: "Your code, line 2"
+    ("x = 1\n\ndef f(:\n    pass\n", 3, "#code-run"),  # a SyntaxError: "Line 3: …"
+    (HELPER_FAILS, 2, "#code-check"),  # the checker's "at line 2 of your code": the deepest frame
+    (HELPER_FAILS, 2, "#code-run"),  # the same, from Run's preview
+])
+def test_the_line_an_error_points_at_is_marked(coding, code, line, button):
+    page = coding.page
+    run_code(page, code, button)
+    # The line's element carries the class, and its gutter the marker (every line is drawn: the code is short).
+    assert page.evaluate(MARKED_LINES) == [[line, True]]
+    run_code(page, CORRECT)
+    assert page.evaluate(MARKED_LINES) == []  # a run without an error clears the mark
+
+
+def test_python_is_highlighted_and_brackets_match(coding):
+    page = coding.page
+    set_code(page, "def f(x):\n    return (x + 1)  # one more\n")
+    spans = page.evaluate("""() => [...document.querySelectorAll('#code-mode .CodeMirror-code span[class^="cm-"]')]
+        .map((s) => [s.className, s.textContent])""")
+    assert ["cm-keyword", "def"] in spans and ["cm-def", "f"] in spans and ["cm-number", "1"] in spans
+    assert ["cm-comment", "# one more"] in spans
+    page.evaluate(f"() => {{ {EDITOR_JS}.focus(); {EDITOR_JS}.setCursor({{line: 1, ch: 11}}); }}")  # just before "("
+    matched = page.locator("#code-mode .CodeMirror-matchingbracket")
+    matched.first.wait_for()
+    assert matched.all_inner_texts() == ["(", ")"]
+    set_code(page, "")
+
+
+def test_typing_indents_closes_brackets_and_undoes(coding):
+    page = coding.page
+    set_code(page, "")
+    page.click("#code-mode .CodeMirror-code")
+    page.keyboard.type("def f(x")  # the closing bracket comes by itself; typing it steps over it
+    page.keyboard.type("):")
+    page.keyboard.press("Enter")
+    page.keyboard.type("if x:")
+    page.keyboard.press("Enter")
+    page.keyboard.type("return [x")
+    assert editor_text(page) == "def f(x):\n    if x:\n        return [x]"
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+Tab")  # dedent by four spaces
+    assert editor_text(page).endswith("\n    return [x]")
+    page.keyboard.press("Tab")
+    assert editor_text(page).endswith("\n        return [x]")
+    page.keyboard.press("Control+Z")
+    assert editor_text(page).endswith("\n    return [x]")
+    page.keyboard.press("Control+Y")
+    assert editor_text(page).endswith("\n        return [x]")
+    verdict, error = run_code(page, editor_text(page) + "\n")  # what was typed runs
+    assert verdict.startswith("0 of 9 hidden cases pass.") and "Define a function called conv2d" in verdict and not error
+
+
+def test_escape_then_tab_leaves_the_editor_and_tab_alone_does_not(coding):
+    page = coding.page
+    set_code(page, "x = 1")
+    page.click("#code-mode .CodeMirror-code")
+    page.keyboard.press("End")
+    page.keyboard.press("Tab")
+    assert editor_text(page) == "x = 1   "  # a soft tab to the next multiple of four; focus stays
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Your Python code"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "code-run"
+    assert editor_text(page) == "x = 1   "
+    page.keyboard.press("Shift+Tab")  # back in, and Escape, Shift+Tab leaves the other way
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement.id") == "exercise-select"
+
+
+def test_the_editor_is_named_loaded_from_this_site_without_errors(coding):
+    page = coding.page
+    field = page.get_by_role("textbox", name="Your Python code")
+    assert field.get_attribute("contenteditable") == "true"
+    assert field.get_attribute("aria-describedby") == "code-keys"
+    scripts = page.evaluate("() => [...document.scripts].map((s) => s.src).filter((s) => /codemirror/.test(s))")
+    assert [s.split("/vendor/codemirror/")[1] for s in scripts] == [
+        "lib/codemirror.js", "mode/python/python.js", "addon/edit/matchbrackets.js", "addon/edit/closebrackets.js"]
+    assert coding.errors == []  # a CSP violation is a console error in Chromium
+    assert coding.foreign_requests() == []
+
+
+def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
+    watched = open_explorer(browser, f"{base_url}#v=1")
+    page = watched.page
+    try:
+        assert page.evaluate("() => [...document.scripts].some((s) => /codemirror/.test(s.src))") is False
+        assert page.evaluate("() => performance.getEntriesByType('resource').some((r) => /codemirror/.test(r.name))") is False
+        page.evaluate("""() => { window.cspViolations = [];
+            document.addEventListener('securitypolicyviolation', (e) => cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`)); }""")
+        page.click("button[data-mode=code]")
+        page.locator("#code-mode .CodeMirror").wait_for()
+        wait_for(page, f"() => /def conv2d/.test({EDITOR_JS}.getValue())", 30, "the starter code")
+        page.click("#code-mode .CodeMirror-code")
+        page.keyboard.type("(")  # typing, highlighting, bracket matching: all under the page's policy
+        page.locator("#code-mode .CodeMirror-matchingbracket").first.wait_for()
+        assert page.evaluate("() => window.cspViolations") == []
+        assert watched.errors == [] and watched.foreign_requests() == []
+    finally:
+        page.context.close()
+
+
+def test_without_the_editors_files_the_plain_text_box_takes_code_and_the_page_says_so(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/vendor/codemirror/lib/codemirror.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}#v=1&mode=code")
+        wait_ready(page)
+        wait_for(page, "() => /def conv2d/.test(document.getElementById('code-editor').value)", 60, "the starter code")
+        keys = page.locator("#code-keys").inner_text()  # the sentence under the box replaces the editor's keys
+        assert keys.startswith("The code editor could not be loaded (http://127.0.0.1:")
+        assert keys.endswith("/vendor/codemirror/lib/codemirror.js); the plain text box works instead. NumPy is imported as np.")
+        wait_for(page, "() => /Ready/.test(document.getElementById('code-status').textContent)", 60, "the code worker")
+        page.fill("#code-editor", CORRECT)
+        page.click("#code-check")
+        wait_for(page, "() => /Well done/.test(document.getElementById('code-verdict').textContent)", 30, "the check")
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_editor_fits_and_its_text_is_16_px(browser, base_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}#v=1&mode=code")
+        wait_ready(page)  # the start-up notice is gone
+        page.locator("#code-mode .CodeMirror").wait_for()
+        wait_for(page, f"() => /def conv2d/.test({EDITOR_JS}.getValue())", 60, "the starter code")
+        sizes = page.evaluate("""() => [...document.querySelectorAll('#code-mode .CodeMirror-code, #code-mode .CodeMirror-line')]
+            .map((e) => parseFloat(getComputedStyle(e).fontSize))""")
+        assert sizes and min(sizes) >= 16  # iOS zooms into a field with smaller text
+        box = page.locator("#code-mode .CodeMirror").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
+    finally:
+        context.close()
 
 
 def test_an_endless_loop_is_stopped_and_the_next_run_works(coding):
@@ -125,7 +283,7 @@ def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
                       "average-pooling", "multi-channel-conv", "kernel-gradient", "receptive-field", "parameter-counts"]
     try:
         page.select_option("#exercise-select", "parameter-counts")
-        wait_for(page, "() => /def param_counts/.test(document.getElementById('code-editor').value)", 10)
+        wait_for(page, f"() => /def param_counts/.test({EDITOR_JS}.getValue())", 10)
         counts = "def param_counts(cin, cout, k):\n    return cout * cin * k * k + cout, cin * k * k + cin + cout * cin + cout\n"
         assert run_code(page, counts)[0] == "All 4 hidden cases pass. Well done!"
         run_code(page, counts.replace(" + cout,", ","), "#code-run")
@@ -133,7 +291,7 @@ def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
                                                            "param_counts(3, 16, 3) returned (432, 94); expected (448, 94).")
         assert page.locator("#code-yours").is_hidden()
         page.select_option("#exercise-select", "multi-channel-conv")
-        wait_for(page, "() => /def conv_layer/.test(document.getElementById('code-editor').value)", 10)
+        wait_for(page, f"() => /def conv_layer/.test({EDITOR_JS}.getValue())", 10)
         no_bias = ("import numpy as np\ndef conv_layer(x, weight, bias):\n    k = weight.shape[-1]\n"
                    "    h, w = x.shape[1] - k + 1, x.shape[2] - k + 1\n"
                    "    return np.array([[[np.sum(x[:, i:i + k, j:j + k] * weight[o]) for j in range(w)]\n"
@@ -191,10 +349,12 @@ def test_an_exercise_link_and_a_kept_draft(browser, base_url):
     page = watched.page
     try:
         assert page.locator("#exercise-select").input_value() == "max-pooling"
-        assert "def max_pool" in page.locator("#code-editor").input_value()
-        page.fill("#code-editor", "# my draft\n")
+        assert "def max_pool" in editor_text(page)
+        page.click("#code-mode .CodeMirror-code")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("# my draft\n")  # typed, as a learner does: the draft is kept on every edit
         page.reload()
-        wait_for(page, "() => document.getElementById('code-editor').value.length > 0", 60)
-        assert page.locator("#code-editor").input_value() == "# my draft\n"
+        wait_for(page, f"() => !!document.querySelector('#code-mode .CodeMirror') && {EDITOR_JS}.getValue().length > 0", 60)
+        assert editor_text(page) == "# my draft\n"
     finally:
         page.context.close()
