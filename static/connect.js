@@ -1,7 +1,7 @@
 // Which Python an explorer talks to. Every explorer of the site open in this browser (each embed on a
 // course page, each tab) shares one Python in a module SharedWorker, so a page of four embeds loads
 // and compiles the runtime once. Where the browser refuses to share (Chromium refuses a SharedWorker
-// to an iframe inside a page of another origin, with an `error` event before it fetches the script),
+// to an iframe inside a page of another site, an LMS, with an `error` event before fetching the script),
 // the explorer falls back to a Python of its own in a dedicated worker; an embed that is off-screen
 // then waits until it is scrolled into view, so the one the learner looks at starts first.
 //
@@ -18,9 +18,7 @@ let generation = 0; // the shared Python's name carries it: a replaced one gets 
 
 /** A Python of this page's own (code mode always uses one: a learner's endless loop stops only it). */
 export function dedicatedPython() {
-  const worker = new Worker(SCRIPT, { type: "module" });
-  worker.kind = "dedicated";
-  return worker;
+  return new Worker(SCRIPT, { type: "module" });
 }
 
 /**
@@ -38,6 +36,7 @@ class SharedPython {
     this.queue = []; // [message, transfer] posted before the choice
     this.received = []; // messages that arrived before onmessage was set
     this.handlers = { message: null, error: null };
+    this.generation = generation;
     this.name = `convexplorer-python-${generation}`;
     this.channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
     if (this.channel) {
@@ -147,17 +146,15 @@ class SharedPython {
     this.handlers = { message: null, error: null };
     if (this.kind === "shared") {
       this.port.postMessage({ type: "bye" });
-      this.port.close(); // once every explorer has let go of it, the browser ends the hung worker
-      generation = Math.max(generation, this.generation() + 1);
-      this.channel?.postMessage({ name: this.name, replaced: this.generation() });
+      // (A hung worker goes on until every page that connected to it closes: browsers end a
+      // SharedWorker with its pages, not its ports.)
+      this.port.close();
+      generation = Math.max(generation, this.generation + 1);
+      this.channel?.postMessage({ name: this.name, replaced: this.generation });
     }
     this.worker?.terminate();
     this.channel?.close();
     this.kind = "closed";
-  }
-
-  generation() {
-    return Number(this.name.split("-").pop());
   }
 }
 
