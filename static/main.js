@@ -454,7 +454,11 @@ function wire() {
   $("copy-link").addEventListener("click", async () => {
     say((await copyText(location.href)) ? "Link copied: it opens exactly this view." : `Copy this link: ${location.href}`);
   });
-  const embedDialog = new EmbedDialog($("embed-dialog"), { fragment: () => writeFragment(state, pixels) });
+  const embedDialog = new EmbedDialog($("embed-dialog"), {
+    fragment: () => writeFragment(state, pixels),
+    // Network mode's maps and answer need 800×600 to be seen at once (tests/browser/test_network_mode.py).
+    size: () => (state.mode === "network" ? "800x600" : "640x480"),
+  });
   $("embed-open").addEventListener("click", () => embedDialog.open());
 }
 

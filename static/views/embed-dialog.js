@@ -10,9 +10,11 @@ const LABELS = {
 };
 
 export class EmbedDialog {
-  constructor(dialog, { fragment }) {
+  /** fragment(): the current view's link; size(): the frame it needs, "640x480" or "800x600". */
+  constructor(dialog, { fragment, size }) {
     this.dialog = dialog;
     this.fragment = fragment;
+    this.size = size;
     this.code = dialog.querySelector("#embed-code");
     this.boxes = [];
     for (const [fieldset, names, key] of [["#embed-hide", HIDEABLE, "hide"], ["#embed-lock", LOCKABLE, "lock"]]) {
@@ -32,6 +34,7 @@ export class EmbedDialog {
   }
 
   open() {
+    this.dialog.querySelector("#embed-size").value = this.size();
     this.update();
     this.dialog.showModal();
   }

@@ -295,3 +295,14 @@ def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(bro
                 and box["y"] + box["height"] <= 600, selector
     finally:
         page.context.close()
+
+
+def test_the_embed_dialog_hands_out_the_800_by_600_frame_network_mode_needs(net_page):
+    page = net_page.page
+    page.click("#embed-open")
+    try:
+        assert page.locator("#embed-size").input_value() == "800x600"
+        code = page.locator("#embed-code").input_value()
+        assert 'width="800" height="600"' in code and "mode=network" in code
+    finally:
+        page.click("#embed-close")

@@ -224,6 +224,7 @@ def test_the_embed_dialog_writes_the_iframe_for_this_view(explorer):
     page.evaluate("() => window.convExplorer.setState({image: 'digit0', stride: 2})")
     wait_hash(page, "s=2")
     page.click("#embed-open")
+    assert page.locator("#embed-size").input_value() == "640x480"  # the size an explorer view fits
     page.locator("#embed-hide input[value='inspector']").check()
     page.locator("#embed-lock input[value='kernel']").check()
     page.select_option("#embed-size", "800x600")
