@@ -620,7 +620,7 @@ def write_digits(out):
     Layout: N×24×24 pixel bytes (round(v·255); the source's 3-decimal values are
     exactly round(byte/255, 3), which app.digits.decode_heldout undoes), then N label bytes.
     """
-    _, heldout = mnist_split()
+    _, heldout = mnist_split(crop_train=False)  # the training digits are not shipped: leave them uncropped
     pixels = bytes(round(v * 255) for _, x in heldout for v in x)
     labels = bytes(d for d, _ in heldout)
     out.mkdir(parents=True, exist_ok=True)

@@ -62,8 +62,12 @@ export class KernelView {
     const cells = this.buttons.flat();
     const values = kernel.flat();
     for (const digits of [2, 1, 0]) {
-      cells.forEach((b, i) => setText(b, formatNumber(values[i], digits)));
-      if (digits === 0 || !cells.some((b) => b.scrollWidth > b.clientWidth + 1)) return;
+      const texts = values.map((v) => formatNumber(v, digits));
+      cells.forEach((b, i) => setText(b, texts[i]));
+      // Up to three characters ("−2", "0.5") fit any cell: only longer ones are measured, so a click
+      // on a kernel of whole numbers (the usual edit) forces no layout.
+      if (digits === 0 || texts.every((t) => t.length <= 3)) return;
+      if (!cells.some((b) => b.scrollWidth > b.clientWidth + 1)) return;
     }
   }
 

@@ -1,8 +1,8 @@
 """Accessibility: axe-core finds nothing serious or critical in the explorer, light or dark.
 
 axe-core comes from the npm registry at a pinned version and is checked against
-the registry's pinned sha512 integrity before use. `npm pack` fetches it once into
-.cache/npm/ (git-ignored); later runs are offline.
+the registry's pinned sha512 integrity before use (build.fetch_npm_tarball). `npm pack`
+fetches it once into .cache/downloads/ (git-ignored); later runs are offline.
 
 The page runs under a strict Content-Security-Policy with no inline scripts, so
 axe cannot be added with a <script> tag (page.add_script_tag(content=...) is
@@ -10,11 +10,7 @@ blocked). Playwright's page.evaluate() runs through the DevTools protocol, which
 the page's CSP does not govern, so the axe source is evaluated that way, in the
 page's own main world, under the page's real policy.
 """
-import base64
-import hashlib
 import json
-import shutil
-import subprocess
 import tarfile
 
 import pytest
@@ -26,7 +22,6 @@ from test_explorer import SOBEL_X
 AXE_VERSION = "4.14.1"
 # `npm view axe-core@4.14.1 dist.integrity`
 AXE_INTEGRITY = "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ=="
-NPM_CACHE = build.CACHE / "npm"
 
 BLOCKING_IMPACTS = ("serious", "critical")
 LAYERED = {"activation": "relu", "pool": {"mode": "max", "size": 2, "stride": 2},
@@ -38,43 +33,10 @@ DEFAULT = {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "paddin
 
 # --- axe-core from npm, pinned and verified -------------------------------------------
 
-def npm_integrity(path):
-    """The npm `dist.integrity` string of a file: sha512, base64."""
-    h = hashlib.sha512()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return "sha512-" + base64.b64encode(h.digest()).decode()
-
-
-def fetch_npm_tarball(spec, name, integrity):
-    """.cache/npm/<name>: `npm pack spec` once, then checked against integrity on every use.
-
-    A mismatch deletes the tarball and fails: it is not the package that was pinned.
-    """
-    NPM_CACHE.mkdir(parents=True, exist_ok=True)
-    tarball = NPM_CACHE / name
-    if not tarball.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail(f"npm is needed once to fetch {spec} into {NPM_CACHE} (apt-get install -y npm)")
-        result = subprocess.run([npm, "pack", "--loglevel=error", spec], cwd=NPM_CACHE,
-                                capture_output=True, text=True, timeout=300)
-        if result.returncode != 0 or not tarball.exists():
-            pytest.fail(f"`npm pack {spec}` failed (exit {result.returncode}), so axe-core could not "
-                        f"be fetched into {NPM_CACHE}:\n{result.stderr.strip()}")
-    got = npm_integrity(tarball)
-    if got != integrity:
-        tarball.unlink()
-        pytest.fail(f"{tarball.name} from the npm registry has integrity {got}, but {spec} is pinned "
-                    f"to {integrity}. It is not the pinned package: it was deleted and was not used. "
-                    "Run the tests again to fetch it afresh; if it differs again, do not use it.")
-    return tarball
-
-
 def axe_source():
-    """axe.min.js, extracted from the verified tarball."""
-    tarball = fetch_npm_tarball(f"axe-core@{AXE_VERSION}", f"axe-core-{AXE_VERSION}.tgz", AXE_INTEGRITY)
+    """axe.min.js, extracted from the verified tarball (fetched and checked as the build fetches its npm packages)."""
+    tarball = build.fetch_npm_tarball(f"axe-core@{AXE_VERSION}", f"axe-core-{AXE_VERSION}.tgz", AXE_INTEGRITY,
+                                      "the accessibility tests' axe-core comes from npm", "0.6 MB")
     with tarfile.open(tarball) as t:
         return t.extractfile("package/axe.min.js").read().decode("utf-8")
 

@@ -11,7 +11,7 @@ import build
 from app import network
 from conftest import edit_through_a_restart, hang_python
 from test_explorer import set_state, state
-from test_layout import open_at
+from test_layout import assert_on_screen, open_at
 
 MODEL = build.ROOT / "models" / "digits.json"
 
@@ -67,20 +67,13 @@ def linked_network(fragment):
     return json.loads(params["net"][0]) if "net" in params else {}
 
 
-def inside(page, selector):
-    box = page.locator(selector).bounding_box()
-    assert box, f"{selector} is not shown"
-    return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 800
-
-
 def test_the_whole_network_is_on_screen_at_1280_by_800(net_page):
     page = net_page.page
     page.evaluate("() => window.scrollTo(0, 0)")
     assert page.locator(".net-map-button").count() == 8 * 3 + 16 * 3  # conv, ReLU, pool of both layers
-    for selector in ["#net-input", "#net-probs", "#net-prediction", "#net-accuracy", "#net-detail-title", "#net-zero"]:
-        assert inside(page, selector), selector
-    for i in range(page.locator(".net-map-button").count()):
-        assert inside(page, f".net-map-button >> nth={i}"), f"map {i}"
+    maps = [f".net-map-button >> nth={i}" for i in range(page.locator(".net-map-button").count())]
+    assert_on_screen(page, ["#net-input", "#net-probs", "#net-prediction", "#net-accuracy", "#net-detail-title",
+                            "#net-zero"] + maps, 1280, 800)
     net = state(page)["network"]
     assert net["modelName"] == "digits" and len(net["probs"]) == 10
     assert page.locator("#net-prediction").inner_text().startswith(f"It reads a {net['prediction']}")
@@ -289,10 +282,7 @@ def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(bro
         wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
         parts = ["#net-input", "#net-probs", "#net-prediction"] + [
             f".net-map-button >> nth={i}" for i in range(page.locator(".net-map-button").count())]
-        for selector in parts:
-            box = page.locator(selector).bounding_box()
-            assert box and box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= 800 \
-                and box["y"] + box["height"] <= 600, selector
+        assert_on_screen(page, parts, 800, 600)
     finally:
         page.context.close()
 
