@@ -7,9 +7,14 @@ export class LossCurveView {
     this.ctx = canvas.getContext("2d");
     canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", "Loss curve: no steps yet");
+    this.losses = [];
+    // Drawn as soon as it has a size (before the first step: the empty frame), and again whenever the
+    // layout resizes it, so it is never a blank box or a stretched picture.
+    new ResizeObserver(() => this.update(this.losses)).observe(canvas);
   }
 
   update(losses) {
+    this.losses = losses;
     const { canvas, ctx } = this;
     const dpr = window.devicePixelRatio || 1;
     const w = canvas.clientWidth || 280, h = canvas.clientHeight || 140;
@@ -27,7 +32,10 @@ export class LossCurveView {
       ctx.font = "11px system-ui, sans-serif";
       ctx.fillStyle = ink;
       ctx.textAlign = "center";
-      ctx.fillText("The loss, step by step, appears here", (left + w) / 2, (bottom + 6) / 2 + 4);
+      const room = w - left - 14; // the frame's inside: a narrow embed gets the short sentence
+      const text = ["The loss, step by step, appears here", "The loss appears here", "Loss"]
+        .find((t) => ctx.measureText(t).width <= room) ?? "";
+      ctx.fillText(text, (left + w) / 2, (bottom + 6) / 2 + 4);
       ctx.textAlign = "start";
       canvas.setAttribute("aria-label", "Loss curve: no steps yet");
       return;

@@ -133,3 +133,20 @@ def test_an_embed_links_to_the_same_view_in_the_full_explorer(browser, base_url)
 
 def test_the_full_page_has_no_embed_link(explorer):
     assert not explorer.page.locator("#open-full").is_visible()
+
+
+def test_a_learn_embed_shows_the_empty_loss_curve_before_the_first_step(browser, base_url):
+    """The curve's box on screen is not enough: something must be drawn in it (the frame and its sentence)."""
+    watched = open_at(browser, f"{base_url}?embed#v=1&mode=learn", 640, 480)
+    page = watched.page
+    try:
+        settle(page)
+        assert_on_screen(page, ["#loss-curve"], 640, 480)
+        wait_for(page, """() => { const c = document.getElementById('loss-curve');
+            if (!c.width) return false;
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
+            return false; }""", what="the empty loss curve")
+        assert page.locator("#loss-curve").get_attribute("aria-label") == "Loss curve: no steps yet"
+    finally:
+        page.context.close()
