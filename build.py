@@ -32,6 +32,8 @@ from pathlib import Path
 from string import Template
 from urllib.parse import parse_qsl
 
+import startup_files
+
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
 CACHE = ROOT / ".cache"
@@ -666,41 +668,24 @@ def write_codemirror(out):
             target.write_bytes(t.extractfile(f"package/{name}").read())
 
 
-# --- step 4: the interpreter snapshot ------------------------------------------------
+# --- step 4: files for a faster start (startup_files.py) ----------------------------
 
-SNAPSHOT_SCRIPT = ROOT / "make_snapshot.mjs"
-SNAPSHOT_INPUTS = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
+NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 
 
-def make_snapshot(runtime_dir):
-    """A gzipped memory snapshot of a started interpreter, made by Node from the verified runtime.
+def _made(result):
+    """A startup_files result: say its sentence, return its path (or None)."""
+    path, sentence = result
+    if sentence:
+        say(sentence)
+    return path
 
-    Returns its path in .cache/snapshot/ (kept per runtime and script, so later builds reuse it),
-    or None, with one sentence, when Node is missing or fails: the page then starts Python as usual.
-    """
-    key = hashlib.sha256("".join([RUNTIME_FILES.get(n, "") for n in SNAPSHOT_INPUTS] +
-                                 [sha256(SNAPSHOT_SCRIPT)]).encode()).hexdigest()[:16]
-    cached = CACHE / "snapshot" / f"python-{key}.snapshot.gz"
-    if cached.exists():
-        return cached
-    node = shutil.which("node")
-    if not node:
-        say("Node.js is not installed, so dist/ has no interpreter snapshot: the page works, but Python "
-            "starts about 1.5 s slower (apt-get install nodejs to get it)")
-        return None
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".part")
-    result = subprocess.run([node, str(SNAPSHOT_SCRIPT), str(runtime_dir), str(partial)],
-                            capture_output=True, text=True)
-    if result.returncode != 0 or not partial.exists():
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        say(f"Node could not make the interpreter snapshot ({last}), so dist/ has none: the page works, "
-            "but Python starts about 1.5 s slower")
-        partial.unlink(missing_ok=True)
-        return None
-    partial.rename(cached)
-    say(f"interpreter snapshot made with Node ({cached.stat().st_size / 1e6:.1f} MB gzipped)")
-    return cached
+
+def _by_content(path, folder, name):
+    """Copy path to dist/folder/<its sha256[:12]>/name: new content, new URL, so hosts may cache forever."""
+    target = DIST / folder / sha256(path)[:12]
+    target.mkdir(parents=True)
+    return Path(shutil.copy(path, target / name))
 
 
 # --- assemble ----------------------------------------------------------------------
@@ -741,38 +726,35 @@ def build(pyodide_dir=None, snapshot=True):
     shutil.copyfile(ROOT / "_headers", DIST / "_headers")
     write_runtime(DIST / "pyodide" / PYODIDE_VERSION)
     wheel = build_wheel(CACHE / "wheel")
-    # A folder named by the wheel's content: a changed package gets a new URL, so hosts can cache it forever.
     digest = sha256(wheel)
-    (DIST / "wheels" / digest[:12]).mkdir(parents=True)
-    wheel = Path(shutil.copy(wheel, DIST / "wheels" / digest[:12] / wheel.name))
+    wheel = _by_content(wheel, "wheels", wheel.name)
     write_data(DIST / "data")
     write_lessons(DIST / "lessons", lessons)
     write_digits(DIST / "data")
     if (ROOT / "models").exists():
         write_models(DIST / "data" / "models")
     write_codemirror(DIST / "vendor" / "codemirror")
-    snap = make_snapshot(DIST / "pyodide" / PYODIDE_VERSION) if snapshot else None
+    runtime = DIST / "pyodide" / PYODIDE_VERSION
+    bytecode = _made(startup_files.numpy_bytecode(runtime, runtime / NUMPY_WHEEL, CACHE))
+    numpy = _by_content(startup_files.numpy_bundle(runtime / NUMPY_WHEEL, bytecode, CACHE), "packages",
+                        "numpy-2.0.2.tar.gz")
+    snap = _made(startup_files.make_snapshot(runtime, runtime / NUMPY_WHEEL, wheel, CACHE)) if snapshot else None
     if snap:
-        # Named by content like the wheel: a new runtime or script gives a new URL.
-        snap_digest = sha256(snap)
-        (DIST / "snapshots" / snap_digest[:12]).mkdir(parents=True)
-        snap = Path(shutil.copy(snap, DIST / "snapshots" / snap_digest[:12] / "python.snapshot.gz"))
+        snap = _by_content(snap, "snapshots", "python.snapshot.gz")
     elif not snapshot:
         say("built without the interpreter snapshot (--no-snapshot)")
     # The page reads where everything is from one file, so paths live in one place.
     # micropip is loaded after the first map, so it is not counted here.
-    first_view = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",
-                  "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"]
-    runtime_bytes = sum((DIST / "pyodide" / PYODIDE_VERSION / f).stat().st_size for f in first_view)
-    snap_bytes = snap.stat().st_size if snap else 0
+    first_view = [runtime / f for f in ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")]
+    first_view += [numpy, wheel] + ([snap] if snap else [])
     info = {"pyodideVersion": PYODIDE_VERSION, "pyodidePath": f"pyodide/{PYODIDE_VERSION}/",
             "appWheel": wheel.relative_to(DIST).as_posix(), "appVersion": app_version(),
             "appWheelSha256": digest,
-            "numpyWheel": next(f for f in first_view if f.startswith("numpy-")),
+            "numpy": numpy.relative_to(DIST).as_posix(), "numpyCompiled": bytecode is not None,
             "snapshot": snap.relative_to(DIST).as_posix() if snap else None,
-            "snapshotBytes": snap_bytes,
+            "snapshotBytes": snap.stat().st_size if snap else 0,
             # The most a first visit fetches before ready (with the snapshot, on a fast link).
-            "bytesBeforeReady": runtime_bytes + wheel.stat().st_size + snap_bytes}
+            "bytesBeforeReady": sum(f.stat().st_size for f in first_view)}
     (DIST / "static" / "build-info.json").write_text(json.dumps(info, indent=1))
     size = sum(f.stat().st_size for f in DIST.rglob("*") if f.is_file())
     say(f"dist/ ready ({size / 1e6:.1f} MB): page, {len(lessons)} lessons, runtime {PYODIDE_VERSION}, {wheel.name}")

@@ -16,6 +16,8 @@
 // Results carry plain JSON and fresh Float32Arrays (transferred); no PyProxy
 // leaves this file and every one made here is destroyed.
 
+import { untarGz } from "./untar.js";
+
 let api = null;
 let loadPillow = null;
 
@@ -40,12 +42,13 @@ async function checkRuntime(base) {
 }
 
 // Start-up runs in named phases; each one's start (ms since the worker began) goes out with "ready".
-//   runtime:     read build-info.json; start fetching the app wheel; import pyodide.mjs and check
-//                the .wasm's type meanwhile.
+//   runtime:     read build-info.json; start fetching NumPy's bundle and the app wheel; import
+//                pyodide.mjs and check the .wasm's type meanwhile.
 //   interpreter: loadPyodide, then fetch and unpack the snapshot while it loads pyodide.asm.js;
-//                restore Python from it when it pays, or start Python from scratch. NumPy's wheel
-//                is fetched meanwhile (loadPyodide's packages).
-//   packages:    unpack the app wheel into site-packages and import app.api.
+//                restore Python from it when it pays, or start Python from scratch. NumPy's bundle
+//                downloads and unpacks meanwhile.
+//   packages:    copy NumPy's files and the app's into site-packages (waiting for any not yet here).
+//   imports:     import app.api, and with it NumPy.
 //   after ready: load micropip, and fetch a snapshot that was not used, for the next visit.
 const timings = {};
 const site = (path) => new URL(`../${path}`, import.meta.url).href; // a path in build-info.json → URL
@@ -96,28 +99,10 @@ function fetchSnapshot(url, size) {
   return { bytes, decide: () => { decided = true; return judge(SNAPSHOT_BUDGET_MS); } };
 }
 
-// loadPyodide's packages are fetched while it boots, but a package whose download fails there can
-// leave loadPyodide waiting forever (its error log needs the interpreter, which is not up yet).
-// So the page fetches the wheel too (the browser's cache serves both from one download) and a failed
-// download ends the start at once, with a sentence.
-async function watchDownload(url) {
-  try {
-    const response = await fetch(url);
-    if (response.ok) {
-      await response.arrayBuffer();
-      return new Promise(() => {}); // a good download decides nothing
-    }
-  } catch {
-    // said below
-  }
-  throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");
-}
-
 async function bootPython(loadPyodide, base, info) {
   let snapshot = null; // fetched once loadPyodide has begun: its own downloads go first
   const options = {
     indexURL: base,
-    packages: ["numpy"], // fetched while the interpreter starts
     stdout: () => {},
     stderr: (line) => console.warn("python:", line),
   };
@@ -136,7 +121,11 @@ async function bootPython(loadPyodide, base, info) {
     const booting = loadPyodide(options);
     snapshot = fetchSnapshot(site(info.snapshot), info.snapshotBytes);
     try {
-      return await booting;
+      const pyodide = await booting;
+      // A restored interpreter has the random state it was snapshotted with: every visit would draw
+      // the same numbers.
+      if (choice === "used") pyodide.runPython("import random; random.seed()");
+      return pyodide;
     } catch (err) {
       if (choice !== "used") throw err;
       // A snapshot that does not fit (another pyodide.asm.wasm) must not stop the page.
@@ -147,6 +136,42 @@ async function bootPython(loadPyodide, base, info) {
   return loadPyodide({ ...options }); // the copy leaves the getter behind
 }
 
+// A file the page needs from this site: its Response, or an error that says what to do.
+async function download(path, what) {
+  let response;
+  try {
+    response = await fetch(site(path));
+  } catch {
+    throw new Error(`${what} could not be downloaded (the connection may have dropped); check it and reload`);
+  }
+  if (!response.ok) {
+    throw new Error(`${what} is missing from this site (HTTP ${response.status}); the site must be published with the whole dist/ folder`);
+  }
+  return response;
+}
+
+// NumPy and the app go into site-packages as files: no package manager runs before the first map.
+// NumPy's bundle holds the official wheel's run-time files, its modules compiled to bytecode by the
+// build (startup_files.py); the app is one small pure-Python wheel, and unpacking it is all an
+// install needs (its .dist-info included, so importlib.metadata knows both packages).
+function install(pyodide, numpyFiles, appWheel) {
+  const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
+  for (const [name, bytes] of numpyFiles) {
+    const path = `${sitePackages}/${name}`;
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, bytes);
+  }
+  pyodide.loadedPackages.numpy = "the explorer's bundle"; // so loadPackage("numpy") keeps this one
+  pyodide.FS.writeFile("/tmp/app.whl", new Uint8Array(appWheel));
+  // Only site-packages' finder has a listing to forget: importlib.invalidate_caches() would also
+  // import importlib.metadata, from source (about 0.3 s here).
+  pyodide.runPython(`import site, sys, zipfile
+with zipfile.ZipFile("/tmp/app.whl") as z:
+    z.extractall(site.getsitepackages()[0])
+sys.path_importer_cache.pop(site.getsitepackages()[0], None)`);
+  pyodide.FS.unlink("/tmp/app.whl");
+}
+
 async function start() {
   phase("runtime");
   progress("runtime", "Starting Python (WebAssembly)…");
@@ -154,31 +179,22 @@ async function start() {
   const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
   progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
-  const wheel = fetch(site(info.appWheel)).then((r) => {
-    if (!r.ok) throw new Error(`the explorer's Python package is missing (HTTP ${r.status}); the site must be published with the whole dist/ folder`);
-    return r.arrayBuffer();
-  });
-  wheel.catch(() => {}); // awaited below
+  const numpy = download(info.numpy, "NumPy").then((r) => untarGz(r).catch(() => {
+    throw new Error("NumPy could not be downloaded whole (the connection may have dropped); check it and reload");
+  }));
+  const wheel = download(info.appWheel, "The explorer's Python package").then((r) => r.arrayBuffer());
+  numpy.catch(() => {}); // awaited below
+  wheel.catch(() => {});
   const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
   timings.snapshot = info.snapshot ? "not asked for" : "not in this build";
 
   phase("interpreter");
-  const pyodide = await Promise.race([bootPython(loadPyodide, base, info), watchDownload(base + info.numpyWheel)]);
-  // loadPyodide logs a package that failed to download and goes on: check, and say what happened.
-  if (!("numpy" in pyodide.loadedPackages)) {
-    throw new Error("numpy could not be downloaded (the connection may have dropped); check it and reload");
-  }
+  const pyodide = await bootPython(loadPyodide, base, info);
 
   phase("packages");
-  progress("packages", "Installing the explorer's Python package…");
-  // The app is one small pure-Python wheel: unpacking it is all an install needs (its .dist-info
-  // included, so importlib.metadata knows it), without waiting for micropip to load.
-  pyodide.FS.writeFile("/tmp/app.whl", new Uint8Array(await wheel));
-  pyodide.runPython(`import importlib, site, zipfile
-with zipfile.ZipFile("/tmp/app.whl") as z:
-    z.extractall(site.getsitepackages()[0])
-importlib.invalidate_caches()`);
-  pyodide.FS.unlink("/tmp/app.whl");
+  progress("packages", "Installing NumPy and the explorer's Python package…");
+  install(pyodide, await numpy, await wheel);
+  phase("imports");
   api = pyodide.pyimport("app.api");
   // Pillow is needed only for uploads: load it on the first one, not before ready.
   let pillow = null;

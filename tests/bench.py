@@ -376,7 +376,7 @@ def write_comparison_pages(site):
     (bare / "worker.js").write_text(BARE_WORKER_JS % build.PYODIDE_VERSION)
     plain = site / "no-snapshot"
     plain.mkdir()
-    for name in ("index.html", "static", "data", "wheels", "pyodide"):
+    for name in ("index.html", "static", "data", "wheels", "packages", "pyodide"):
         src = site / name
         (shutil.copytree if src.is_dir() else shutil.copyfile)(src, plain / name)
     embeds = site / "bench-embeds"  # course pages beside dist/: their embeds share one Python

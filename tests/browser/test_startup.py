@@ -1,8 +1,8 @@
-"""Start-up from the interpreter snapshot and without it: the same outputs, uploads (Pillow) and
-watchdog restarts either way, and a snapshot that does not fit never stops the page.
+"""Start-up as built and as a build without Node: the same outputs, uploads (Pillow), learner code
+and watchdog restarts either way, and a snapshot that does not fit never stops the page.
 
-Each path is a copy of dist/: as built (snapshot restored), as a build without Node gives it
-(build-info.json without a snapshot), and with a broken snapshot file. The worker's own record of
+Each path is a copy of dist/: as built (snapshot restored, NumPy as bytecode), as a build without
+Node gives it (no snapshot, NumPy's bundle with its sources), and with a broken snapshot file. The worker's own record of
 its start ("ready" carries its phases and snapshot decision) is read by wrapping the Worker and
 SharedWorker constructors in an init script, as the benchmark does.
 """
@@ -13,10 +13,13 @@ import shutil
 import numpy as np
 import pytest
 
+import build
+import startup_files
 from app import images
 from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
+from test_modes import run_code, wait_for
 
 RECORD_WORKER_STARTS = """(() => {
   window.__starts = [];
@@ -44,10 +47,12 @@ def site_copy(dist, tmp_path_factory, change):
     return site
 
 
-def without_snapshot(site, info):
-    """What `python build.py --no-snapshot`, or a build on a machine without Node, writes."""
+def without_node(site, info):
+    """What a build on a machine without Node writes: no snapshot, and NumPy's sources, not bytecode."""
     shutil.rmtree(site / "snapshots", ignore_errors=True)
-    info.update(snapshot=None, snapshotBytes=0)
+    info.update(snapshot=None, snapshotBytes=0, numpyCompiled=False)
+    wheel = site / info["pyodidePath"] / build.NUMPY_WHEEL
+    (site / info["numpy"]).write_bytes(startup_files.numpy_bundle(wheel, None, site.parent / "cache").read_bytes())
 
 
 def broken_snapshot(site, info):
@@ -71,14 +76,15 @@ def open_page(browser, site):
 
 @pytest.fixture(scope="module", params=["snapshot", "no snapshot"])
 def started(request, browser, dist, tmp_path_factory):
-    """(explorer page, path) for a site with the snapshot (as built) and one without."""
+    """(explorer page, path) for a site as built (with Node: snapshot, bytecode) and as built without Node."""
     if request.param == "snapshot":
-        assert json.loads((dist / "static" / "build-info.json").read_text())["snapshot"], \
-            "dist/ was built without the snapshot (is Node installed?)"
+        info = json.loads((dist / "static" / "build-info.json").read_text())
+        assert info["snapshot"] and info["numpyCompiled"], "dist/ was built without Node (is it installed?)"
         site = dist
     else:
-        site = site_copy(dist, tmp_path_factory, without_snapshot)
+        site = site_copy(dist, tmp_path_factory, without_node)
     watched, server = open_page(browser, site)
+    watched.url = watched.page.url
     yield watched, request.param
     watched.page.context.close()
     server.shutdown()
@@ -93,8 +99,27 @@ def test_the_worker_starts_by_the_path_the_build_gives(started):
     [timings] = starts(watched.page)
     # On loopback a snapshot arrives at once, so it is always worth using.
     assert timings["snapshot"] == ("used" if path == "snapshot" else "not in this build")
-    assert timings["runtime"] <= timings["interpreter"] <= timings["packages"] <= timings["ready"]
+    assert timings["runtime"] <= timings["interpreter"] <= timings["packages"] <= timings["imports"] <= timings["ready"]
     assert watched.errors == []
+
+
+def test_learner_code_gets_numpy_from_the_bundle_and_new_random_numbers_each_start(started):
+    """A restored interpreter must not repeat the random numbers it was snapshotted with."""
+    watched, path = started
+    page = watched.page.context.new_page()
+    drawn = []
+    try:
+        for _ in range(2):  # two visits: two code workers, each started by the same path
+            page.goto("about:blank")  # a new document each time (a change of hash alone is not a visit)
+            page.goto(watched.url.split("#")[0] + "#v=1&mode=code&ex=valid-convolution")
+            wait_for(page, "() => /Ready/.test(document.getElementById('code-status').textContent)", 60, "the code worker")
+            _, error = run_code(page, "import random, numpy\nraise ValueError(f'{random.random()!r} {numpy.__file__}')\n")
+            number, numpy_file = error.split("ValueError: ")[1].split()[:2]
+            drawn.append(float(number))
+            assert numpy_file == "/lib/python3.12/site-packages/numpy/__init__." + ("pyc" if path == "snapshot" else "py")
+    finally:
+        page.close()
+    assert drawn[0] != drawn[1]
 
 
 def test_outputs_match_the_core_on_either_path(started):
