@@ -43,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import build  # noqa: E402
+import startup_files  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 try:
@@ -368,7 +369,7 @@ try {
 
 
 def write_comparison_pages(site):
-    """site/bench-bare/: the bare page; site/no-snapshot/: the explorer as a build without the snapshot."""
+    """site/bench-bare/: the bare page; site/no-snapshot/: the explorer as a build without Node gives it."""
     bare = site / "bench-bare"
     bare.mkdir()
     (bare / "index.html").write_text(BARE_HTML)
@@ -385,9 +386,15 @@ def write_comparison_pages(site):
     (embeds / "embeds.css").write_text(EMBEDS_CSS)
     for count in (1, 4):
         (embeds / f"embeds-{count}.html").write_text(embeds_page("../", count))
+    # Without Node: no snapshot, and NumPy's bundle holds its sources instead of bytecode.
     info_path = plain / "static" / "build-info.json"
     info = json.loads(info_path.read_text())
-    info.update(snapshot=None, snapshotBytes=0, bytesBeforeReady=info["bytesBeforeReady"] - info.get("snapshotBytes", 0))
+    compiled = plain / info["numpy"]
+    sources = startup_files.numpy_bundle(plain / info["pyodidePath"] / build.NUMPY_WHEEL, None, build.CACHE)
+    extra = sources.stat().st_size - compiled.stat().st_size
+    shutil.copyfile(sources, compiled)
+    info.update(snapshot=None, snapshotBytes=0, numpyCompiled=False,
+                bytesBeforeReady=info["bytesBeforeReady"] - info.get("snapshotBytes", 0) + extra)
     info_path.write_text(json.dumps(info, indent=1))
 
 
@@ -598,7 +605,7 @@ def new_page(browser, on_worker=None, context=None):
     page = context.pages[0] if context.pages else context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{m.text} ({m.location.get('url', '?')})"))
     if on_worker:
         page.on("worker", on_worker)
     return context, page, errors
@@ -817,7 +824,7 @@ def measure_startup(browser, url, log, reps, out):
                                for mode in ("cold", "warm", "throttled_cold")}
     result["target_cold"] = target(ratio("cold"), 0.75, judged_on="median explorer.cold / median bare.cold")
     result["target_warm"] = target(ratio("warm"), 0.75, judged_on="median explorer.warm / median bare.warm")
-    # Against the build given with --compare (today's), else this build without the snapshot.
+    # Against the build given with --compare (today's), else this build as made without Node.
     baseline = "compared" if "compared" in pages else "explorer_no_snapshot"
     result["target_throttled"] = target(stats(times["explorer"]["throttled_cold"])["median"],
                                         stats(times[baseline]["throttled_cold"])["median"],
@@ -826,7 +833,7 @@ def measure_startup(browser, url, log, reps, out):
     result["method"] = (
         "bare = bench-bare/, a page whose module worker only does loadPyodide({packages: ['numpy']}) + import numpy "
         "from this dist's runtime (written into the bench's copy, never shipped); explorer_no_snapshot = the "
-        "same dist with build-info.json's snapshot removed (what a build without Node gives). Per repetition "
+        "same dist as a build without Node gives it (no snapshot; NumPy's bundle with sources, not bytecode). Per repetition "
         "each page once, order alternating: cold = a new context; throttled_cold = a new context with CDP "
         f"Network.emulateNetworkConditions {THROTTLE}; warm = one persistent profile per page, first visit "
         "not counted, then about:blank and back. Times: convExplorer.ready resolved, ms since navigation. "

@@ -98,6 +98,7 @@ def test_the_runtime_and_wheels_are_cached_as_immutable_and_pages_are_not():
     rules = build.read_headers()
     assert "immutable" in build.headers_for(f"/pyodide/{build.PYODIDE_VERSION}/pyodide.asm.wasm", rules)["Cache-Control"]
     assert "immutable" in build.headers_for("/wheels/0123456789ab/convexplorer-0.1.0-py3-none-any.whl", rules)["Cache-Control"]
+    assert "immutable" in build.headers_for("/packages/0123456789ab/numpy-2.0.2.tar.gz", rules)["Cache-Control"]
     page = build.headers_for("/index.html", rules)
     assert "Cache-Control" not in page and "Content-Security-Policy" in page
 

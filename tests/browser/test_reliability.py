@@ -94,8 +94,24 @@ def test_missing_runtime_files_are_explained(browser, broken_site):
 def test_a_network_that_drops_during_loading_is_explained(browser, base_url):
     # A Python of the page's own: Playwright's routes do not reach a shared worker's downloads.
     text = loading_error(browser, base_url + "?python=own",
-                         route=("**/numpy-*.whl", lambda r: r.abort("connectionreset")))
-    assert text.startswith("Python could not start") and "Reload" in text
+                         route=("**/numpy-*.tar.gz", lambda r: r.abort("connectionreset")))
+    assert text.startswith("Python could not start") and "NumPy could not be downloaded" in text and "Reload" in text
+
+
+def test_a_numpy_download_cut_short_is_explained(browser, base_url, dist):
+    info = json.loads((dist / "static" / "build-info.json").read_text())
+    half = (dist / info["numpy"]).read_bytes()[:1_000_000]  # a third of it: the gzip stream ends too soon
+    text = loading_error(browser, base_url + "?python=own",
+                         route=("**/numpy-*.tar.gz", lambda r: r.fulfill(body=half, content_type="application/gzip")))
+    assert "NumPy could not be downloaded whole" in text and "Reload" in text
+
+
+def test_a_site_without_numpys_bundle_says_what_to_publish(browser, broken_site):
+    site, serve = broken_site
+    info = json.loads((site / "static" / "build-info.json").read_text())
+    (site / info["numpy"]).unlink()
+    text = loading_error(browser, serve() + "?python=own")
+    assert "NumPy is missing from this site (HTTP 404)" in text and "whole dist/ folder" in text
 
 
 def random_fragment(rng):
