@@ -348,6 +348,7 @@ JS_WORKER_MEMORY = """async () => {
 # so the init script times it exactly as it times the explorer.
 BARE_HTML = """<!doctype html>
 <meta charset="utf-8"><title>Pyodide + NumPy, nothing else</title>
+<link rel="icon" href="data:,">
 <script type="module" src="bare.js"></script>
 <p>bare Pyodide + NumPy</p>
 """
@@ -748,7 +749,7 @@ def measure_loads(browser, url, log, reps, out):
     out["page_errors_during_loads"] = errors[:10]
 
 
-# The explorer with a Python of its own (?python=own), as the bare page has: the DevTools network
+# Every explorer with a Python of its own (?python=own), as the bare page has: the DevTools network
 # emulation reaches a page's dedicated worker but not a shared one, and a shared worker can outlive the
 # page by a moment, so a "second visit" could find the first one's Python still running.
 STARTUP_PAGES = {"bare": "bench-bare/", "explorer": "?python=own", "explorer_no_snapshot": "no-snapshot/?python=own"}
@@ -758,7 +759,7 @@ THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "up
 
 def measure_startup(browser, url, log, reps, out):
     """The explorer against the bare Pyodide + NumPy page, interleaved in one run: cold, warm, throttled."""
-    pages = dict(STARTUP_PAGES, **({"compared": "compared/"} if COMPARED[0] else {}))
+    pages = dict(STARTUP_PAGES, **({"compared": "compared/?python=own"} if COMPARED[0] else {}))  # as above
     times = {k: {"cold": [], "warm": [], "throttled_cold": []} for k in pages}
     cold_bytes = {k: [] for k in pages}
     worker = {k: [] for k in pages}
