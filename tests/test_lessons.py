@@ -13,8 +13,9 @@ import pytest
 
 import build
 import lesson_facts
+import lesson_pages
 
-LESSONS = build.read_lessons()
+LESSONS = lesson_pages.read_lessons()
 BY_FILE = {lesson["file"]: lesson for lesson in LESSONS}
 # The claims of the course texts (../shared/lessons.md), in their order.
 CLAIMS = ["what-a-filter-is", "sobel-x", "blur", "build-your-own-filter", "output-size", "weight-sharing",
@@ -135,9 +136,9 @@ def test_a_reveal_moves_its_view_somewhere_new():
         assert q["reveal"]["fragment"] != lesson["views"][q["reveal"]["view"]]["fragment"], lesson["file"]
 
 
-# --- build.py: checking lesson files ------------------------------------------------------
+# --- lesson_pages.py: checking lesson files ------------------------------------------------------
 
-GOOD = json.loads((build.LESSONS / "05-output-size.json").read_text())
+GOOD = json.loads((lesson_pages.LESSONS / "05-output-size.json").read_text())
 
 
 def broken(change):
@@ -171,8 +172,8 @@ BAD = [
 @pytest.mark.parametrize("name,content,message", BAD, ids=[m[:40] for _, _, m in BAD])
 def test_a_bad_lesson_file_stops_the_build_with_one_sentence_naming_it(tmp_path, name, content, message):
     (tmp_path / name).write_text(content if isinstance(content, str) else json.dumps(content))
-    with pytest.raises(SystemExit) as stopped:
-        build.read_lessons(tmp_path)
+    with pytest.raises(lesson_pages.LessonError) as stopped:
+        lesson_pages.read_lessons(tmp_path)
     text = str(stopped.value)
     assert message in text and text.count(". ") <= 1 and f"lessons/{name}" in text, text
 
@@ -180,21 +181,21 @@ def test_a_bad_lesson_file_stops_the_build_with_one_sentence_naming_it(tmp_path,
 def test_two_lessons_cannot_share_a_number(tmp_path):
     for name in ("03-a.json", "03-b.json"):
         (tmp_path / name).write_text(json.dumps(GOOD))
-    with pytest.raises(SystemExit, match="lesson number 03 is taken by lessons/03-a.json"):
-        build.read_lessons(tmp_path)
+    with pytest.raises(lesson_pages.LessonError, match="lesson number 03 is taken by lessons/03-a.json"):
+        lesson_pages.read_lessons(tmp_path)
 
 
 def test_the_fragment_keys_are_the_link_readers():
-    assert build.fragment_keys() == {"v", "px", "img", "k", "b", "s", "pad", "pm", "d", "act", "pool", "k2", "w",
+    assert lesson_pages.fragment_keys() == {"v", "px", "img", "k", "b", "s", "pad", "pm", "d", "act", "pool", "k2", "w",
                                      "cm", "num", "fill", "mode", "ch", "ex", "net"}
 
 
-# --- build.py: the pages --------------------------------------------------------------------
+# --- lesson_pages.py: the pages --------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("lessons")
-    build.write_lessons(out)
+    lesson_pages.write_lessons(out)
     return out
 
 
@@ -238,14 +239,14 @@ def test_the_explorer_links_to_the_lessons():
 
 
 def test_adding_a_file_adds_a_lesson(tmp_path):
-    for path in build.LESSONS.glob("*.json"):
+    for path in lesson_pages.LESSONS.glob("*.json"):
         shutil.copy(path, tmp_path / path.name)
     extra = broken(lambda l: l.update(title="A lesson written later"))
     (tmp_path / "17-later.json").write_text(json.dumps(extra))
-    lessons = build.read_lessons(tmp_path)
+    lessons = lesson_pages.read_lessons(tmp_path)
     assert [lesson["number"] for lesson in lessons] == list(range(1, 18))
     out = tmp_path / "out"
-    build.write_lessons(out, lessons)
+    lesson_pages.write_lessons(out, lessons)
     assert "A lesson written later" in (out / "17-later.html").read_text()
     assert 'rel="next" href="17-later.html"' in (out / "16-common-bugs.html").read_text()
     assert "17-later.html" in (out / "index.html").read_text()
