@@ -1213,6 +1213,40 @@ JS_NET_DIGITS = """async ({ n }) => {
   return { worker, roundTrip, seconds: (performance.now() - t0) / 1000 };
 }"""
 
+JS_NET_ALONE = """async ({ n }) => {
+  // The same request to a Python of its own, with nothing painting meanwhile: what the worker costs
+  // when it has a core to itself (in the page, the maps' painting competes for this VM's two cores).
+  const worker = new Worker(new URL("static/worker.js", location.href), { type: "module" });
+  let id = 0;
+  const waiting = new Map();
+  const ready = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === "ready") resolve();
+      else if (data.type === "failed") reject(new Error(data.error));
+      else if (data.id !== undefined) { waiting.get(data.id)(data); waiting.delete(data.id); }
+    };
+  });
+  const call = (type, body, transfer = []) => new Promise((resolve) => {
+    waiting.set(++id, resolve);
+    worker.postMessage({ id, type, ...body }, transfer);
+  });
+  try {
+    await ready;
+    const [spec, npz, heldout] = await Promise.all([["data/models/digits.json", "text"],
+      ["data/models/digits.npz", "arrayBuffer"], ["data/digits-heldout.bin", "arrayBuffer"]].map(
+      async ([path, as]) => (await fetch(new URL(path, location.href)))[as]()));
+    await call("network-load", { spec, npz, name: "digits", heldout });
+    const times = [];
+    for (let i = 0; i < n; i++) {
+      const pixels = new Float32Array(576).map(() => Math.random());
+      times.push((await call("network", { edits: {}, pixels }, [pixels.buffer])).result.meta.computeMs);
+    }
+    return times;
+  } finally {
+    worker.terminate();
+  }
+}"""
+
 JS_NET_EDIT = """async ({ layer, filter, weights }) => {
   // One edit: time to the probabilities painted, then to the held-out accuracy shown.
   const api = window.convExplorer;
@@ -1268,6 +1302,9 @@ def measure_network(browser, url, log, reps, out):
                                   "in conv 1 (8 filters) and conv 2 (16); "
                                   "worker ms: api.network_accuracy over the 2,000 held-out digits; shown: from the setState "
                                   "to the accuracy on the page; painted: to the probabilities on the page")
+        alone = stats(page.evaluate(JS_NET_ALONE, {"n": reps["net_digits"]}), 3)
+        result["one_digit_worker_alone_ms"] = {**alone, "method": "the same network request to a dedicated worker of "
+                                               "its own, random pixels, with nothing painting meanwhile"}
         result["page_errors"] = errors[:10]
     finally:
         context.close()
