@@ -76,6 +76,21 @@ TARGETS = {
 
 # --- what runs in the page ------------------------------------------------------------------
 
+# In an init script: every message from the explorer's Python (the site's SharedWorker, or a Worker of
+# its own where sharing is refused) goes to window.__onWorkerMessage. tests/browser/test_startup.py uses it too.
+HOOK_WORKERS = """
+  for (const name of ["Worker", "SharedWorker"]) {
+    const Native = window[name];
+    function Hooked(url, options) {
+      const worker = new Native(url, options);
+      (worker.port ?? worker).addEventListener("message", (e) => window.__onWorkerMessage(e));
+      return worker;
+    }
+    Hooked.prototype = Native.prototype;
+    window[name] = Hooked;
+  }
+"""
+
 INIT_SCRIPT = r"""
 (() => {
   if (window.__bench) return;
@@ -97,16 +112,8 @@ INIT_SCRIPT = r"""
       b.computes.push({ at: performance.now(), computeMs: d.result.meta.computeMs, copyMs: d.result.meta.copyMs });
     }
   };
-  for (const name of ["Worker", "SharedWorker"]) {
-    const Native = window[name];
-    function BenchWorker(url, options) {
-      const w = new Native(url, options);
-      (w.port ?? w).addEventListener("message", listen);
-      return w;
-    }
-    BenchWorker.prototype = Native.prototype;
-    window[name] = BenchWorker;
-  }
+  window.__onWorkerMessage = listen;
+""" + HOOK_WORKERS + r"""
 
   // The first time anything is drawn onto #input-canvas, and the frame after it.
   const proto = CanvasRenderingContext2D.prototype;

@@ -2,9 +2,9 @@
 and watchdog restarts either way, and a snapshot that does not fit never stops the page.
 
 Each path is a copy of dist/: as built (snapshot restored, NumPy as bytecode), as a build without
-Node gives it (no snapshot, NumPy's bundle with its sources), and with a broken snapshot file. The worker's own record of
-its start ("ready" carries its phases and snapshot decision) is read by wrapping the Worker and
-SharedWorker constructors in an init script, as the benchmark does.
+Node gives it (no snapshot, NumPy's bundle with its sources), and with a broken snapshot file. The
+worker's own record of its start ("ready" carries its phases and snapshot decision) is read with the
+benchmark's hook on the Worker and SharedWorker constructors.
 """
 import gzip
 import json
@@ -16,6 +16,7 @@ import pytest
 import build
 import startup_files
 from app import images
+from bench import HOOK_WORKERS
 from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
@@ -23,18 +24,8 @@ from test_modes import run_code, wait_for
 
 RECORD_WORKER_STARTS = """(() => {
   window.__starts = [];
-  const record = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
-  for (const name of ["Worker", "SharedWorker"]) {  // the page's own Python, or the site's shared one
-    const Native = window[name];
-    function Recorded(url, options) {
-      const worker = new Native(url, options);
-      (worker.port ?? worker).addEventListener("message", record);
-      return worker;
-    }
-    Recorded.prototype = Native.prototype;
-    window[name] = Recorded;
-  }
-})()"""
+  window.__onWorkerMessage = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
+""" + HOOK_WORKERS + "})()"
 
 
 def site_copy(dist, tmp_path_factory, change):
