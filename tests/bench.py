@@ -394,16 +394,22 @@ def write_comparison_pages(site):
     (embeds / "embeds.css").write_text(EMBEDS_CSS)
     for count in (1, 4):
         (embeds / f"embeds-{count}.html").write_text(embeds_page("../", count))
-    # Without Node: no snapshot, and NumPy's bundle holds its sources instead of bytecode.
     info_path = plain / "static" / "build-info.json"
     info = json.loads(info_path.read_text())
-    compiled = plain / info["numpy"]
-    sources = startup_files.numpy_bundle(plain / info["pyodidePath"] / build.NUMPY_WHEEL, None, build.CACHE)
-    extra = sources.stat().st_size - compiled.stat().st_size
-    shutil.copyfile(sources, compiled)
+    as_built_without_node(plain, info)
+    info_path.write_text(json.dumps(info, indent=1))
+
+
+def as_built_without_node(site, info):
+    """Make a copy of dist/ (site, and its build-info.json as the dict info) what a build without Node
+    writes: no snapshot, and NumPy's bundle with its sources instead of bytecode. test_startup uses it too."""
+    shutil.rmtree(site / "snapshots", ignore_errors=True)
+    bundle = site / info["numpy"]
+    sources = startup_files.numpy_bundle(site / info["pyodidePath"] / build.NUMPY_WHEEL, None, build.CACHE)
+    extra = sources.stat().st_size - bundle.stat().st_size
+    shutil.copyfile(sources, bundle)
     info.update(snapshot=None, snapshotBytes=0, numpyCompiled=False,
                 bytesBeforeReady=info["bytesBeforeReady"] - info.get("snapshotBytes", 0) + extra)
-    info_path.write_text(json.dumps(info, indent=1))
 
 
 # --- course pages: several embeds --------------------------------------------------------------

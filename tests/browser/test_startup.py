@@ -13,10 +13,8 @@ import shutil
 import numpy as np
 import pytest
 
-import build
-import startup_files
 from app import images
-from bench import HOOK_WORKERS
+from bench import HOOK_WORKERS, as_built_without_node
 from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
@@ -36,14 +34,6 @@ def site_copy(dist, tmp_path_factory, change):
     change(site, info)
     info_path.write_text(json.dumps(info))
     return site
-
-
-def without_node(site, info):
-    """What a build on a machine without Node writes: no snapshot, and NumPy's sources, not bytecode."""
-    shutil.rmtree(site / "snapshots", ignore_errors=True)
-    info.update(snapshot=None, snapshotBytes=0, numpyCompiled=False)
-    wheel = site / info["pyodidePath"] / build.NUMPY_WHEEL
-    (site / info["numpy"]).write_bytes(startup_files.numpy_bundle(wheel, None, site.parent / "cache").read_bytes())
 
 
 def broken_snapshot(site, info):
@@ -73,7 +63,7 @@ def started(request, browser, dist, tmp_path_factory):
         assert info["snapshot"] and info["numpyCompiled"], "dist/ was built without Node (is it installed?)"
         site = dist
     else:
-        site = site_copy(dist, tmp_path_factory, without_node)
+        site = site_copy(dist, tmp_path_factory, as_built_without_node)
     watched, server = open_page(browser, site)
     watched.url = watched.page.url
     yield watched, request.param
