@@ -234,7 +234,6 @@ def test_the_editor_without_npm_stops_in_one_sentence(tmp_path, monkeypatch):
 
 
 def test_dist_ships_only_the_editor_files_code_mode_loads_with_the_licence(dist):
-    import tarfile
     folder = dist / "vendor" / "codemirror"
     shipped = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     assert shipped == sorted(["LICENSE", "lib/codemirror.css", "lib/codemirror.js", "mode/python/python.js",
