@@ -136,8 +136,8 @@ async function bootPython(loadPyodide, base, info) {
   return loadPyodide({ ...options }); // the copy leaves the getter behind
 }
 
-// A file the page needs from this site: its Response, or an error that says what to do.
-async function download(path, what) {
+// A file the page needs from this site, read by read(response); or an error that says what to do.
+async function download(path, what, read) {
   let response;
   try {
     response = await fetch(site(path));
@@ -147,7 +147,11 @@ async function download(path, what) {
   if (!response.ok) {
     throw new Error(`${what} is missing from this site (HTTP ${response.status}); the site must be published with the whole dist/ folder`);
   }
-  return response;
+  try {
+    return await read(response);
+  } catch {
+    throw new Error(`${what} could not be downloaded whole (the connection may have dropped); check it and reload`);
+  }
 }
 
 // NumPy and the app go into site-packages as files: no package manager runs before the first map.
@@ -179,10 +183,8 @@ async function start() {
   const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
   progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
   const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
-  const numpy = download(info.numpy, "NumPy").then((r) => untarGz(r).catch(() => {
-    throw new Error("NumPy could not be downloaded whole (the connection may have dropped); check it and reload");
-  }));
-  const wheel = download(info.appWheel, "The explorer's Python package").then((r) => r.arrayBuffer());
+  const numpy = download(info.numpy, "NumPy", untarGz);
+  const wheel = download(info.appWheel, "The explorer's Python package", (r) => r.arrayBuffer());
   numpy.catch(() => {}); // awaited below
   wheel.catch(() => {});
   const [{ loadPyodide }] = await Promise.all([import(`${base}pyodide.mjs`), checkRuntime(base)]);
