@@ -10,6 +10,7 @@ Both need Node to run the runtime at build time. Without it there is no snapshot
 NumPy's sources: the page works either way, only slower to start. Each function returns
 (path or None, one sentence for the build's log); results are cached by their inputs' content.
 """
+import functools
 import gzip
 import hashlib
 import io
@@ -28,10 +29,17 @@ RUNTIME_INPUTS = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_s
 NOT_AT_RUN_TIME = (".pyi", ".h", ".c", ".pxd", ".pyx", ".a", ".pc", ".template", ".build")
 
 
+@functools.lru_cache(maxsize=None)
+def _file_digest(path, size, mtime_ns):
+    return hashlib.sha256(Path(path).read_bytes()).digest()
+
+
 def _key(*paths):
+    """A name for what was made from paths: their content (each file read once a build, not once a step)."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+    for path in map(Path, paths):
+        stat = path.stat()
+        digest.update(_file_digest(str(path), stat.st_size, stat.st_mtime_ns))
     return digest.hexdigest()[:16]
 
 

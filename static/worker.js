@@ -169,10 +169,11 @@ function install(pyodide, numpyFiles, appWheel) {
   pyodide.FS.writeFile("/tmp/app.whl", new Uint8Array(appWheel));
   // Only site-packages' finder has a listing to forget: importlib.invalidate_caches() would also
   // import importlib.metadata, from source (about 0.3 s here).
-  pyodide.runPython(`import site, sys, zipfile
+  const where = JSON.stringify(sitePackages); // a JSON string is a Python string literal
+  pyodide.runPython(`import sys, zipfile
 with zipfile.ZipFile("/tmp/app.whl") as z:
-    z.extractall(site.getsitepackages()[0])
-sys.path_importer_cache.pop(site.getsitepackages()[0], None)`);
+    z.extractall(${where})
+sys.path_importer_cache.pop(${where}, None)`);
   pyodide.FS.unlink("/tmp/app.whl");
 }
 
