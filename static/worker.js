@@ -49,7 +49,7 @@ async function checkRuntime(base) {
 //                downloads and unpacks meanwhile.
 //   packages:    copy NumPy's files and the app's into site-packages (waiting for any not yet here).
 //   imports:     import app.api, and with it NumPy.
-//   after ready: load micropip, and fetch a snapshot that was not used, for the next visit.
+//   after ready: in idle moments, fetch a snapshot that was not used, for the next visit.
 const timings = {};
 const site = (path) => new URL(`../${path}`, import.meta.url).href; // a path in build-info.json → URL
 function phase(name) {
@@ -207,13 +207,57 @@ async function start() {
   return { pyodide, info, snapshotURL: info.snapshot && site(info.snapshot) };
 }
 
-// After the first map: micropip (the package installer the runtime ships; not needed to draw) and,
-// when this visit started without the snapshot, the snapshot itself into the HTTP cache.
-function afterReady({ pyodide, snapshotURL }) {
-  setTimeout(() => {
-    pyodide.loadPackage("micropip").catch((err) => console.warn("micropip could not be loaded:", err));
-    if (snapshotURL && timings.snapshot.startsWith("declined")) fetch(snapshotURL).then((r) => r.arrayBuffer()).catch(() => {});
-  }, 0);
+// --- background work ---------------------------------------------------------------------------
+// Work nobody is waiting for (today: a snapshot this visit declined, fetched for the next one) never
+// delays a learner. It begins once no request has come for QUIET_MS, and each of its steps waits
+// while a request is being answered, so an edit finds the worker free within one step.
+const QUIET_MS = 1500;
+let answering = 0; // requests arrived and not yet answered
+let lastRequest = 0; // performance.now() when the latest request arrived
+let idleWaiters = [];
+let idleTimer = null;
+
+/** Resolves when no request is being answered and none has come for QUIET_MS. */
+function whenIdle() {
+  return new Promise((resolve) => {
+    idleWaiters.push(resolve);
+    wakeIdle();
+  });
+}
+
+function wakeIdle() {
+  clearTimeout(idleTimer);
+  if (answering || !idleWaiters.length) return;
+  const wait = lastRequest + QUIET_MS - performance.now();
+  if (wait > 0) {
+    idleTimer = setTimeout(wakeIdle, wait);
+    return;
+  }
+  const waiters = idleWaiters;
+  idleWaiters = [];
+  waiters.forEach((resolve) => resolve());
+}
+
+/**
+ * Fetch url into the HTTP cache, a chunk at a time in idle moments: while a request is answered the
+ * body is not read, so the download also stops taking the link. Resolves true once all is cached.
+ */
+async function cacheForNextVisit(url) {
+  await whenIdle();
+  const reader = (await fetch(url)).body.getReader();
+  for (;;) {
+    await whenIdle();
+    if ((await reader.read()).done) return true;
+  }
+}
+
+/** After ready: background work only. */
+function afterReady({ snapshotURL }) {
+  if (!snapshotURL || !timings.snapshot.startsWith("declined")) return;
+  timings.nextVisit = "fetching the snapshot";
+  cacheForNextVisit(snapshotURL).then(
+    () => { timings.nextVisit = "snapshot cached"; },
+    (err) => { timings.nextVisit = `snapshot not cached (${err.message})`; });
 }
 
 // Copy a float32 NumPy array out of WASM memory into a transferable Float32Array.
@@ -253,6 +297,15 @@ function learn({ config, images, steps }, client) {
   return takePair(api.learn_steps(steps, client));
 }
 
+// Learner code may import Pillow, which the page loads only for uploads: load it first, so that the
+// import works as in any Python.
+const IMPORTS_PILLOW = /^\s*(?:import|from)\s+PIL\b/m;
+
+async function runCode({ code, exercise, action }) {
+  if (IMPORTS_PILLOW.test(code)) await loadPillow();
+  return takePair(api.run_code(code, exercise, action));
+}
+
 async function decode({ bytes, size, color }) {
   await loadPillow();
   return takePair(api.decode_image(new Uint8Array(bytes), size, !!color));
@@ -289,7 +342,19 @@ const ready = start().then(
   },
 );
 
+/** Answer one request; background work waits meanwhile. */
 async function answer(data, client, send) {
+  answering += 1;
+  lastRequest = performance.now();
+  try {
+    await respond(data, client, send);
+  } finally {
+    answering -= 1;
+    wakeIdle();
+  }
+}
+
+async function respond(data, client, send) {
   const { id, type } = data;
   const arrived = performance.timeOrigin + performance.now();
   try {
@@ -307,7 +372,7 @@ async function answer(data, client, send) {
       out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null, client));
     } else if (type === "network") out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client));
     else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
-    else if (type === "code") out = takePair(api.run_code(data.code, data.exercise, data.action));
+    else if (type === "code") out = await runCode(data);
     else return send({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return send({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

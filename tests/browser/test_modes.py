@@ -103,6 +103,12 @@ def test_a_correct_convolution_passes_and_run_shows_both_outputs(coding):
     assert page.locator("#code-yours").is_visible() and page.locator("#code-expected").is_visible()
 
 
+def test_learner_code_may_import_pillow(coding):
+    """The page loads Pillow only for uploads; learner code that imports it gets it."""
+    verdict, error = run_code(coding.page, "from PIL import Image\n" + CORRECT)
+    assert verdict == "All 9 hidden cases pass. Well done!", error
+
+
 def test_a_flipped_kernel_is_named(coding):
     verdict, _ = run_code(coding.page, CORRECT.replace("* kernel)", "* kernel[::-1, ::-1])"))
     assert "flipped" in verdict
