@@ -469,18 +469,18 @@ def _by_content(path, folder, name):
 def write_page(out):
     """index.html with a preload for every module and the data the first view needs.
 
-    Without them the browser finds the modules one import at a time, and the
-    worker (Python's start) waits for the last one.
+    Without them the browser finds the modules one import at a time, and the worker (Python's start)
+    waits for the last one. They sit in an inert <template> that boot.js puts in place when the
+    explorer starts: an embed far down a course page fetches none of them until it is near the view.
     """
     page = (ROOT / "index.html").read_text()
     modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in ("worker.js", "lesson.js"))
-    links = "\n  ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
-                         ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
+    links = "\n    ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
+                           ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
     marker = '<link rel="modulepreload" href="static/main.js">'
     if marker not in page:
         stop(f"index.html must contain {marker} (the build adds the other preloads there)")
-    out.write_text(page.replace(marker, links))
-
+    out.write_text(page.replace(marker, f'<template id="preloads">\n    {links}\n  </template>'))
 
 
 def build(pyodide_dir=None, snapshot=True):

@@ -1,13 +1,60 @@
-// The first script the page runs: connect to Python before anything else loads, because Python's
-// start-up is the longest wait a learner has. main.js takes this connection over (modules are
-// loaded once, so it is this one).
+// The first script the page runs. It reads the page's options, connects to Python and then loads the
+// explorer (main.js, which takes this connection over: modules are loaded once, so it is this one).
+//
+// A page of its own connects at once, because Python's start-up is the longest wait a learner has.
+// An embed (?embed) waits until it is near the viewport: a course page's explorers further down fetch,
+// parse and run nothing more (no Python, no explorer code, no data) and so take nothing from the one the
+// learner is looking at. Until then it answers only `convExplorer.ready`, and it keeps the parent page's
+// messages to hand to the explorer when it loads.
 //
 // Every explorer of the site in this browser shares one Python (connect.js); ?python=own gives this
-// one a Python of its own (the benchmark's memory run uses it). An embed on a page that refuses
-// sharing starts its own Python only once it is scrolled into view.
+// one a Python of its own (the benchmark's memory run uses it).
 import { connectPython, dedicatedPython } from "./connect.js";
+import { readOptions, applyOptions } from "./embed.js";
 
-const query = new URLSearchParams(location.search);
+export const options = readOptions(location.search); // ?embed, hide, lock, origin
+applyOptions(options);
+
 /** How to reach Python: also used to replace one that hangs or dies. */
-export const connect = query.get("python") === "own" ? dedicatedPython : connectPython;
-export const firstWorker = connect({ lazy: query.has("embed") });
+export const connect = new URLSearchParams(location.search).get("python") === "own" ? dedicatedPython : connectPython;
+export let firstWorker = null;
+
+// "Near": within a viewport's height of it. Browsers apply this margin only where the embedding page
+// is of the explorer's own site; in another site's page an embed loads once it is in view.
+const NEAR = "100% 0px";
+
+function start() {
+  firstWorker = connect({ lazy: options.embed });
+  const preloads = document.getElementById("preloads"); // the build's list of every module and data file
+  if (preloads) document.head.append(preloads.content.cloneNode(true));
+  const loading = import("./main.js");
+  loading.catch((err) => {
+    console.error(err);
+    document.querySelector("#loading .loading-text").textContent =
+      `The explorer could not be loaded (${err.message}); reload the page to try again.`;
+  });
+  return loading;
+}
+
+if (!options.embed || typeof IntersectionObserver !== "function") {
+  start();
+} else {
+  document.querySelector("#loading .loading-text").textContent = "This explorer starts when it is scrolled into view.";
+  const early = []; // the parent's messages before the explorer listens
+  const keep = (event) => early.push(event);
+  addEventListener("message", keep);
+  let loaded;
+  window.convExplorer = { ready: new Promise((resolve) => { loaded = resolve; }) };
+  window.convExplorer.ready.catch(() => {}); // a failure is shown on the page, whoever waits
+  // In an iframe the implicit root is the top-level viewport: this is "is the embed near the view".
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    start().then(() => {
+      removeEventListener("message", keep);
+      for (const { data, origin, source } of early) dispatchEvent(new MessageEvent("message", { data, origin, source }));
+      loaded(window.convExplorer.ready); // main.js has put the whole API in place
+    }, (err) => loaded(Promise.reject(err)));
+  }, { rootMargin: NEAR });
+  observer.observe(document.documentElement);
+}

@@ -1,7 +1,7 @@
 // Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
-import { firstWorker, connect } from "./boot.js";
+import { firstWorker, connect, options } from "./boot.js";
 import { Compute, splitStages } from "./compute.js";
 import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./state.js";
 import { padImage } from "./padding.js";
@@ -20,15 +20,13 @@ import { LoadingView } from "./views/loading.js";
 import { StagesView } from "./views/stages.js";
 import { EmbedDialog, copyText } from "./views/embed-dialog.js";
 import { readFragment, writeFragment } from "./url.js";
-import { readOptions, applyOptions, connectParent } from "./embed.js";
+import { connectParent } from "./embed.js";
 import { Motion } from "./motion.js";
 import { fitExplorer } from "./layout.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
 
-const options = readOptions(location.search); // ?embed, hide, lock, origin
-applyOptions(options);
 const locked = (part) => options.lock.has(part);
 
 const loading = new LoadingView($("loading"));

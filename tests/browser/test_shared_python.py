@@ -129,3 +129,24 @@ def test_on_another_sites_page_each_embed_in_view_gets_its_own_python(other_site
     assert_output_matches_core(s)
     assert [kind for kind, _ in python_targets(page, browser)] == ["worker"] * 3
     assert watched.errors == []
+
+
+def test_an_embed_far_down_the_page_loads_nothing_more_until_it_is_scrolled_to(other_site):
+    """It must take nothing from the embeds the learner is looking at: no explorer code, data or Python."""
+    watched, frames = other_site
+    page, far = watched.page, frames[2]
+    wait_ready(frames[0])  # by now the far embed has had every chance to fetch what it would
+    fetched = far.evaluate("() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)")
+    assert sorted(fetched) == ["/static/boot.js", "/static/connect.js", "/static/embed.js", "/static/style.css"]
+    assert far.evaluate("() => document.body.classList.contains('embed')")  # laid out as an embed meanwhile
+    # The course page talks to it before it has started: the message waits for the explorer.
+    page.evaluate("() => document.querySelectorAll('iframe')[2].contentWindow.postMessage("
+                  "{type: 'set', state: {bias: 0.5}}, '*')")
+    far.frame_element().scroll_into_view_if_needed()
+    wait_ready(far)
+    deadline = time.monotonic() + 10
+    while frame_state(far)["bias"] != 0.5:
+        assert time.monotonic() < deadline, "the message sent before the explorer started was lost"
+        far.wait_for_timeout(20)
+    assert_output_matches_core(frame_state(far))
+    assert watched.errors == []
