@@ -1458,6 +1458,17 @@ def summary(out):
     add("network_updates_per_second", n.get("updates_per_second", {}).get("target"))
     add("network_accuracy_after_conv1_edit_worker_ms", n.get("accuracy_after_conv1_edit_worker_ms", {}).get("target"))
     add("network_accuracy_after_conv2_edit_worker_ms", n.get("accuracy_after_conv2_edit_worker_ms", {}).get("target"))
+    touch = out.get("responsiveness", {}).get("first_touch", {})
+    for where in ("explore", "lesson"):
+        add(f"first_click_after_ready_p95_{where}", touch.get(where, {}).get("first", {}).get("target"))
+        add(f"first_vs_later_click_p95_{where}", touch.get(where, {}).get("first_vs_later_p95"))
+    for mode, m in touch.get("modes", {}).items():
+        for control, figures in m.get("controls", {}).items():
+            add(f"first_vs_later_p95_{mode}_{control.replace(' ', '_')}", figures.get("first_vs_later_p95"))
+    session = out.get("responsiveness", {}).get("session", {})
+    add("session_worst_control_event_timing_p95", session.get("worst_control_p95"))
+    add("session_longest_interaction_event_timing", session.get("longest_interaction"))
+    add("session_explore_kernel_click_to_paint_p95", session.get("explore_kernel_click_to_paint_ms", {}).get("target"))
     return rows
 
 
@@ -1469,7 +1480,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
     ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory, "
-                                   "network, embeds, code")
+                                   "network, embeds, code, responsiveness")
     ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
@@ -1480,6 +1491,7 @@ def main(argv=None):
     if not Path(CHROMIUM).exists():
         sys.exit("bench: needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
+    from bench_responsiveness import measure_responsiveness  # it imports this module's helpers
 
     # Serve a snapshot: another build replacing dist/ mid-run must not change what is measured.
     snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
@@ -1502,7 +1514,8 @@ def main(argv=None):
                 out["machine"] = machine(browser)
                 for name, step in (("loads", measure_loads), ("startup", measure_startup), ("interaction", measure_interaction),
                                    ("memory", measure_heap), ("network", measure_network),
-                                   ("embeds", measure_embeds), ("code", measure_code)):
+                                   ("embeds", measure_embeds), ("code", measure_code),
+                                   ("responsiveness", measure_responsiveness)):
                     if args.only and name not in args.only.split(","):
                         continue
                     t = time.monotonic()
@@ -1535,4 +1548,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    sys.modules.setdefault("bench", sys.modules[__name__])  # bench_responsiveness imports from this module, not a second copy
     sys.exit(main(sys.argv[1:]))
