@@ -10,6 +10,7 @@ One Python may serve several explorers at once (every embed on a page shares
 one worker), so what an explorer leaves here between calls (its image, its
 learning run) is kept per client, a number the worker gives each connection.
 """
+import importlib
 import json
 from collections import OrderedDict
 
@@ -26,7 +27,7 @@ class _Client:
     def __init__(self):
         self.image = np.zeros((24, 24), dtype=np.float32)  # (H, W) in [0, 1]
         self.trainer = None
-        # network mode: {"trained": Model, "live": Model, "held": HeldOut | None, "pending": {(layer, filter)}}
+        # network mode: {"trained": Model, "live": Model, "held": HeldOut | None}
         self.net = None
 
 
@@ -168,6 +169,19 @@ def _fill(flat, buffer):
         flat[...] = np.asarray(buffer, dtype=np.float32).ravel()
 
 
+# What a mode's first request would import. The page asks for them when the mode opens, so that its
+# first answer is as quick as the next: NumPy's random (hidden cases, random starting kernels) loads
+# several WebAssembly libraries the first time, which took 0.3-0.4 s in the browser.
+MODE_IMPORTS = {"code": ("app.learner_code", "numpy.random"), "learn": ("app.learn", "numpy.random")}
+
+
+def prepare(mode):
+    """Import what mode's requests need (see MODE_IMPORTS). Returns (meta_json, empty array)."""
+    for name in MODE_IMPORTS.get(mode, ()):
+        importlib.import_module(name)
+    return json.dumps({"mode": mode}), np.zeros(0, dtype=np.float32)
+
+
 def run_code(code, exercise_json, action):
     """Code mode: run the learner's code on an exercise; (meta_json, empty array), see app.learner_code.run."""
     from . import learner_code
@@ -183,6 +197,7 @@ def run_code(code, exercise_json, action):
 
 _heldout = None  # (images (N, 24, 24) float32, labels (N,)): the held-out digits, sent once, shared by every client
 MAX_NETWORKS = 3  # each keeps every layer's output for the held-out digits (about 90 MB): the least recent goes
+ACCURACY_PART_S = 0.008  # about how long one network_accuracy call works: half a frame
 NOT_LOADED = "the network is not loaded in this Python worker; open network mode again"
 
 
@@ -212,7 +227,7 @@ def network_load(spec_json, npz_bytes, name, heldout_bytes=None, client=0):
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
     live = trained.copy()
     fits = _heldout is not None and live.input_shape == (1, 24, 24) and live.classes == [str(d) for d in range(10)]
-    net = {"trained": trained, "live": live, "pending": set(),
+    net = {"trained": trained, "live": live,
            "held": heldout.HeldOut(live, *_heldout) if fits else None}
     _keep_network(client, net)
     layers = []
@@ -237,12 +252,14 @@ def _accuracy_meta(net):
 
 
 def _apply_edits(net, edits):
-    """Set the live model's conv filters to the trained ones with edits on top; remember which changed.
+    """Set the live model's conv filters to the trained ones with edits on top; the held-out outputs
+    learn which changed.
 
     edits: {"<layer index>": {"<filter>": {"w": flat list of Cin·K·K weights, "b": bias}}}; None (JSON null)
     in "w" or for "b" keeps the trained value.
     """
     trained, live = net["trained"], net["live"]
+    changed = []
     for index, layer in enumerate(live.layers):
         if layer["type"] != "conv2d":
             continue
@@ -263,7 +280,9 @@ def _apply_edits(net, edits):
                 want_w, want_b = w.reshape(want_w.shape), want_b if b is None else np.float32(b)
             if not np.array_equal(layer["weight"][f], want_w) or layer["bias"][f] != want_b:
                 layer["weight"][f], layer["bias"][f] = want_w, want_b
-                net["pending"].add((index, f))
+                changed.append((index, f))
+    if net["held"] is not None:
+        net["held"].changed(changed)
 
 
 def network_run(edits_json, pixels, client=0):
@@ -293,19 +312,15 @@ def network_run(edits_json, pixels, client=0):
 
 
 def network_accuracy(client=0):
-    """The held-out accuracy with the live weights, brought up to date from the edited filters only.
+    """The held-out accuracy with the live weights, brought up to date from the edited filters only,
+    a part at a time so that a learner's next edit need not wait: call again until "done".
 
-    Returns (meta_json, empty array): {"accuracy", "predictions", "changed": filters recomputed}.
+    Returns (meta_json, empty array): {"done": true, "accuracy", "predictions"} or {"done": false, "progress"}.
     """
     net = _client(client).net
     if net is None:
         return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
-    held, pending = net["held"], sorted(net["pending"])
-    net["pending"] = set()
-    if held is not None:
-        if len(pending) > 4:  # many filters at once (a reset, a link): one full pass is cheaper
-            held.refresh()
-        else:
-            for index, f in pending:  # in layer order: each starts from up-to-date inputs
-                held.filter_changed(index, f)
-    return json.dumps({**_accuracy_meta(net), "changed": len(pending)}), np.zeros(0, dtype=np.float32)
+    held = net["held"]
+    if held is not None and not held.catch_up(ACCURACY_PART_S):
+        return json.dumps({"done": False, "progress": held.progress()}), np.zeros(0, dtype=np.float32)
+    return json.dumps({"done": True, **_accuracy_meta(net)}), np.zeros(0, dtype=np.float32)

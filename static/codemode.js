@@ -4,6 +4,7 @@
 // Drafts are kept in this browser per exercise, so a reload loses nothing.
 
 import { Compute } from "./compute.js";
+import { dedicatedPython } from "./connect.js";
 import { EditorView } from "./views/editor.js";
 import { GridView } from "./views/grid.js";
 import { rangeOf, formatNumber } from "./colormap.js";
@@ -41,7 +42,10 @@ export class CodeMode {
   async open(id) {
     // Python for the code starts first: it takes longest, and the editor and the exercises load meanwhile.
     if (!this.runner) {
-      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
+      this.runner = new Compute({
+        connect: () => dedicatedPython("code"), // it imports what learner code needs before it is ready
+        onRestart: (notice) => notice && this.status(notice),
+      });
       this.status("Starting Python for your code…");
       this.runner.start().then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
         (err) => this.status(err.message));

@@ -276,7 +276,8 @@ function networkMode() {
 }
 
 async function learnMode() {
-  const { Learner } = await import("./learn.js");
+  // Its Python modules come with the mode, so that its first step is as quick as the next.
+  const [{ Learner }] = await Promise.all([import("./learn.js"), compute.call("prepare", { mode: "learn" })]);
   return (learner ??= new Learner({
     compute,
     presets: builtins.presets,

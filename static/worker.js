@@ -1,5 +1,6 @@
 // The only file that touches Pyodide. Runs as a module Web Worker: a SharedWorker that every explorer
 // of the site in this browser shares, or a dedicated one where sharing is refused (see connect.js).
+// Code mode's own Python is started as worker.js?for=code.
 //
 // Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
 //               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
@@ -8,7 +9,8 @@
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
 //               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
 //               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
-//               {id, type: "network-accuracy"}  (held-out accuracy with the current weights)
+//               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
+//               {id, type: "prepare", mode}  (import what a mode's requests need, as it opens)
 //               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
 //               {type: "ready"} | {type: "failed", error} once (at connection, if Python is up already)
@@ -199,6 +201,8 @@ async function start() {
   install(pyodide, await numpy, await wheel);
   phase("imports");
   api = pyodide.pyimport("app.api");
+  // Code mode's Python: ready once the first Check can be as quick as the next (it took 0.4 s more).
+  if (new URL(import.meta.url).searchParams.get("for") === "code") api.prepare("code").destroy();
   // Pillow is needed only for uploads: load it on the first one, not before ready.
   let pillow = null;
   loadPillow = () => (pillow ??= pyodide.loadPackage("pillow"));
@@ -373,6 +377,7 @@ async function respond(data, client, send) {
     } else if (type === "network") out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client));
     else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
     else if (type === "code") out = await runCode(data);
+    else if (type === "prepare") out = takePair(api.prepare(data.mode));
     else return send({ id, ok: false, error: `unknown request ${type}` });
     if (out.error) return send({ id, ok: false, error: out.error, invalid: true });
     out.meta.computeMs = performance.now() - t0;

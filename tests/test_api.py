@@ -66,3 +66,11 @@ def test_a_lone_explorer_needs_no_client_number():
     image = RNG.random((24, 24)).astype(np.float32)
     api.set_image(image.ravel(), 24, 24)
     np.testing.assert_allclose(feature_map(0), ref_conv2d(image.astype(np.float64), SOBEL_X), atol=1e-5)
+
+
+def test_prepare_imports_what_each_mode_needs():
+    import sys
+    for mode, names in api.MODE_IMPORTS.items():
+        assert json.loads(api.prepare(mode)[0]) == {"mode": mode}
+        assert all(name in sys.modules for name in names)
+    assert json.loads(api.prepare("explore")[0]) == {"mode": "explore"}  # nothing more to import

@@ -44,3 +44,35 @@ def test_zeroing_a_filter_changes_the_accuracy_and_refresh_restores_it(digits):
         model.layers[0][key][...] = trained.layers[0][key]
     held.refresh()
     assert held.accuracy() == before
+
+
+def test_catching_up_a_part_at_a_time_with_edits_between_parts_gives_a_full_run(digits):
+    """The page asks for the accuracy a part at a time, and a learner may edit between two parts."""
+    images, labels = digits
+    model = network.load(build.ROOT / "models" / "digits.json").copy()
+    held = heldout.HeldOut(model, images, labels)
+    rng = np.random.default_rng(2)
+    parts = 0
+
+    def edit(index, f):
+        model.layers[index]["weight"][f] = rng.normal(size=model.layers[index]["weight"][f].shape).astype(np.float32)
+        held.changed([(index, f)])
+
+    edit(0, 2)
+    assert not held.catch_up(budget_s=0) and held.progress() == heldout.CHUNK / len(images)  # one chunk a call
+    edit(3, 5)  # mid-way: it starts again from the first image, with both filters
+    edit(0, 2)
+    assert held.progress() == 0
+    while not held.catch_up(budget_s=0):
+        parts += 1
+    assert parts == -(-len(images) // heldout.CHUNK) - 1 and held.progress() == 1
+    full = network.activations(model, images)
+    for kept, fresh in zip(held.acts, full):
+        np.testing.assert_allclose(kept, fresh, rtol=1e-4, atol=1e-4)
+    assert held.accuracy() == network.accuracy(model, images, labels)
+    for f in range(8):  # a reset of many filters: whole passes, a part at a time
+        model.layers[0]["weight"][f] = 0
+    held.changed([(0, f) for f in range(8)])
+    while not held.catch_up(budget_s=0):
+        pass
+    np.testing.assert_allclose(held.acts[-1], network.activations(model, images)[-1], rtol=1e-4, atol=1e-4)
