@@ -20,7 +20,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from . import ops
 
@@ -246,11 +245,25 @@ def conv2d(x, weight, bias, *, stride=1, padding=0):
     """
     k = weight.shape[2]
     p = ops.pad_amounts(k, stride=stride, padding=padding)
-    windows = sliding_window_view(ops.pad(x, (p, p)), (k, k), axis=(2, 3))[:, :, ::stride, ::stride]
-    n, cin, out_h, out_w = windows.shape[:4]
-    rows = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_h * out_w, cin * k * k)
+    windows = _windows(ops.pad(x, (p, p)), k, stride)
+    n, out_h, out_w, cin = windows.shape[:4]
+    rows = windows.reshape(n * out_h * out_w, cin * k * k)
     out = rows @ weight.reshape(len(weight), -1).T + bias
     return out.reshape(n, out_h, out_w, -1).transpose(0, 3, 1, 2)
+
+
+def _windows(x, k, stride):
+    """Every k×k window of x (N, C, H, W) a stride apart: a view (N, H', W', C, k, k) of x's memory.
+
+    Made directly from the strides: for one digit (what network mode runs on every edit) numpy's
+    sliding_window_view and transpose took longer than the product itself (Pyodide 0.27.7 under
+    Node: the digits model's two convolutions 0.17 + 0.21 ms that way, 0.08 + 0.14 ms this way).
+    """
+    x = np.ascontiguousarray(x)
+    n, c, h, w = x.shape
+    s_n, s_c, s_h, s_w = x.strides
+    shape = (n, (h - k) // stride + 1, (w - k) // stride + 1, c, k, k)
+    return np.ndarray(shape, x.dtype, x, 0, (s_n, s_h * stride, s_w * stride, s_c, s_h, s_w))
 
 
 def conv2d_filter(x, kernels, bias, *, stride=1, padding=0):

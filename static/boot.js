@@ -4,8 +4,7 @@
 // A page of its own connects at once, because Python's start-up is the longest wait a learner has.
 // An embed (?embed) waits until it is near the viewport: a course page's explorers further down fetch,
 // parse and run nothing more (no Python, no explorer code, no data) and so take nothing from the one the
-// learner is looking at. Until then it answers only `convExplorer.ready`, and it keeps the parent page's
-// messages to hand to the explorer when it loads.
+// learner is looking at.
 //
 // Every explorer of the site in this browser shares one Python (connect.js); ?python=own gives this
 // one a Python of its own (the benchmark's memory run uses it).
@@ -23,38 +22,40 @@ export let firstWorker = null;
 // is of the explorer's own site; in another site's page an embed loads once it is in view.
 const NEAR = "100% 0px";
 
+// Until main.js has put the whole API in place (it loads after this script, and after the page's load
+// event), window.convExplorer holds its ready promise; the parent's messages are kept for it.
+let loaded;
+window.convExplorer = { ready: new Promise((resolve) => { loaded = resolve; }) };
+window.convExplorer.ready.catch(() => {}); // a failure is shown on the page, whoever waits
+const early = [];
+const keep = (event) => early.push(event);
+addEventListener("message", keep);
+
 function start() {
   firstWorker = connect({ lazy: options.embed });
   const preloads = document.getElementById("preloads"); // the build's list of every module and data file
   if (preloads) document.head.append(preloads.content.cloneNode(true));
-  const loading = import("./main.js");
-  loading.catch((err) => {
+  import("./main.js").then(() => {
+    removeEventListener("message", keep);
+    for (const { data, origin, source } of early) dispatchEvent(new MessageEvent("message", { data, origin, source }));
+    loaded(window.convExplorer.ready); // main.js's own
+  }, (err) => {
     console.error(err);
     document.querySelector("#loading .loading-text").textContent =
       `The explorer could not be loaded (${err.message}); reload the page to try again.`;
+    loaded(Promise.reject(err));
   });
-  return loading;
 }
 
 if (!options.embed || typeof IntersectionObserver !== "function") {
   start();
 } else {
   document.querySelector("#loading .loading-text").textContent = "This explorer starts when it is scrolled into view.";
-  const early = []; // the parent's messages before the explorer listens
-  const keep = (event) => early.push(event);
-  addEventListener("message", keep);
-  let loaded;
-  window.convExplorer = { ready: new Promise((resolve) => { loaded = resolve; }) };
-  window.convExplorer.ready.catch(() => {}); // a failure is shown on the page, whoever waits
   // In an iframe the implicit root is the top-level viewport: this is "is the embed near the view".
   const observer = new IntersectionObserver((entries) => {
     if (!entries.some((e) => e.isIntersecting)) return;
     observer.disconnect();
-    start().then(() => {
-      removeEventListener("message", keep);
-      for (const { data, origin, source } of early) dispatchEvent(new MessageEvent("message", { data, origin, source }));
-      loaded(window.convExplorer.ready); // main.js has put the whole API in place
-    }, (err) => loaded(Promise.reject(err)));
+    start();
   }, { rootMargin: NEAR });
   observer.observe(document.documentElement);
 }
