@@ -276,8 +276,10 @@ function networkMode() {
 }
 
 async function learnMode() {
-  // Its Python modules come with the mode, so that its first step is as quick as the next.
-  const [{ Learner }] = await Promise.all([import("./learn.js"), compute.call("prepare", { mode: "learn" })]);
+  // Its Python modules come with the mode, so that its first step is as quick as the next; asked for
+  // once the mode is on screen, so that the import does not share the cores with drawing it.
+  const prepared = afterFrame().then(() => compute.call("prepare", { mode: "learn" }));
+  const [{ Learner }] = await Promise.all([import("./learn.js"), prepared]);
   return (learner ??= new Learner({
     compute,
     presets: builtins.presets,
@@ -543,6 +545,11 @@ function preview(hash) {
 }
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+/** After the next frame is drawn (or 100 ms, where frames are not drawn: a hidden tab, an off-screen frame). */
+const afterFrame = () => new Promise((resolve) => {
+  requestAnimationFrame(() => setTimeout(resolve, 0));
+  setTimeout(resolve, 100);
+});
 
 async function start() {
   const booting = compute.start(firstWorker); // Python has been booting since boot.js ran

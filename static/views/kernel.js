@@ -29,8 +29,8 @@ export class KernelView {
     this.buttons = [];
     this.kernel = null;
     this.locked = false; // an embed can lock the kernel: the cells show, but do not change
+    // Enter commits too: browsers fire "change" on it (a keydown handler as well applied it twice).
     field?.addEventListener("change", () => this.typed()); // small editors (channels) have no typing field
-    field?.addEventListener("keydown", (e) => e.key === "Enter" && this.typed());
   }
 
   update(kernel) {
