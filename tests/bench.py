@@ -91,6 +91,12 @@ HOOK_WORKERS = """
   }
 """
 
+# An init script for tests: the timings of every "ready" the explorer's Python sends, in window.__starts.
+RECORD_WORKER_STARTS = """(() => {
+  window.__starts = [];
+  window.__onWorkerMessage = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
+""" + HOOK_WORKERS + "})()"
+
 INIT_SCRIPT = r"""
 (() => {
   if (window.__bench) return;
@@ -1236,10 +1242,14 @@ JS_NET_DIGITS = """async ({ n }) => {
   return { worker, roundTrip, seconds: (performance.now() - t0) / 1000 };
 }"""
 
-JS_NET_ALONE = """async ({ n }) => {
-  // The same request to a Python of its own, with nothing painting meanwhile: what the worker costs
-  // when it has a core to itself (in the page, the maps' painting competes for this VM's two cores).
-  const worker = new Worker(new URL("static/worker.js", location.href), { type: "module" });
+JS_NET_ALONE = """async ({ n, shared }) => {
+  // The same request with nothing painting meanwhile, to a Python of its own or (shared) as another
+  // client of the page's own shared Python: what the worker costs when it has a core to itself (in the
+  // page, the maps' painting competes for this VM's two cores).
+  const script = new URL("static/worker.js", location.href);
+  const opened = shared ? new SharedWorker(script, { type: "module", name: "convexplorer-python-0" })
+    : new Worker(script, { type: "module" });
+  const worker = opened.port ?? opened;
   let id = 0;
   const waiting = new Map();
   const ready = new Promise((resolve, reject) => {
@@ -1266,7 +1276,7 @@ JS_NET_ALONE = """async ({ n }) => {
     }
     return times;
   } finally {
-    worker.terminate();
+    if (shared) worker.postMessage({ type: "bye" }); else worker.terminate();
   }
 }"""
 
@@ -1325,7 +1335,11 @@ def measure_network(browser, url, log, reps, out):
                                   "in conv 1 (8 filters) and conv 2 (16); "
                                   "worker ms: api.network_accuracy over the 2,000 held-out digits; shown: from the setState "
                                   "to the accuracy on the page; painted: to the probabilities on the page")
-        alone = stats(page.evaluate(JS_NET_ALONE, {"n": reps["net_digits"]}), 3)
+        alone = stats(page.evaluate(JS_NET_ALONE, {"n": reps["net_digits"], "shared": False}), 3)
+        idle = stats(page.evaluate(JS_NET_ALONE, {"n": reps["net_digits"], "shared": True}), 3)
+        result["one_digit_page_python_page_idle_ms"] = {
+            **idle, "method": "the same network request to the page's own shared Python, as another of its "
+                              "clients, while the page paints nothing: the worker in the page's state, without the paint"}
         result["one_digit_worker_alone_ms"] = {**alone, "method": "the same network request to a dedicated worker of "
                                                "its own, random pixels, with nothing painting meanwhile"}
         result["page_errors"] = errors[:10]

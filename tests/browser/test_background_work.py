@@ -13,15 +13,11 @@ import threading
 import pytest
 
 import build
-from bench import HOOK_WORKERS
+from bench import RECORD_WORKER_STARTS
 from conftest import Watched, wait_ready
 from test_explorer import after_paint
 
 CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
-RECORD_WORKER_STARTS = """(() => {
-  window.__starts = [];
-  window.__onWorkerMessage = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
-""" + HOOK_WORKERS + "})()"
 
 
 class LoggedServer:

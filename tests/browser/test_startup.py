@@ -14,16 +14,12 @@ import numpy as np
 import pytest
 
 from app import images
-from bench import HOOK_WORKERS, as_built_without_node
+from bench import RECORD_WORKER_STARTS, as_built_without_node
 from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
 from test_layers import png_bytes
 from test_modes import run_code, wait_for
 
-RECORD_WORKER_STARTS = """(() => {
-  window.__starts = [];
-  window.__onWorkerMessage = (e) => { if (e.data && e.data.type === "ready") window.__starts.push(e.data.timings); };
-""" + HOOK_WORKERS + "})()"
 
 
 def site_copy(dist, tmp_path_factory, change):
