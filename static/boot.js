@@ -31,7 +31,10 @@ const early = [];
 const keep = (event) => early.push(event);
 addEventListener("message", keep);
 
+const loadingText = document.querySelector("#loading .loading-text");
+
 function start() {
+  loadingText.textContent = "Loading the page…";
   firstWorker = connect({ lazy: options.embed });
   const preloads = document.getElementById("preloads"); // the build's list of every module and data file
   if (preloads) document.head.append(preloads.content.cloneNode(true));
@@ -41,8 +44,7 @@ function start() {
     loaded(window.convExplorer.ready); // main.js's own
   }, (err) => {
     console.error(err);
-    document.querySelector("#loading .loading-text").textContent =
-      `The explorer could not be loaded (${err.message}); reload the page to try again.`;
+    loadingText.textContent = `The explorer could not be loaded (${err.message}); reload the page to try again.`;
     loaded(Promise.reject(err));
   });
 }
@@ -50,7 +52,7 @@ function start() {
 if (!options.embed || typeof IntersectionObserver !== "function") {
   start();
 } else {
-  document.querySelector("#loading .loading-text").textContent = "This explorer starts when it is scrolled into view.";
+  loadingText.textContent = "This explorer starts when it is scrolled into view.";
   // In an iframe the implicit root is the top-level viewport: this is "is the embed near the view".
   const observer = new IntersectionObserver((entries) => {
     if (!entries.some((e) => e.isIntersecting)) return;
