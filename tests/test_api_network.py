@@ -56,6 +56,24 @@ def test_sparse_edits_run_and_measure_like_the_edited_model(loaded):
     assert accuracy()["accuracy"] == pytest.approx(0.973)
 
 
+def test_edits_one_after_another_give_the_model_their_last_set_describes(loaded):
+    """The page sends every edit so far on each click; only the changed filters are looked at."""
+    _, images, labels = loaded
+    steps = [
+        {"0": {"2": {"w": [1] * 9, "b": 0.5}}},
+        {"0": {"2": {"w": [1] * 9, "b": 0.5}, "5": {"w": [None] * 8 + [3], "b": None}}, "3": {"1": {"w": [0] * 72, "b": 0}}},
+        {"0": {"5": {"w": [None] * 8 + [3], "b": None}}, "3": {"1": {"w": [0] * 72, "b": 1}}, "1": {"0": {}}},  # 0/2 back
+    ]
+    for edits in steps:
+        out = json.loads(api.network_run(json.dumps(edits), images[5].ravel())[0])
+    model = network.load(MODEL).copy()
+    model.layers[0]["weight"][5].reshape(-1)[8] = 3
+    model.layers[3]["weight"][1], model.layers[3]["bias"][1] = 0, 1
+    np.testing.assert_allclose(out["probs"], network.probabilities(network.forward(model, images[5:6]))[0], atol=1e-6)
+    assert accuracy()["accuracy"] == network.accuracy(model, images, labels)
+    api.network_run("{}", images[5].ravel())
+
+
 def test_an_edit_of_the_wrong_size_is_one_sentence(loaded):
     _, images, _ = loaded
     meta = json.loads(api.network_run(json.dumps({"0": {"2": {"w": [1, 2], "b": 0}}}), images[0].ravel())[0])
