@@ -244,24 +244,22 @@ function wakeIdle() {
 
 /**
  * Fetch url into the HTTP cache, a chunk at a time in idle moments: while a request is answered the
- * body is not read, so the download also stops taking the link. Resolves true once all is cached.
+ * body is not read, so the download also stops taking the link.
  */
 async function cacheForNextVisit(url) {
   await whenIdle();
   const reader = (await fetch(url)).body.getReader();
   for (;;) {
     await whenIdle();
-    if ((await reader.read()).done) return true;
+    if ((await reader.read()).done) return;
   }
 }
 
 /** After ready: background work only. */
 function afterReady({ snapshotURL }) {
   if (!snapshotURL || !timings.snapshot.startsWith("declined")) return;
-  timings.nextVisit = "fetching the snapshot";
-  cacheForNextVisit(snapshotURL).then(
-    () => { timings.nextVisit = "snapshot cached"; },
-    (err) => { timings.nextVisit = `snapshot not cached (${err.message})`; });
+  // If it fails, the next visit starts without the snapshot, as this one did: nothing to tell.
+  cacheForNextVisit(snapshotURL).catch(() => {});
 }
 
 // Copy a float32 NumPy array out of WASM memory into a transferable Float32Array.
