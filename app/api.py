@@ -170,9 +170,10 @@ def _fill(flat, buffer):
 
 
 # What a mode's first request would import. The page asks for them when the mode opens, so that its
-# first answer is as quick as the next: NumPy's random (hidden cases, random starting kernels) loads
-# several WebAssembly libraries the first time, which took 0.3-0.4 s in the browser.
-MODE_IMPORTS = {"code": ("app.learner_code", "numpy.random"), "learn": ("app.learn", "numpy.random")}
+# first answer is as quick as the next: NumPy's random (random starting kernels) loads several
+# WebAssembly libraries the first time, which took 0.3-0.4 s in the browser. (Code mode runs one
+# unseen Check in its own Python instead, which imports all a Check needs.)
+MODE_IMPORTS = {"learn": ("app.learn", "numpy.random")}
 
 
 def prepare(mode):
@@ -266,10 +267,10 @@ def _apply_edits(net, edits):
     before = net.get("applied", {})
     plan = []  # checked first, so that an edit refused leaves the model as it was
     for key in before.keys() | now.keys():
-        index, f = key
-        if before.get(key) == now.get(key) or not (f.isdigit() and int(f) < len(convs[index]["weight"])):
+        if before.get(key) == now.get(key) or not (key[1].isdigit() and int(key[1]) < len(convs[key[0]]["weight"])):
             continue
-        plan.append((int(index), int(f), *_filter_weights(trained.layers[int(index)], int(index), int(f), now.get(key))))
+        index, f = int(key[0]), int(key[1])
+        plan.append((index, f, *_filter_weights(trained.layers[index], index, f, now.get(key))))
     net["applied"] = now
     changed = []
     for index, f, w, b in plan:

@@ -4,7 +4,6 @@
 // Drafts are kept in this browser per exercise, so a reload loses nothing.
 
 import { Compute } from "./compute.js";
-import { dedicatedPython } from "./connect.js";
 import { EditorView } from "./views/editor.js";
 import { GridView } from "./views/grid.js";
 import { rangeOf, formatNumber } from "./colormap.js";
@@ -42,14 +41,12 @@ export class CodeMode {
   async open(id) {
     // Python for the code starts first: it takes longest, and the editor and the exercises load meanwhile.
     if (!this.runner) {
-      this.runner = new Compute({
-        connect: () => dedicatedPython("code"), // it imports what learner code needs before it is ready
-        onRestart: (notice) => notice && this.status(notice),
-      });
+      this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
       this.status("Starting Python for your code…");
       this.exercisesLoading ??= fetch("data/exercises.json").then((r) => r.json());
       // Ready once a Check answers as quickly as the next: one unseen Check of the first exercise's
-      // starter code runs every path a Check takes for the first time (about 50 ms in the browser).
+      // starter code imports and runs every path a Check takes for the first time (the checker and
+      // NumPy's random, whose libraries took 0.3-0.4 s to load on the learner's first Check).
       this.runner.start()
         .then(() => this.exercisesLoading)
         .then(([first]) => this.runner.call("code", { code: starterOf(first), exercise: first.text, action: "check" }))

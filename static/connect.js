@@ -16,14 +16,9 @@ const STARTING = "convExplorerStartingPython"; // set on an embed's window while
 
 let generation = 0; // the shared Python's name carries it: a replaced one gets a new name
 
-/**
- * A Python of this page's own (code mode always uses one: a learner's endless loop stops only it).
- * purpose "code": it also imports what running learner code needs before it says it is ready.
- */
-export function dedicatedPython(purpose = null) {
-  const script = new URL(SCRIPT);
-  if (purpose) script.searchParams.set("for", purpose);
-  return new Worker(script, { type: "module" });
+/** A Python of this page's own (code mode always uses one: a learner's endless loop stops only it). */
+export function dedicatedPython() {
+  return new Worker(SCRIPT, { type: "module" });
 }
 
 /**

@@ -1,6 +1,5 @@
 // The only file that touches Pyodide. Runs as a module Web Worker: a SharedWorker that every explorer
 // of the site in this browser shares, or a dedicated one where sharing is refused (see connect.js).
-// Code mode's own Python is started as worker.js?for=code.
 //
 // Messages in:  {id, type: "compute", settings, image?: {data: Float32Array, height, width}}
 //               {id, type: "decode", bytes: ArrayBuffer, size}  (uploads; loads Pillow on first use)
@@ -201,8 +200,6 @@ async function start() {
   install(pyodide, await numpy, await wheel);
   phase("imports");
   api = pyodide.pyimport("app.api");
-  // Code mode's Python: ready once the first Check can be as quick as the next (it took 0.4 s more).
-  if (new URL(import.meta.url).searchParams.get("for") === "code") api.prepare("code").destroy();
   // Pillow is needed only for uploads: load it on the first one, not before ready.
   let pillow = null;
   loadPillow = () => (pillow ??= pyodide.loadPackage("pillow"));
