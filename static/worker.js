@@ -392,7 +392,11 @@ async function respond(data, client, send) {
 function serve(port, client) {
   const send = (message, transfer = []) => port.postMessage(message, transfer);
   clients.set(client, send);
-  send(readyMessage ?? lastProgress); // at once: the page knows it is connected, and how far Python is
+  // At once: the page knows it is connected and how far Python is. One that joins a running Python
+  // (an embed scrolled to late, a second tab) gets the last progress, "Ready", and then "ready", so its
+  // start-up indicator ends like anyone else's.
+  send(lastProgress);
+  if (readyMessage) send(readyMessage);
   port.onmessage = ({ data }) => {
     if (data.type !== "bye") return answer(data, client, send);
     clients.delete(client);

@@ -150,3 +150,24 @@ def test_an_embed_far_down_the_page_loads_nothing_more_until_it_is_scrolled_to(o
         far.wait_for_timeout(20)
     assert_output_matches_core(frame_state(far))
     assert watched.errors == []
+
+
+def test_an_embed_that_joins_a_running_python_ends_its_start_up_indicator(browser, base_url):
+    """Scrolled to after the shared Python has started, an embed joins it: its indicator must still end."""
+    context = browser.new_context(viewport={"width": 1300, "height": 1000})
+    context.route(f"{base_url}course.html", lambda route: route.fulfill(
+        content_type="text/html", body=course_page(base_url, VIEWS[:2], below={1})))
+    try:
+        page = context.new_page()
+        watched = Watched(page)
+        page.goto(f"{base_url}course.html")
+        first, far = explorer_frames(page, 2)
+        wait_ready(first)
+        far.frame_element().scroll_into_view_if_needed()
+        wait_ready(far)
+        far.locator("#loading").wait_for(state="hidden", timeout=10000)
+        assert "ready" in far.evaluate("() => window.convExplorer.startupTiming()")
+        assert [kind for kind, _ in python_targets(page, browser)] == ["shared_worker"]
+        assert watched.errors == []
+    finally:
+        context.close()
