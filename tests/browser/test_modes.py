@@ -1,5 +1,6 @@
 """Beyond the anchors: gradient descent learns a filter in the page, and a learner writes
 their own convolution, runs it, and checks it on hidden cases."""
+import json
 import time
 
 import numpy as np
@@ -307,7 +308,10 @@ def test_every_exercise_is_listed_and_the_new_kinds_run(coding):
         verdict, _ = run_code(page, no_bias.replace("weight[o])", "weight[o]) + bias[o]"))
         assert verdict == "All 4 hidden cases pass. Well done!"
     finally:
+        # The exercise loads a frame later; a test that typed sooner would have its code replaced by this draft.
+        prompt = page.locator("#code-prompt").inner_text()
         page.select_option("#exercise-select", "valid-convolution")
+        wait_for(page, f"() => document.getElementById('code-prompt').innerText !== {json.dumps(prompt)}", 10)
 
 
 WIDEST_NUMBER = """([texts, id]) => {
