@@ -5,13 +5,15 @@
 //   &hide=inspector,layer,...  panels or controls to leave out (HIDEABLE)
 //   &lock=image,kernel,layer   parts the learner cannot change (LOCKABLE)
 //   &origin=https://lms.example.edu   accept messages only from, and post only to, this origin
+//   &theme=light|dark|auto     the colours: a course theme's own switch can also set them by message
 
 export const HIDEABLE = ["title", "input-controls", "kernel", "inspector", "layer", "output-controls", "stages", "exports"];
 export const LOCKABLE = ["image", "kernel", "layer", "window"];
+export const THEMES = ["auto", "light", "dark"]; // auto: the reader's system setting
 
 const MAX_MESSAGE_CHARS = 2_000_000;
 
-/** Embed options from the query string: {embed, hide: Set, lock: Set, origin}. Unknown names are ignored. */
+/** Embed options from the query string: {embed, hide: Set, lock: Set, origin, theme}. Unknown names are ignored. */
 export function readOptions(search) {
   const q = new URLSearchParams(search);
   const list = (key, allowed) => new Set((q.get(key) || "").split(",").filter((x) => allowed.includes(x)));
@@ -21,11 +23,13 @@ export function readOptions(search) {
   } catch {
     origin = null;
   }
-  return { embed: q.has("embed"), hide: list("hide", HIDEABLE), lock: list("lock", LOCKABLE), origin };
+  const theme = THEMES.includes(q.get("theme")) ? q.get("theme") : "auto";
+  return { embed: q.has("embed"), hide: list("hide", HIDEABLE), lock: list("lock", LOCKABLE), origin, theme };
 }
 
 /** Mark the page so the CSS can hide and lock; lock also disables the controls themselves. */
-export function applyOptions({ embed, hide, lock }) {
+export function applyOptions({ embed, hide, lock, theme }) {
+  setTheme(theme);
   const body = document.body;
   body.classList.toggle("embed", embed);
   for (const h of hide) body.classList.add(`hide-${h}`);
@@ -35,12 +39,22 @@ export function applyOptions({ embed, hide, lock }) {
   }
 }
 
+/** Colours: the dark stylesheet applies by the system's setting (auto), always (dark) or never (light). */
+export function setTheme(theme) {
+  const dark = document.getElementById("dark-theme");
+  if (dark) dark.media = { dark: "all", light: "not all" }[theme] ?? "(prefers-color-scheme: dark)";
+  document.documentElement.dataset.theme = theme;
+}
+
 /** A message from the parent page, or null (with a console warning) when it is not one we take. */
 export function checkMessage(data) {
   const warn = (why) => { console.warn(`convExplorer: message ignored: ${why}`); return null; };
   if (!data || typeof data !== "object" || Array.isArray(data)) return warn("not an object");
-  if (!["set", "get", "play", "pause", "step"].includes(data.type)) {
+  if (!["set", "get", "play", "pause", "step", "theme"].includes(data.type)) {
     return warn(`unknown type ${JSON.stringify(String(data.type)).slice(0, 40)}`);
+  }
+  if (data.type === "theme" && !THEMES.includes(data.theme)) {
+    return warn(`theme must be one of ${THEMES.join(", ")}`);
   }
   if (data.type === "set") {
     if (!data.state || typeof data.state !== "object" || Array.isArray(data.state)) return warn("set needs a state object");
@@ -56,8 +70,8 @@ export function checkMessage(data) {
 }
 
 /**
- * Talk to the parent page: post ready/change with getState(), take set/get and
- * the motion commands play/pause/step. set(partial) returns a Promise
+ * Talk to the parent page: post ready/change with getState(), take set/get,
+ * theme and the motion commands play/pause/step. set(partial) returns a Promise
  * (rejecting with a readable Error); command(type) runs play, pause or step.
  */
 export function connectParent({ origin, getState, set, command }) {
@@ -73,6 +87,7 @@ export function connectParent({ origin, getState, set, command }) {
     const msg = checkMessage(event.data);
     if (!msg) return;
     if (msg.type === "get") post({ type: "state", state: getState() });
+    else if (msg.type === "theme") setTheme(msg.theme);
     else if (msg.type !== "set") command(msg.type);
     else set(msg.state).catch((err) => post({ type: "error", message: String(err.message) }));
   });

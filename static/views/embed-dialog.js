@@ -1,4 +1,4 @@
-// The "Embed…" dialog: pick what to leave out and lock, get the <iframe> code
+// The "Embed…" dialog: pick what to leave out and lock and the colours, get the <iframe> code
 // for the current view.
 
 import { HIDEABLE, LOCKABLE } from "../embed.js";
@@ -28,7 +28,7 @@ export class EmbedDialog {
         this.boxes.push(box);
       }
     }
-    dialog.querySelector("#embed-size").addEventListener("change", () => this.update());
+    for (const id of ["#embed-size", "#embed-theme"]) dialog.querySelector(id).addEventListener("change", () => this.update());
     dialog.querySelector("#embed-copy").addEventListener("click", () => copyText(this.code.value, this.code));
     dialog.querySelector("#embed-close").addEventListener("click", () => dialog.close());
   }
@@ -44,6 +44,8 @@ export class EmbedDialog {
     const pick = (key) => this.boxes.filter((b) => b.dataset.key === key && b.checked).map((b) => b.value);
     const query = ["embed"];
     for (const key of ["hide", "lock"]) if (pick(key).length) query.push(`${key}=${pick(key).join(",")}`);
+    const theme = this.dialog.querySelector("#embed-theme").value;
+    if (theme !== "auto") query.push(`theme=${theme}`);
     const page = `${location.origin}${location.pathname}`;
     const [w, h] = this.dialog.querySelector("#embed-size").value.split("x");
     this.code.value = `<iframe src="${page}?${query.join("&")}#${this.fragment()}" width="${w}" height="${h}" ` +

@@ -202,6 +202,57 @@ def test_a_course_page_drives_the_embed_with_messages(course_page):
         page.wait_for_timeout(25)
 
 
+DARK_BG, LIGHT_BG = "rgb(18, 21, 27)", "rgb(246, 247, 249)"  # --bg in dark.css and style.css
+BACKGROUND_JS = "() => getComputedStyle(document.body).backgroundColor"
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_theme_by_link_overrides_the_system(browser, base_url, system):
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
+    try:
+        for theme, expected in [("dark", DARK_BG), ("light", LIGHT_BG), ("auto", DARK_BG if system == "dark" else LIGHT_BG),
+                                ("purple", DARK_BG if system == "dark" else LIGHT_BG)]:  # unknown: as auto
+            page.goto(f"{base_url}?embed&theme={theme}")
+            wait_ready(page)
+            assert page.evaluate(BACKGROUND_JS) == expected, theme
+            # The browser's own parts (scroll bars, form controls) follow too.
+            assert page.evaluate("() => getComputedStyle(document.documentElement).colorScheme") == \
+                ("dark" if expected == DARK_BG else "light")
+    finally:
+        context.close()
+
+
+def test_a_course_themes_switch_sets_the_embeds_colours(browser, base_url, tmp_path):
+    """A course theme (Material, furo) has its own light/dark switch: the page tells the embed by message."""
+    (tmp_path / "index.html").write_text(PARENT_PAGE % f"{base_url}?embed")
+    server = serve_in_thread(tmp_path, headers={})
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        messages(page, "ready")
+        frame = page.query_selector("#explorer").content_frame()
+        assert frame.evaluate(BACKGROUND_JS) == LIGHT_BG
+        for theme, expected in [("dark", DARK_BG), ("light", LIGHT_BG), ("dark", DARK_BG), ("auto", LIGHT_BG)]:
+            page.evaluate(f"() => window.send({{type: 'theme', theme: '{theme}'}})")
+            deadline = time.monotonic() + 5
+            while frame.evaluate(BACKGROUND_JS) != expected:
+                assert time.monotonic() < deadline, f"theme {theme} not applied"
+                page.wait_for_timeout(20)
+        page.evaluate("() => window.send({type: 'theme', theme: 'sepia'})")
+        deadline = time.monotonic() + 5
+        while not any("theme must be one of auto, light, dark" in w for w in warnings):
+            assert time.monotonic() < deadline, warnings
+            page.wait_for_timeout(20)
+        assert frame.evaluate(BACKGROUND_JS) == LIGHT_BG
+    finally:
+        context.close()
+        server.shutdown()
+
+
 def test_keyboard_alone_moves_the_window_and_changes_a_weight(explorer):
     page = explorer.page
     page.evaluate("() => window.convExplorer.setState({kernel: %s, window: {row: 5, col: 5}, stride: 1, padding: 0})"
@@ -231,6 +282,10 @@ def test_the_embed_dialog_writes_the_iframe_for_this_view(explorer):
     code = page.locator("#embed-code").input_value()
     assert code.startswith('<iframe src="http://127.0.0.1:') and 'width="800" height="600"' in code
     assert "?embed&hide=inspector&lock=kernel#v=1&img=digit0" in code and "&s=2" in code
+    page.select_option("#embed-theme", "dark")
+    assert "?embed&hide=inspector&lock=kernel&theme=dark#v=1" in page.locator("#embed-code").input_value()
+    page.select_option("#embed-theme", "auto")
+    assert "theme=" not in page.locator("#embed-code").input_value()
     page.click("#embed-close")
     page.evaluate("() => window.convExplorer.setState({stride: 1})")
 
