@@ -28,10 +28,12 @@ export function splitStages({ meta, data }) {
 export class Compute {
   /** connect: () => a Python to talk to, with a Worker's postMessage, onmessage, onerror and terminate
    *  (connect.js: the page's shared Python, or one of its own, the default). */
-  constructor({ onProgress = () => {}, onRestart = () => {}, connect = dedicatedPython } = {}) {
+  constructor({ onProgress = () => {}, onReady = () => {}, onRestart = () => {}, connect = dedicatedPython } = {}) {
     this.connect = connect;
     this.onProgress = onProgress;
+    this.onReady = onReady;
     this.onRestart = onRestart;
+    this.restarted = false;
     this.restarts = 0;
     this.nextId = 1;
     this.inFlight = null; // {id, resolve, reject}
@@ -68,7 +70,13 @@ export class Compute {
           } else if (!started && timer === null) wait();
           this.onProgress(data.stage, data.detail);
         }
-        else if (data.type === "ready") { started = true; clearTimeout(timer); resolve(); }
+        else if (data.type === "ready") {
+          started = true;
+          clearTimeout(timer);
+          // How this Python became ready: the page's start-up indicator ends whichever it was.
+          this.onReady(this.restarted ? "restarted" : data.joined ? "joined" : "started");
+          resolve();
+        }
         else if (data.type === "failed") {
           clearTimeout(timer);
           reject(new Error(`Python could not start: ${data.error}. Reload the page to try again.`));
@@ -161,6 +169,7 @@ export class Compute {
   async restart(reason) {
     this.worker.terminate();
     this.restarts += 1;
+    this.restarted = true;
     for (const { reject, watchdog } of this.calls.values()) {
       clearTimeout(watchdog);
       reject(new Error(`Python ${reason} and was restarted.`));

@@ -35,6 +35,11 @@ const startup = { page: performance.now() }; // ms since navigation when each st
 const compute = new Compute({
   connect, // after a restart: the shared Python's successor, or one of our own
   onProgress: (stage, detail) => { startup[stage] ??= performance.now(); loading.stage(stage, detail); },
+  onReady: (how) => {
+    startup.python = how; // "started", "joined" (a Python already running) or "restarted"
+    startup.ready ??= performance.now();
+    loading.stage("ready", "Ready");
+  },
   // The watchdog's notices: short, and the view stays as it was.
   onRestart: (notice) => say(notice),
 });
@@ -585,7 +590,8 @@ window.convExplorer = {
   play: () => ready.then(() => motion.play()),
   pause: () => motion.pause(),
   step: (n = 1) => ready.then(() => motion.step(n)),
-  /** When each start-up stage began, in ms since navigation: {page, runtime, packages, ready, painted}. */
+  /** When each start-up stage began, in ms since navigation: {page, runtime, packages, ready, painted},
+   * and how Python became ready: python "started", "joined" or "restarted". */
   startupTiming: () => ({ ...startup }),
   /** Where the last edit's time went: {roundTripMs (to the worker and back), workerMs (Python), paintMs}. */
   lastTiming: () => ({ ...timing }),

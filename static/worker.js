@@ -12,7 +12,8 @@
 //               {id, type: "prepare", mode}  (import what a mode's requests need, as it opens)
 //               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
-//               {type: "ready"} | {type: "failed", error} once (at connection, if Python is up already)
+//               {type: "ready", timings} | {type: "failed", error} once (at connection, if Python is
+//               up already: then "ready" says joined: true)
 //               {id, ok: true, result} | {id, ok: false, error}  one per request
 // Results carry plain JSON and fresh Float32Arrays (transferred); no PyProxy
 // leaves this file and every one made here is destroyed.
@@ -393,10 +394,9 @@ function serve(port, client) {
   const send = (message, transfer = []) => port.postMessage(message, transfer);
   clients.set(client, send);
   // At once: the page knows it is connected and how far Python is. One that joins a running Python
-  // (an embed scrolled to late, a second tab) gets the last progress, "Ready", and then "ready", so its
-  // start-up indicator ends like anyone else's.
+  // (an embed scrolled to late, a second tab) gets the last progress and then "ready" marked joined.
   send(lastProgress);
-  if (readyMessage) send(readyMessage);
+  if (readyMessage) send(readyMessage.type === "ready" ? { ...readyMessage, joined: true } : readyMessage);
   port.onmessage = ({ data }) => {
     if (data.type !== "bye") return answer(data, client, send);
     clients.delete(client);

@@ -38,6 +38,8 @@ def test_a_hung_worker_is_restarted_and_the_view_comes_back(explorer, browser):
     assert s["bias"] == 0.5
     assert_output_matches_core(s)
     assert page.locator("#message").is_hidden()
+    assert page.evaluate("() => window.convExplorer.startupTiming().python") == "restarted"
+    assert page.locator("#loading").is_hidden()
 
 
 @pytest.fixture

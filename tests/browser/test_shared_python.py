@@ -166,8 +166,31 @@ def test_an_embed_that_joins_a_running_python_ends_its_start_up_indicator(browse
         far.frame_element().scroll_into_view_if_needed()
         wait_ready(far)
         far.locator("#loading").wait_for(state="hidden", timeout=10000)
-        assert "ready" in far.evaluate("() => window.convExplorer.startupTiming()")
+        assert far.evaluate("() => window.convExplorer.startupTiming().python") == "joined"
+        assert first.evaluate("() => window.convExplorer.startupTiming().python") == "started"
         assert [kind for kind, _ in python_targets(page, browser)] == ["shared_worker"]
+        assert watched.errors == []
+    finally:
+        context.close()
+
+
+def test_a_second_tab_and_a_reload_join_the_running_python_and_end_their_indicator(browser, base_url):
+    """Firefox and WebKit keep a shared worker across a reload; any browser keeps it while another tab uses it."""
+    context = browser.new_context()
+    try:
+        first = context.new_page()
+        first.goto(base_url)
+        wait_ready(first)
+        second = context.new_page()
+        watched = Watched(second)
+        for load in (lambda: second.goto(f"{base_url}#v=1&img=digit7"), second.reload):
+            load()
+            wait_ready(second)
+            second.locator("#loading").wait_for(state="hidden", timeout=10000)
+            assert second.evaluate("() => window.convExplorer.startupTiming().python") == "joined"
+            second.evaluate("() => window.convExplorer.setState({bias: 0.25})")
+            assert_output_matches_core(frame_state(second))
+        assert first.evaluate("() => window.convExplorer.startupTiming().python") == "started"
         assert watched.errors == []
     finally:
         context.close()
