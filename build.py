@@ -474,7 +474,9 @@ def write_page(out):
     explorer starts: an embed far down a course page fetches none of them until it is near the view.
     """
     page = (ROOT / "index.html").read_text()
-    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in ("worker.js", "lesson.js"))
+    # Not the page's modules: the worker, the lesson pages' script, the course page's resizer.
+    others = ("worker.js", "lesson.js", "embed-resize.js")
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in others)
     links = "\n    ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
                            ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
     marker = '<link rel="modulepreload" href="static/main.js">'

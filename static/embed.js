@@ -50,7 +50,7 @@ export function setTheme(theme) {
 export function checkMessage(data) {
   const warn = (why) => { console.warn(`convExplorer: message ignored: ${why}`); return null; };
   if (!data || typeof data !== "object" || Array.isArray(data)) return warn("not an object");
-  if (!["set", "get", "play", "pause", "step", "theme"].includes(data.type)) {
+  if (!["set", "get", "play", "pause", "step", "theme", "autosize"].includes(data.type)) {
     return warn(`unknown type ${JSON.stringify(String(data.type)).slice(0, 40)}`);
   }
   if (data.type === "theme" && !THEMES.includes(data.theme)) {
@@ -73,8 +73,12 @@ export function checkMessage(data) {
  * Talk to the parent page: post ready/change with getState(), take set/get,
  * theme and the motion commands play/pause/step. set(partial) returns a Promise
  * (rejecting with a readable Error); command(type) runs play, pause or step.
+ *
+ * Sizing: the page's height goes to the parent as {type: "size", height} (CSS px) whenever it
+ * changes. A parent that sets the frame's height from it (embed-resize.js) says so with
+ * {type: "autosize"}; onAutosize() then lays the view out for its width alone, as its height follows.
  */
-export function connectParent({ origin, getState, set, command }) {
+export function connectParent({ origin, getState, set, command, onAutosize = () => {} }) {
   if (window.parent === window) return { ready() {}, changed() {} };
   const target = origin || "*"; // the state is what the learner sees: nothing secret goes out
   const post = (msg) => window.parent.postMessage(msg, target);
@@ -88,9 +92,18 @@ export function connectParent({ origin, getState, set, command }) {
     if (!msg) return;
     if (msg.type === "get") post({ type: "state", state: getState() });
     else if (msg.type === "theme") setTheme(msg.theme);
+    else if (msg.type === "autosize") {
+      document.documentElement.classList.add("autosize"); // no scroll bar of its own: the frame grows
+      onAutosize();
+    }
     else if (msg.type !== "set") command(msg.type);
     else set(msg.state).catch((err) => post({ type: "error", message: String(err.message) }));
   });
+  let height = 0;
+  new ResizeObserver(() => {
+    const now = Math.ceil(document.body.getBoundingClientRect().height);
+    if (now !== height) post({ type: "size", height: (height = now) });
+  }).observe(document.body);
   let pending = false;
   return {
     ready: () => post({ type: "ready", state: getState() }),

@@ -55,9 +55,11 @@ function px(value) {
 /**
  * Keep the explorer's maps on screen: plan from the page's measures, apply, then shrink by what
  * still overflows (titles wrap, controls sit under the input) and apply again.
- * root: the explorer's grid element. Returns a function that refits (call it when stages change).
+ * root: the explorer's grid element; autoHeight(): true when the page's height follows its content (an
+ * embed whose frame grows to fit it): the width alone then sets the maps.
+ * Returns a function that refits (call it when stages change, or autoHeight does).
  */
-export function fitExplorer(root) {
+export function fitExplorer(root, { autoHeight = () => false } = {}) {
   const refit = () => {
     if (root.offsetParent === null) return; // another mode is in view
     if (window.innerWidth < STACK_BELOW_PX) {
@@ -75,7 +77,7 @@ export function fitExplorer(root) {
     const top = root.getBoundingClientRect().top + window.scrollY;
     const plan = planLayout(
       { width: root.clientWidth - px(style.paddingLeft) - px(style.paddingRight),
-        height: window.innerHeight - top - px(style.paddingTop) - 4 },
+        height: autoHeight() ? Infinity : window.innerHeight - top - px(style.paddingTop) - 4 },
       { maps: mapPanels.length,
         middle: kernel.offsetParent === null ? 0 : px(style.getPropertyValue("--middle")),
         side: px(style.getPropertyValue("--side")),
@@ -84,6 +86,7 @@ export function fitExplorer(root) {
         // Above the map: padding and title; below it: the legend and padding.
         chromeH: holder.offsetTop + (probe.querySelector(".legend")?.offsetHeight ?? 0) + px(probeStyle.paddingBottom) + 12 });
     apply(root, plan);
+    if (autoHeight()) return;
     // What the estimate missed (a wrapped title, the controls under the input): measure and shrink.
     // Holders are square (style.css), so their boxes are right before the canvases redraw.
     const bottom = Math.max(...mapPanels.map((p) => {

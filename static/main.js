@@ -178,7 +178,8 @@ let padded = null;
 let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
 
 // The maps' size follows the window and the panels in view (static/layout.js).
-const refitLayout = fitExplorer($("explorer"));
+let autoHeight = false; // the embedding page sizes the frame to the view (embed-resize.js)
+const refitLayout = fitExplorer($("explorer"), { autoHeight: () => autoHeight });
 let laidOut = "";
 
 function paint() {
@@ -462,8 +463,9 @@ function wire() {
   });
   const embedDialog = new EmbedDialog($("embed-dialog"), {
     fragment: () => writeFragment(state, pixels),
-    // Network mode's maps and answer need 800×600 to be seen at once (tests/browser/test_network_mode.py).
-    size: () => (state.mode === "network" ? "800x600" : "640x480"),
+    // Network mode's maps and answer need 800×600 to be seen at once (tests/browser/test_network_mode.py),
+    // and a taller frame in a column, until the frame's height follows its content.
+    size: () => (state.mode === "network" ? { fixed: "800x600", ratio: "1 / 1" } : { fixed: "640x480", ratio: "4 / 3" }),
   });
   $("embed-open").addEventListener("click", () => embedDialog.open());
 }
@@ -474,6 +476,7 @@ const parent = connectParent({
   origin: options.origin, getState,
   set: (p) => ready.then(() => apply(p)),
   command: (type) => ready.then(() => (type === "step" ? motion.step(1) : motion[type]())),
+  onAutosize: () => { autoHeight = true; refitLayout(); },
 });
 let hashTimer = null;
 let writtenHash = null; // null until the page's own link has been read

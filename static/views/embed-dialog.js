@@ -10,7 +10,8 @@ const LABELS = {
 };
 
 export class EmbedDialog {
-  /** fragment(): the current view's link; size(): the frame it needs, "640x480" or "800x600". */
+  /** fragment(): the current view's link; size(): the frame it needs, {fixed: "640x480" | "800x600",
+   * ratio: a CSS aspect-ratio for a frame as wide as the column, until embed-resize.js sets its height}. */
   constructor(dialog, { fragment, size }) {
     this.dialog = dialog;
     this.fragment = fragment;
@@ -34,7 +35,7 @@ export class EmbedDialog {
   }
 
   open() {
-    this.dialog.querySelector("#embed-size").value = this.size();
+    this.dialog.querySelector("#embed-size").value = "column";
     this.update();
     this.dialog.showModal();
   }
@@ -47,9 +48,16 @@ export class EmbedDialog {
     const theme = this.dialog.querySelector("#embed-theme").value;
     if (theme !== "auto") query.push(`theme=${theme}`);
     const page = `${location.origin}${location.pathname}`;
-    const [w, h] = this.dialog.querySelector("#embed-size").value.split("x");
+    const chosen = this.dialog.querySelector("#embed-size").value, { fixed, ratio } = this.size();
+    const [w, h] = (chosen === "column" ? fixed : chosen).split("x");
+    // The column's width: the width and height attributes stay for hosts that strip style attributes.
+    const style = chosen === "column" ? `width: 100%; height: auto; aspect-ratio: ${ratio}; border: 0;` : "border: 0; max-width: 100%;";
     this.code.value = `<iframe src="${page}?${query.join("&")}#${this.fragment()}" width="${w}" height="${h}" ` +
-      `style="border: 0; max-width: 100%;" title="Convolution Explorer" loading="lazy"></iframe>`;
+      `style="${style}" title="Convolution Explorer" loading="lazy"></iframe>`;
+    if (chosen === "column") {
+      // Once a page: sets each explorer frame's height to its view's (see docs/embedding.md).
+      this.code.value += `\n<script src="${new URL("static/embed-resize.js", page).href}" async></script>`;
+    }
   }
 }
 

@@ -287,12 +287,15 @@ def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(bro
         page.context.close()
 
 
-def test_the_embed_dialog_hands_out_the_800_by_600_frame_network_mode_needs(net_page):
+def test_the_embed_dialog_hands_out_the_frame_network_mode_needs(net_page):
+    """800×600 where a host keeps only the attributes; a square in a column until the resizer sets the height."""
     page = net_page.page
     page.click("#embed-open")
     try:
-        assert page.locator("#embed-size").input_value() == "800x600"
+        assert page.locator("#embed-size").input_value() == "column"
         code = page.locator("#embed-code").input_value()
-        assert 'width="800" height="600"' in code and "mode=network" in code
+        assert 'width="800" height="600"' in code and "aspect-ratio: 1 / 1" in code and "mode=network" in code
+        page.select_option("#embed-size", "800x600")
+        assert 'width="800" height="600" style="border: 0; max-width: 100%;"' in page.locator("#embed-code").input_value()
     finally:
         page.click("#embed-close")

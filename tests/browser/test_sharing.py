@@ -275,7 +275,11 @@ def test_the_embed_dialog_writes_the_iframe_for_this_view(explorer):
     page.evaluate("() => window.convExplorer.setState({image: 'digit0', stride: 2})")
     wait_hash(page, "s=2")
     page.click("#embed-open")
-    assert page.locator("#embed-size").input_value() == "640x480"  # the size an explorer view fits
+    # By default the frame fills the column and the resizer sets its height (tests/browser/test_embed_resize.py).
+    assert page.locator("#embed-size").input_value() == "column"
+    frame_code, script = page.locator("#embed-code").input_value().split("\n")
+    assert 'width="640" height="480" style="width: 100%; height: auto; aspect-ratio: 4 / 3; border: 0;"' in frame_code
+    assert script.startswith('<script src="http://127.0.0.1:') and script.endswith('/static/embed-resize.js" async></script>')
     page.locator("#embed-hide input[value='inspector']").check()
     page.locator("#embed-lock input[value='kernel']").check()
     page.select_option("#embed-size", "800x600")

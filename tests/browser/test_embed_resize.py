@@ -1,0 +1,151 @@
+"""The Embed dialog's code on a course page of another site: the frame fills the column, and with
+static/embed-resize.js its height follows the view; without the script (a host that strips it) the
+frame keeps its aspect ratio and the view fits it. Checked by geometry, at column widths from a phone's
+to a wide page's.
+
+The course page is served by a second server and opened as `localhost` (the explorer is on 127.0.0.1:
+another site to the browser), as an LMS's page would be.
+"""
+import time
+
+import pytest
+
+from conftest import open_explorer, serve_in_thread, wait_ready
+
+# What each view is about: these must lie inside the frame.
+ESSENTIAL = {
+    "v=1&img=digit3": ["#input-canvas", "#kernel-grid", "#output-canvas"],
+    "v=1&mode=network": ["#net-input", "#net-probs", "#net-layers"],
+}
+
+
+@pytest.fixture(scope="module")
+def dialog_codes(browser, base_url):
+    """{view: the Embed dialog's code for it}, as an instructor copies it (default size: the column)."""
+    codes = {}
+    for view in ESSENTIAL:
+        page = open_explorer(browser, f"{base_url}#{view}").page
+        try:
+            page.click("#embed-open")
+            codes[view] = page.locator("#embed-code").input_value()
+            assert all(key in codes[view] for key in view.split("&"))
+        finally:
+            page.context.close()
+    return codes
+
+
+@pytest.fixture(scope="module")
+def course_site(tmp_path_factory):
+    """serve(html) -> the URL of a course page on another site holding html."""
+    root = tmp_path_factory.mktemp("course")
+    server = serve_in_thread(root, headers={})
+    count = iter(range(10_000))
+
+    def serve(html):
+        name = f"page{next(count)}.html"
+        (root / name).write_text(html)
+        return f"http://localhost:{server.server_address[1]}/{name}"
+
+    yield serve
+    server.shutdown()
+
+
+def column_page(code, width):
+    """A course page whose content column is width px (a theme's column, a phone's screen)."""
+    return (f'<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">'
+            f'<title>A lesson</title><body style="margin:0"><main style="width:{width}px;margin:0 auto">'
+            f'<p>Before the explorer.</p>{code}<p>After it.</p></main></body></html>')
+
+
+def open_course(browser, url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    deadline = time.monotonic() + 60
+    while not (page.frames[1:] and page.frames[1].evaluate("() => !!window.convExplorer")):
+        assert time.monotonic() < deadline, "the embed never appeared"
+        page.wait_for_timeout(20)
+    frame = page.frames[1]
+    wait_ready(frame)
+    return page, frame
+
+
+def frame_box(page):
+    return page.locator("iframe").bounding_box()
+
+
+def wait_for_fitted_height(page, frame, timeout_s=10):
+    """Until the frame's height equals its page's content height, and stays so."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        content = frame.evaluate("() => document.body.scrollHeight")
+        height = frame_box(page)["height"]
+        if abs(content - height) <= 1 and last == (content, height):
+            return height
+        last = (content, height)
+        assert time.monotonic() < deadline, f"the frame is {height} px tall for {content} px of content"
+        page.wait_for_timeout(100)
+
+
+def assert_inside(frame, selectors):
+    """Each part has a size and lies inside the frame's viewport at scroll 0; nothing scrolls sideways."""
+    size = frame.evaluate("() => [document.documentElement.clientWidth, innerHeight, document.documentElement.scrollWidth]")
+    width, height, scroll_width = size
+    assert scroll_width <= width, f"the view scrolls sideways: {scroll_width} px of content in {width}"
+    for selector in selectors:
+        box = frame.locator(selector).bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, f"{selector} is not shown"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{selector} leaves the frame sideways: {box}"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, f"{selector} is below the frame: {box}"
+
+
+@pytest.mark.parametrize("width", [320, 390, 688, 1000])
+@pytest.mark.parametrize("view", list(ESSENTIAL))
+def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_view(
+        browser, dialog_codes, course_site, view, width):
+    code = dialog_codes[view]
+    assert "embed-resize.js" in code and "width: 100%" in code
+    page, frame = open_course(browser, course_site(column_page(code, width)), width)
+    try:
+        assert frame_box(page)["width"] == width
+        height = wait_for_fitted_height(page, frame)
+        assert frame.evaluate("() => document.documentElement.scrollHeight") <= height + 1  # no scroll bar inside
+        assert_inside(frame, ESSENTIAL[view])
+        if view == "v=1&img=digit3":
+            # Stages on: two more maps (a row of their own, or smaller maps), and the frame follows.
+            frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")
+            wait_for_fitted_height(page, frame)
+            assert_inside(frame, ESSENTIAL[view] + ["#stage-activation-canvas", "#stage-pool-canvas"])
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [688, 1000])
+def test_without_the_script_the_frame_keeps_its_ratio_and_the_view_fits_it(browser, dialog_codes, course_site, width):
+    """A host that strips scripts (some LMS editors): the frame is the column's width at 4:3."""
+    code = dialog_codes["v=1&img=digit3"].split("\n")[0]
+    assert code.startswith("<iframe") and "aspect-ratio: 4 / 3" in code
+    page, frame = open_course(browser, course_site(column_page(code, width)), width)
+    try:
+        box = frame_box(page)
+        assert box["width"] == width and abs(box["height"] - width * 3 / 4) <= 1
+        assert_inside(frame, ESSENTIAL["v=1&img=digit3"])
+    finally:
+        page.context.close()
+
+
+def test_only_the_explorers_own_messages_size_a_frame(browser, dialog_codes, course_site):
+    page, frame = open_course(browser, course_site(column_page(dialog_codes["v=1&img=digit3"], 688)), 688)
+    try:
+        height = wait_for_fitted_height(page, frame)
+        # The course page itself (another origin) says "size": the resizer must not listen.
+        # Messages are delivered in order: once the marker arrives, the resizer has seen the first.
+        page.evaluate("""() => new Promise((resolve) => {
+          addEventListener("message", (e) => e.data === "marker" && resolve());
+          postMessage({type: "size", height: 40}, "*");
+          postMessage("marker", "*");
+        })""")
+        assert frame_box(page)["height"] == height
+    finally:
+        page.context.close()
