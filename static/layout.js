@@ -5,7 +5,8 @@
 // number CSS cannot: the side of a map (--map, in CSS px), and whether the
 // stage maps share the first row (data-rows="1") or get a row of their own
 // ("2"), and whether the arithmetic sits beside the kernel (data-side).
-// Phones (narrow screens) stack the panels and each map fills the width.
+// Phones (narrow screens) stack the panels and each map fills the width; a narrow embed puts two
+// panels to a row instead (style.css), so a phone's screen shows input, map and kernel together.
 
 export const STACK_BELOW_PX = 561; // narrower than this: one column (phones, tiny embeds)
 const MIN_MAP_PX = 160; // the smallest map a layout aims for (24×24 cells of 6 px and more)

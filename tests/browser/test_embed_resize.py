@@ -112,6 +112,12 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
         height = wait_for_fitted_height(page, frame)
         assert frame.evaluate("() => document.documentElement.scrollHeight") <= height + 1  # no scroll bar inside
         assert_inside(frame, ESSENTIAL[view])
+        if view == "v=1&img=digit3" and width < 561:
+            # Compact on a phone: the input and the map share a row, and the kernel follows within a
+            # phone's screen (844 px), so the three are seen together.
+            inp, kernel, out = (frame.locator(p).bounding_box() for p in ESSENTIAL[view])
+            assert abs(inp["y"] - out["y"]) < 1 and inp["x"] + inp["width"] <= out["x"]
+            assert inp["width"] >= 130 and kernel["y"] + kernel["height"] <= 844  # cells of 5.4 px at least
         if view == "v=1&img=digit3":
             # Stages on: two more maps (a row of their own, or smaller maps), and the frame follows.
             frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")

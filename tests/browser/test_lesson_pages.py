@@ -181,14 +181,17 @@ def test_a_lesson_on_a_phone_does_not_scroll_sideways(browser, base_url):
             return Math.abs(f.contentDocument.documentElement.scrollHeight - f.clientHeight) <= 2; }""",
                  what="the frame fitting its content")
         box = page.locator("figure.view iframe").bounding_box()
-        # The explorer in its frame stacks input, kernel, map and stages, each filling the width.
+        # The explorer in its frame puts maps two to a row (input and map, then the stages), the kernel
+        # under the input: cells shrink, down to a legible size, before anything stacks.
         for part in ("#input-canvas", "#kernel-grid", "#output-canvas", "#stage-activation-canvas",
                      "#stage-conv2-canvas"):
             b = frame.locator(part).bounding_box()
             # (boxes of parts inside a frame are given in the page's coordinates)
             assert b["x"] >= box["x"] and b["x"] + b["width"] <= box["x"] + box["width"], f"{part} leaves the frame's sides"
             assert b["y"] >= box["y"] and b["y"] + b["height"] <= box["y"] + box["height"], f"{part} is below the frame"
-            assert b["width"] >= 250 or part == "#kernel-grid", f"{part} is only {b['width']} px wide"
+            assert b["width"] >= 140 or part == "#kernel-grid", f"{part} is only {b['width']} px wide"
+        inp, out = (frame.locator(p).bounding_box() for p in ("#input-canvas", "#output-canvas"))
+        assert abs(inp["y"] - out["y"]) < 1 and inp["x"] + inp["width"] <= out["x"], "the input and the map share a row"
         page.fill("#answer", "8")
         page.click("text=Check my answer")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
