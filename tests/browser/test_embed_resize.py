@@ -128,15 +128,18 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
 
 
 @pytest.mark.parametrize("width", [688, 1000])
-def test_without_the_script_the_frame_keeps_its_ratio_and_the_view_fits_it(browser, dialog_codes, course_site, width):
-    """A host that strips scripts (some LMS editors): the frame is the column's width at 4:3."""
-    code = dialog_codes["v=1&img=digit3"].split("\n")[0]
-    assert code.startswith("<iframe") and "aspect-ratio: 4 / 3" in code
+@pytest.mark.parametrize("view, ratio", [("v=1&img=digit3", 3 / 4), ("v=1&mode=network", 1)])
+def test_without_the_script_the_frame_keeps_its_ratio_and_the_view_fits_it(browser, dialog_codes, course_site, view,
+                                                                            ratio, width):
+    """A host that strips scripts (Canvas, some LMS editors): the frame is the column's width at 4:3 (network
+    mode: 1:1), and what the view is about fits in it."""
+    code = dialog_codes[view].split("\n")[0]
+    assert code.startswith("<iframe") and "aspect-ratio:" in code
     page, frame = open_course(browser, course_site(column_page(code, width)), width)
     try:
         box = frame_box(page)
-        assert box["width"] == width and abs(box["height"] - width * 3 / 4) <= 1
-        assert_inside(frame, ESSENTIAL["v=1&img=digit3"])
+        assert box["width"] == width and abs(box["height"] - width * ratio) <= 1
+        assert_inside(frame, ESSENTIAL[view])
     finally:
         page.context.close()
 
