@@ -587,6 +587,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # A browser that leaves in the middle of a download (a test closing its page) is not our error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(directory=DIST, port=0, headers=None, types=None):
     """A threaded static server for directory on 127.0.0.1 (port 0: any free port).
 
@@ -596,8 +604,7 @@ def make_server(directory=DIST, port=0, headers=None, types=None):
     handler = type("DistHandler", (Handler,), {
         "rules": read_headers() if headers is None else [("/*", headers)],
         "extensions_map": {**Handler.extensions_map, **(types or {})}})
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port),
-                                          functools.partial(handler, directory=str(directory)))
+    return QuietServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
 
 
 def serve(port):

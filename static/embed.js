@@ -43,7 +43,6 @@ export function applyOptions({ embed, hide, lock, theme }) {
 export function setTheme(theme) {
   const dark = document.getElementById("dark-theme");
   if (dark) dark.media = { dark: "all", light: "not all" }[theme] ?? "(prefers-color-scheme: dark)";
-  document.documentElement.dataset.theme = theme;
 }
 
 /** A message from the parent page, or null (with a console warning) when it is not one we take. */
