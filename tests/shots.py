@@ -35,7 +35,20 @@ PICTURES = {
                (1280, 800), "lessons/02-sobel-x.html"),
     "phone": ("a phone, 390×844",
               (390, 844), f"index.html#v=1&img=digit3&k={SOBEL_X}&w=13,17"),
+    "course": ("a course page on a phone, 390×844, with the Embed dialog's code: the frame as wide as the "
+               "column and as tall as its view", (390, 844), "course.html"),
 }
+
+# A course page as an instructor makes one: a paragraph, then the Embed dialog's code (the frame and the
+# resizer). {base} is the explorer's site.
+COURSE_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Edges</title><link rel="icon" href="data:,">
+<body style="margin:0;font:17px/1.45 Georgia,serif;color:#222"><main style="padding:0 14px">
+<h1 style="font-size:1.3rem;margin:12px 0 6px">Lesson 2: finding edges</h1>
+<p style="margin:0 0 10px">Sobel-x weighs the pixels right of the window against those left of it. Where does the map light up?</p>
+<iframe src="{base}index.html?embed&hide=layer#v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1&w=13,17" width="640" height="480"
+  style="width: 100%; height: auto; aspect-ratio: 4 / 3; border: 0;" title="Convolution Explorer" loading="lazy"></iframe>
+<script src="{base}static/embed-resize.js" async></script></main></body></html>"""
 
 
 def explorers(page):
@@ -66,6 +79,14 @@ def settle(page, name):
             page.wait_for_timeout(50)
         page.click("#learn-play")  # pause, so the picture shows one moment
     if name == "lesson":
+        return
+    if name == "course":
+        deadline = time.monotonic() + 30
+        while not page.evaluate("() => document.querySelector('iframe').dataset.convexplorerAutosize === 'on'"):
+            if time.monotonic() > deadline:
+                raise SystemExit("shots: the course page's frame never took its view's height")
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(500)  # the explorer's maps redraw at their new size
         return
     deadline = time.monotonic() + 30
     while painted(page) < 1:
@@ -100,6 +121,9 @@ def main(argv=()):
             what, (width, height), address = PICTURES[name]
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
+            if name == "course":
+                context.route(base + address, lambda route: route.fulfill(
+                    content_type="text/html", body=COURSE_PAGE.replace("{base}", base)))
             page.goto(base + address)
             for explorer in explorers(page):
                 wait_ready(explorer)
