@@ -16,7 +16,10 @@ from conftest import open_explorer, serve_in_thread, wait_ready
 ESSENTIAL = {
     "v=1&img=digit3": ["#input-canvas", "#kernel-grid", "#output-canvas"],
     "v=1&mode=network": ["#net-input", "#net-probs", "#net-layers"],
+    "v=1&mode=channels": ["#ch-input-0", "#ch-input-1", "#ch-input-2", "canvas[aria-label='filter 1 output']"],
 }
+# The other modes' sections stay hidden at every width.
+HIDDEN = {"v=1&img=digit3": ["#network-mode"], "v=1&mode=network": ["#explorer"], "v=1&mode=channels": ["#explorer"]}
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +115,7 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
         height = wait_for_fitted_height(page, frame)
         assert frame.evaluate("() => document.documentElement.scrollHeight") <= height + 1  # no scroll bar inside
         assert_inside(frame, ESSENTIAL[view])
+        assert all(frame.locator(part).is_hidden() for part in HIDDEN[view])
         if view == "v=1&img=digit3" and width < 561:
             # Compact on a phone: the input and the map share a row, and the kernel follows within a
             # phone's screen (844 px), so the three are seen together.
