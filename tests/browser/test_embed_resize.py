@@ -17,9 +17,14 @@ ESSENTIAL = {
     "v=1&img=digit3": ["#input-canvas", "#kernel-grid", "#output-canvas"],
     "v=1&mode=network": ["#net-input", "#net-probs", "#net-layers"],
     "v=1&mode=channels": ["#ch-input-0", "#ch-input-1", "#ch-input-2", "canvas[aria-label='filter 1 output']"],
+    "v=1&mode=learn": ["#kernel-grid", "#output-canvas", "#loss-curve", "#learn-play"],
 }
 # The other modes' sections stay hidden at every width.
-HIDDEN = {"v=1&img=digit3": ["#network-mode"], "v=1&mode=network": ["#explorer"], "v=1&mode=channels": ["#explorer"]}
+HIDDEN = {"v=1&img=digit3": ["#network-mode"], "v=1&mode=network": ["#explorer"], "v=1&mode=channels": ["#explorer"],
+          "v=1&mode=learn": ["#channels-mode"]}
+# Every view at a phone's widths and a theme's column; explore and network mode at a wide page's too.
+SIZES = [(view, width) for view in ESSENTIAL for width in (320, 390, 688, 1000)
+         if width in (320, 688) or view in ("v=1&img=digit3", "v=1&mode=network")]
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +108,7 @@ def assert_inside(frame, selectors):
         assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, f"{selector} is below the frame: {box}"
 
 
-@pytest.mark.parametrize("width", [320, 390, 688, 1000])
-@pytest.mark.parametrize("view", list(ESSENTIAL))
+@pytest.mark.parametrize("view, width", SIZES)
 def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_view(
         browser, dialog_codes, course_site, view, width):
     code = dialog_codes[view]
