@@ -19,7 +19,8 @@ export const connect = new URLSearchParams(location.search).get("python") === "o
 export let firstWorker = null;
 
 // "Near": within a viewport's height of it. Browsers apply this margin only where the embedding page
-// is of the explorer's own site; in another site's page an embed loads once it is in view.
+// is of the explorer's own site; in another site's page an embed loads once it is in view, or when the
+// page's embed-resize.js says {type: "near"} (it sees the frame from outside).
 const NEAR = "100% 0px";
 
 // Until main.js has put the whole API in place (it loads after this script, and after the page's load
@@ -28,14 +29,14 @@ let loaded;
 window.convExplorer = { ready: new Promise((resolve) => { loaded = resolve; }) };
 window.convExplorer.ready.catch(() => {}); // a failure is shown on the page, whoever waits
 const early = [];
-const keep = (event) => early.push(event);
+const keep = (event) => event.data?.type !== "near" && early.push(event); // "near" is for this script alone
 addEventListener("message", keep);
 
 const loadingText = document.querySelector("#loading .loading-text");
 
 function start() {
   loadingText.textContent = "Loading the page…";
-  firstWorker = connect({ lazy: options.embed });
+  firstWorker = connect({ takeTurns: options.embed });
   const preloads = document.getElementById("preloads"); // the build's list of every module and data file
   if (preloads) document.head.append(preloads.content.cloneNode(true));
   import("./main.js").then(() => {
@@ -53,11 +54,18 @@ if (!options.embed || typeof IntersectionObserver !== "function") {
   start();
 } else {
   loadingText.textContent = "This explorer starts when it is scrolled into view.";
-  // In an iframe the implicit root is the top-level viewport: this is "is the embed near the view".
-  const observer = new IntersectionObserver((entries) => {
-    if (!entries.some((e) => e.isIntersecting)) return;
+  let started = false;
+  const once = () => {
+    if (started) return;
+    started = true;
     observer.disconnect();
+    removeEventListener("message", near);
     start();
-  }, { rootMargin: NEAR });
+  };
+  // In an iframe the implicit root is the top-level viewport: this is "is the embed near the view".
+  const observer = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && once(), { rootMargin: NEAR });
   observer.observe(document.documentElement);
+  const near = (event) => event.source === window.parent && event.data?.type === "near" && once();
+  addEventListener("message", near);
+  if (window.parent !== window) window.parent.postMessage({ type: "waiting" }, "*");
 }

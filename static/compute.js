@@ -63,7 +63,7 @@ export class Compute {
       };
       this.worker.onmessage = ({ data }) => {
         if (data.type === "progress") {
-          // An embed waiting to be scrolled into view is not late: the clock starts when Python does.
+          // An embed waiting for its turn to start a Python is not late: the clock starts when Python does.
           if (data.stage === "waiting") {
             clearTimeout(timer);
             timer = null;

@@ -2,8 +2,9 @@
 // course page, each tab) shares one Python in a module SharedWorker, so a page of four embeds loads
 // and compiles the runtime once. Where the browser refuses to share (Chromium refuses a SharedWorker
 // to an iframe inside a page of another site, an LMS, with an `error` event before fetching the script),
-// the explorer falls back to a Python of its own in a dedicated worker; an embed that is off-screen
-// then waits until it is scrolled into view, so the one the learner looks at starts first.
+// the explorer falls back to a Python of its own in a dedicated worker; the embeds of a page then start
+// theirs one at a time, so the one the learner looks at starts first. (An embed far from the view has
+// not got this far: boot.js waits until it is near.)
 //
 // Both kinds look like a Worker to compute.js: postMessage, onmessage, onerror, terminate.
 
@@ -24,14 +25,14 @@ export function dedicatedPython() {
 /**
  * The site's shared Python, or a dedicated one where the browser refuses sharing.
  * Returns at once; messages posted before the choice is made are delivered to whichever it is.
- * lazy: start a dedicated Python only once the page is on screen (an embed in a long course page).
+ * takeTurns: an embed: a dedicated Python starts only while no sibling embed is starting one.
  */
-export function connectPython({ lazy = false } = {}) {
-  return new SharedPython(lazy);
+export function connectPython({ takeTurns = false } = {}) {
+  return new SharedPython(takeTurns);
 }
 
 class SharedPython {
-  constructor(lazy) {
+  constructor(takeTurns) {
     this.kind = "connecting";
     this.queue = []; // [message, transfer] posted before the choice
     this.received = []; // messages that arrived before onmessage was set
@@ -50,14 +51,14 @@ class SharedPython {
     try {
       shared = new SharedWorker(SCRIPT, { type: "module", name: this.name }); // throws where there is none
     } catch {
-      this.fallBack(lazy);
+      this.fallBack(takeTurns);
       return;
     }
     this.port = shared.port;
-    const timer = setTimeout(() => this.fallBack(lazy), HELLO_TIMEOUT_MS);
+    const timer = setTimeout(() => this.fallBack(takeTurns), HELLO_TIMEOUT_MS);
     shared.onerror = () => {
       clearTimeout(timer);
-      if (this.kind === "connecting") this.fallBack(lazy);
+      if (this.kind === "connecting") this.fallBack(takeTurns);
       else this.handlers.error?.({ message: "could not be loaded" });
     };
     this.port.onmessage = (event) => {
@@ -74,7 +75,7 @@ class SharedPython {
   }
 
   /** Sharing is refused here: the same messages go to a dedicated Python instead. */
-  fallBack(lazy) {
+  fallBack(takeTurns) {
     if (this.kind !== "connecting") return;
     this.kind = "dedicated";
     this.port?.close();
@@ -89,9 +90,8 @@ class SharedPython {
       this.worker = worker;
       return worker;
     };
-    if (!lazy) return void start();
-    this.wait("Python starts when this explorer is scrolled into view.");
-    whenOnScreen(() => this.inTurn(start));
+    if (!takeTurns) return void start();
+    this.inTurn(start);
   }
 
   /** An embed's progress while it waits (compute.js stops its start-up clock for "waiting"). */
@@ -180,16 +180,4 @@ function hold(worker) {
     worker.addEventListener("error", release);
     setTimeout(release, 60000);
   });
-}
-
-/** Run start once the page is at least partly on screen. */
-function whenOnScreen(start) {
-  if (typeof IntersectionObserver !== "function") return void start();
-  // In an iframe, the implicit root is the top-level viewport: this is "is the embed in view".
-  const observer = new IntersectionObserver((entries) => {
-    if (!entries.some((e) => e.isIntersecting)) return;
-    observer.disconnect();
-    start();
-  });
-  observer.observe(document.documentElement);
 }

@@ -6,23 +6,75 @@
 // that strips scripts) a frame keeps the size its code gives it: the column's width, a fixed ratio.
 // A classic script, not a module, and no inline code: it runs under a strict Content-Security-Policy
 // that allows this site's scripts.
+//
+// It also starts an explorer further down the page before the reader scrolls to it. An explorer waits
+// until it is near the view before it loads, but a browser tells a frame of another site only when it
+// is in view; this page sees more. Once every explorer in view is ready (so none of them is slowed),
+// it says {type: "near"} to those within a screen of the view.
 (() => {
   const site = new URL(document.currentScript.src).origin; // only the explorer's own messages count
   const MAX_PX = 20000;
-  addEventListener("message", (event) => {
-    const { data, source } = event;
-    if (event.origin !== site || !data || data.type !== "size") return;
-    const height = Math.ceil(Number(data.height));
-    if (!(height > 0 && height <= MAX_PX)) return;
-    for (const frame of document.querySelectorAll("iframe")) {
-      if (frame.contentWindow !== source) continue;
-      if (!frame.dataset.convexplorerAutosize) {
-        frame.dataset.convexplorerAutosize = "on";
-        source.postMessage({ type: "autosize" }, site);
-      }
-      frame.style.aspectRatio = "auto";
-      frame.style.height = `${height}px`;
+  const PATIENCE_MS = 20000; // an explorer in view that never says ready (it failed) holds no one back
+  const frames = new Map(); // iframe -> {inView, near, since (ms it came into view), waiting, ready}
+  const info = (frame) => frames.get(frame) || frames.set(frame, {}).get(frame);
+  const ours = (frame) => { try { return new URL(frame.src, location.href).origin === site; } catch { return false; } };
+  const frameOf = (source) => [...document.querySelectorAll("iframe")].find((f) => f.contentWindow === source);
+
+  let timer = null;
+  function tellNear() {
+    const now = performance.now();
+    const starting = [...frames.values()].filter((f) => f.inView && !f.ready && now - f.since < PATIENCE_MS);
+    clearTimeout(timer);
+    if (starting.length) {
+      const left = Math.min(...starting.map((f) => f.since + PATIENCE_MS - now));
+      timer = setTimeout(tellNear, left + 1);
       return;
     }
+    for (const [frame, f] of frames) {
+      if (!f.near || !f.waiting) continue;
+      f.waiting = false;
+      frame.contentWindow?.postMessage({ type: "near" }, site);
+    }
+  }
+
+  if (typeof IntersectionObserver === "function") {
+    const watch = (key, margin) => new IntersectionObserver((entries) => {
+      for (const { target, isIntersecting } of entries) {
+        const f = info(target);
+        if (key === "inView" && isIntersecting && !f.inView) f.since = performance.now();
+        f[key] = isIntersecting;
+      }
+      tellNear();
+    }, { rootMargin: margin });
+    const inView = watch("inView", "0px");
+    const near = watch("near", "100% 0px");
+    for (const frame of document.querySelectorAll("iframe")) {
+      if (!ours(frame)) continue;
+      inView.observe(frame);
+      near.observe(frame);
+    }
+  }
+
+  addEventListener("message", (event) => {
+    const { data, source } = event;
+    if (event.origin !== site || !data) return;
+    const frame = frameOf(source);
+    if (!frame) return;
+    const f = info(frame);
+    // "waiting": an explorer has loaded and waits until it is near; any other message: it is running.
+    f.waiting = data.type === "waiting";
+    if (data.type === "waiting" || data.type === "ready") {
+      f.ready ||= data.type === "ready";
+      return void tellNear();
+    }
+    if (data.type !== "size") return;
+    const height = Math.ceil(Number(data.height));
+    if (!(height > 0 && height <= MAX_PX)) return;
+    if (!frame.dataset.convexplorerAutosize) {
+      frame.dataset.convexplorerAutosize = "on";
+      source.postMessage({ type: "autosize" }, site);
+    }
+    frame.style.aspectRatio = "auto";
+    frame.style.height = `${height}px`;
   });
 })();

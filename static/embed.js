@@ -87,6 +87,7 @@ export function connectParent({ origin, getState, set, command, onAutosize = () 
       console.warn(`convExplorer: message from ${event.origin} ignored (only ${origin} is accepted)`);
       return;
     }
+    if (event.data?.type === "near") return; // embed-resize.js's start signal, for boot.js: late here
     const msg = checkMessage(event.data);
     if (!msg) return;
     if (msg.type === "get") post({ type: "state", state: getState() });

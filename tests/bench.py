@@ -435,16 +435,21 @@ addEventListener("message", (e) => {
 """
 
 
-def embeds_page(explorer_url, count, far=False):
+def embeds_page(explorer_url, count, far=False, near=False):
     """A course page: the embeds at 640×480, one under the other with a paragraph's room between them
-    (far: all but the first 4,000 px further down, as in a long lesson)."""
-    below = ' style="margin-top: 4000px"'
+    (far: all but the first 4,000 px further down, as in a long lesson; near: as far, but the second
+    just below the view, and the page includes embed-resize.js, which starts it early)."""
+    def below(i):
+        if not (far or near) or not i:
+            return ""
+        return ' style="margin-top: 700px"' if near and i == 1 else ' style="margin-top: 4000px"'
     frames = "\n".join(f'<iframe title="Explorer {i + 1}" src="{explorer_url}index.html?embed#{view}" width="640" '
-                       f'height="480"{below if far and i else ""}></iframe>'
+                       f'height="480"{below(i)}></iframe>'
                        for i, view in enumerate(EMBED_VIEWS[:count]))
+    script = f'<script src="{explorer_url}static/embed-resize.js" async></script>' if near else ""
     return (f'<!doctype html><html lang="en"><meta charset="utf-8"><link rel="icon" href="data:,">'
             f'<link rel="stylesheet" href="embeds.css"><title>Embeds</title><script src="embeds.js"></script>'
-            f'<body>{frames}</body></html>')
+            f'<body>{frames}{script}</body></html>')
 
 
 def measure_embeds(browser, url, log, reps, out):
@@ -465,6 +470,8 @@ def measure_embeds(browser, url, log, reps, out):
         pages[f"other_site_{count}"] = f"http://localhost:{other.server_address[1]}/embeds-{count}.html"
     (other_dir / "embeds-far-4.html").write_text(embeds_page(url, 4, far=True))
     pages["other_site_far_4"] = f"http://localhost:{other.server_address[1]}/embeds-far-4.html"
+    (other_dir / "embeds-near-4.html").write_text(embeds_page(url, 4, near=True))
+    pages["other_site_near_4"] = f"http://localhost:{other.server_address[1]}/embeds-near-4.html"
     result = {}
     try:
         for rep in range(reps["startup"]):
@@ -475,8 +482,10 @@ def measure_embeds(browser, url, log, reps, out):
                 errors = []
                 page.on("console", lambda m: m.type == "error" and errors.append(m.text))
                 page.goto(page_url)
-                # 600 px an embed: two are in a 1000 px view; on another site's page the others wait
-                in_view = 1 if "far" in name else min(count, 2) if name.startswith("other_site") else count
+                # 600 px an embed: two are in a 1000 px view; on another site's page the others wait.
+                # (near: one in view and the next a screen below, which embed-resize.js starts early.)
+                in_view = (1 if "far" in name else 2 if "near" in name
+                           else min(count, 2) if name.startswith("other_site") else count)
                 deadline = time.monotonic() + READY_TIMEOUT_S
                 while len(page.evaluate("() => window.__ready")) < in_view:
                     if time.monotonic() > deadline:
@@ -501,13 +510,16 @@ def measure_embeds(browser, url, log, reps, out):
     same = med("same_origin_4", "all_in_view_ready") / med("same_origin_1", "all_in_view_ready")
     other_first = med("other_site_4", "first_ready") / med("other_site_1", "first_ready")
     far_first = med("other_site_far_4", "first_ready") / med("other_site_1", "first_ready")
+    near_first = med("other_site_near_4", "first_ready") / med("other_site_1", "first_ready")
     out["embeds"] = {
         "how": ("a course page (1300×1000) embeds the explorer at 640×480 once, or four times with four different "
                 "views; ms from navigation to each embed's postMessage 'ready', fresh browser context (cold cache) each "
                 "time. Same origin: the page is served beside dist/. Other site: the page is on localhost, the explorer "
                 "on 127.0.0.1, so the browser refuses to share a worker; two of the four embeds are in view and start "
                 "their Pythons in turn. other_site_far_4: the first embed in view, the other three 4,000 px below "
-                "(they load nothing until scrolled to). "
+                "(they load nothing until scrolled to). other_site_near_4: as far_4, but the second just below the view "
+                "(a screen's height at most) and the page includes static/embed-resize.js, which starts it once the "
+                "first is ready; its all_in_view_ready is when that second embed was ready, with no scroll. "
                 "pythons: the Python workers in the context at the end (CDP targets)."),
         **result,
         "four_same_origin_vs_one": target(round(same, 2), 1.5,
@@ -519,6 +531,9 @@ def measure_embeds(browser, url, log, reps, out):
         "in_view_other_site_three_far_below_vs_lone": target(
             round(far_first, 2), 1.2, judged_on="median first ready, one embed in view and three 4,000 px below / "
                                                 "1 embed, other site (issue 23's course page)"),
+        "in_view_other_site_next_started_early_vs_lone": target(
+            round(near_first, 2), 1.2, judged_on="median first ready, one embed in view, the next a screen below "
+                                                 "started early by embed-resize.js / 1 embed, other site"),
     }
 
 
@@ -1485,6 +1500,7 @@ def summary(out):
     em = out.get("embeds", {})
     add("embeds_first_in_view_other_site_vs_lone", em.get("first_in_view_other_site_vs_lone"))
     add("embeds_in_view_other_site_three_far_below_vs_lone", em.get("in_view_other_site_three_far_below_vs_lone"))
+    add("embeds_in_view_other_site_next_started_early_vs_lone", em.get("in_view_other_site_next_started_early_vs_lone"))
     n = out.get("network", {})
     add("network_one_digit_worker_ms", n.get("one_digit_worker_ms", {}).get("target"))
     add("network_weight_edit_forward_worker_ms", n.get("weight_edit_forward_worker_ms", {}).get("target"))

@@ -166,3 +166,45 @@ def test_only_the_explorers_own_messages_size_a_frame(browser, dialog_codes, cou
         assert frame_box(page)["height"] == height
     finally:
         page.context.close()
+
+
+# The parent page's log of the explorers' messages: [frame index, type, ms].
+MESSAGE_LOG = """window.__log = [];
+addEventListener("message", (e) => {
+  const i = [...document.querySelectorAll("iframe")].findIndex((f) => f.contentWindow === e.source);
+  if (i >= 0 && e.data) window.__log.push([i, e.data.type, Date.now()]);
+});"""
+
+
+def test_the_script_starts_an_explorer_within_a_screen_once_the_one_in_view_is_ready(browser, dialog_codes,
+                                                                                      course_site):
+    """On another site's page a frame learns only when it is in view; the script sees the next one coming
+    a screen ahead, and starts it once the one in view is ready, so that one is not slowed."""
+    code = dialog_codes["v=1&img=digit3"]
+    frame_code, script = code.split("\n")
+    gap = '<div style="height:{}px"></div>'
+    # The third without loading="lazy" (an old code): loaded at once, it must still wait.
+    body = frame_code + gap.format(700) + frame_code + gap.format(5000) + frame_code.replace(' loading="lazy"', "") + script
+    context = browser.new_context(viewport={"width": 700, "height": 900})
+    page = context.new_page()
+    page.add_init_script(MESSAGE_LOG)
+    try:
+        page.goto(course_site(column_page(body, 688)))
+        frames = [f.content_frame() for f in page.query_selector_all("iframe")]
+        wait_ready(frames[0])
+        # The second starts below the view but within a screen of it: it becomes ready without a scroll.
+        assert page.query_selector_all("iframe")[1].bounding_box()["y"] > 900
+        wait_ready(frames[1])
+        assert page.evaluate("() => scrollY") == 0
+        log = page.evaluate("() => window.__log")
+        first_ready = next(t for i, kind, t in log if i == 0 and kind == "ready")
+        second_started = frames[1].evaluate(  # when it asked for the explorer's code (ms since 1970)
+            "() => performance.timeOrigin + performance.getEntriesByType('resource')"
+            ".find((r) => r.name.endsWith('/main.js')).startTime")
+        assert second_started >= first_ready, log
+        # The third, 5,000 px further, has loaded no explorer (only boot.js's placeholder API).
+        assert frames[2].evaluate("() => typeof window.convExplorer.getState") == "undefined"
+        assert "scrolled into view" in frames[2].locator("#loading").inner_text()
+        assert not any(i == 2 and kind != "waiting" for i, kind, _ in log), log
+    finally:
+        context.close()
