@@ -21,8 +21,9 @@ export class NetworkMaps {
     this.columns = [];
     const nodes = [];
     let conv = -1;
-    // Below 1100 px (small laptops, embeds) the maps shrink so input, maps and answer share one row.
-    const scale = window.innerWidth < 1100 ? 0.65 : 1;
+    // Below 1100 px (small laptops, embeds) the maps shrink so input, maps and answer share one row;
+    // below 380 px the layers go three to a row (style.css), which leaves room for larger maps again.
+    const scale = window.innerWidth < 380 ? 0.85 : window.innerWidth < 1100 ? 0.65 : 1;
     model.layers.forEach((layer, i) => {
       if (layer.type === "conv2d") conv = i;
       if (layer.shape.length !== 3) return;
@@ -40,7 +41,8 @@ export class NetworkMaps {
         return { view, button, owner };
       });
       this.columns.push({ index: i, views });
-      const title = `${LABELS[layer.type]}${layer.type.endsWith("pool2d") ? ` ${layer.size}` : ""}`;
+      // A narrow column wraps its heading at the space ("max-pool / 2"), never at the hyphen.
+      const title = `${LABELS[layer.type].replace("-", "\u2011")}${layer.type.endsWith("pool2d") ? ` ${layer.size}` : ""}`;
       nodes.push(el("div", { className: `net-column${c > 8 ? " wide" : ""}` },
         el("h3", { textContent: title }, el("span", { className: "dims", textContent: `${c}×${h}×${w}` })),
         el("div", { className: "net-maps" }, ...views.map((v) => v.button))));

@@ -18,10 +18,11 @@ ESSENTIAL = {
     "v=1&mode=network": ["#net-input", "#net-probs", "#net-layers"],
     "v=1&mode=channels": ["#ch-input-0", "#ch-input-1", "#ch-input-2", "canvas[aria-label='filter 1 output']"],
     "v=1&mode=learn": ["#kernel-grid", "#output-canvas", "#loss-curve", "#learn-play"],
+    "v=1&mode=code": ["#code-prompt", ".editor", "#code-run", "#code-check"],
 }
 # The other modes' sections stay hidden at every width.
 HIDDEN = {"v=1&img=digit3": ["#network-mode"], "v=1&mode=network": ["#explorer"], "v=1&mode=channels": ["#explorer"],
-          "v=1&mode=learn": ["#channels-mode"]}
+          "v=1&mode=learn": ["#channels-mode"], "v=1&mode=code": ["#explorer"]}
 # Every view at a phone's widths and a theme's column; explore and network mode at a wide page's too.
 SIZES = [(view, width) for view in ESSENTIAL for width in (320, 390, 688, 1000)
          if width in (320, 688) or view in ("v=1&img=digit3", "v=1&mode=network")]
@@ -131,6 +132,19 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
             frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")
             wait_for_fitted_height(page, frame)
             assert_inside(frame, ESSENTIAL[view] + ["#stage-activation-canvas", "#stage-pool-canvas"])
+        if view == "v=1&mode=network":
+            # Every map without scrolling sideways, each layer's maps level with its group's (a heading
+            # that wraps moves them all), three layers to a row on a small phone.
+            assert frame.evaluate("() => { const l = document.querySelector('.net-layers'); "
+                                  "return l.scrollWidth <= l.clientWidth; }")
+            tops = frame.evaluate("() => [...document.querySelectorAll('.net-column')]"
+                                  ".map((c) => Math.round(c.querySelector('.net-maps').getBoundingClientRect().top))")
+            assert len(tops) == 6 and len(set(tops[:3])) == 1 and len(set(tops[3:])) == 1, tops
+            assert (tops[0] < tops[3]) == (width < 380), tops
+        if view == "v=1&mode=code":
+            # The frame has room for the whole starter code: the editor does not scroll.
+            assert frame.evaluate("() => { const s = document.querySelector('.CodeMirror-scroll'); "
+                                  "return s.scrollHeight <= s.clientHeight + 1; }")
     finally:
         page.context.close()
 
