@@ -137,3 +137,60 @@ def hang_python(page, browser, target_id=None):
         assert time.monotonic() < deadline, "the worker never took the loop"
         page.wait_for_timeout(10)
     cdp.detach()
+
+
+# --- embedding in another site's course page -------------------------------------------------
+
+def embed_code(browser, base_url, view):
+    """The Embed dialog's code for view (a link fragment), as an instructor copies it (default size)."""
+    page = open_explorer(browser, f"{base_url}#{view}").page
+    try:
+        page.click("#embed-open")
+        code = page.locator("#embed-code").input_value()
+        assert all(key in code for key in view.split("&"))
+        return code
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def other_site(tmp_path_factory):
+    """A folder served as another site than the explorer (`localhost` against its `127.0.0.1`), as an
+    LMS's course page is: .root (Path), .origin ("http://localhost:PORT")."""
+    root = tmp_path_factory.mktemp("other-site")
+    server = serve_in_thread(root, headers={})
+    yield type("OtherSite", (), {"root": root, "origin": f"http://localhost:{server.server_address[1]}"})
+    server.shutdown()
+
+
+def frame_box(page):
+    """The page's one iframe's box (CSS px)."""
+    return page.locator("iframe").bounding_box()
+
+
+def wait_for_fitted_height(page, frame, timeout_s=10):
+    """Until the frame's height equals its page's content height, and stays so."""
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while True:
+        content = frame.evaluate("() => document.body.scrollHeight")
+        height = frame_box(page)["height"]
+        if abs(content - height) <= 1 and last == (content, height):
+            return height
+        last = (content, height)
+        assert time.monotonic() < deadline, f"the frame is {height} px tall for {content} px of content"
+        page.wait_for_timeout(100)
+
+
+def assert_inside(frame, selectors):
+    """Each part has a size and lies inside the frame's viewport at scroll 0; nothing scrolls sideways."""
+    size = frame.evaluate("() => [document.documentElement.clientWidth, innerHeight, document.documentElement.scrollWidth]")
+    width, height, scroll_width = size
+    assert scroll_width <= width, f"the view scrolls sideways: {scroll_width} px of content in {width}"
+    for selector in selectors:
+        # In the frame's own coordinates (Playwright's bounding_box() gives the top page's).
+        box = frame.locator(selector).evaluate(
+            "(e) => { const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+        assert box["width"] > 0 and box["height"] > 0, f"{selector} is not shown"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{selector} leaves the frame sideways: {box}"
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, f"{selector} is below the frame: {box}"

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import open_explorer, serve_in_thread, wait_ready
+from conftest import assert_inside, embed_code, frame_box, wait_for_fitted_height, wait_ready
 
 # What each view is about: these must lie inside the frame.
 ESSENTIAL = {
@@ -31,32 +31,20 @@ SIZES = [(view, width) for view in ESSENTIAL for width in (320, 390, 688, 1000)
 @pytest.fixture(scope="module")
 def dialog_codes(browser, base_url):
     """{view: the Embed dialog's code for it}, as an instructor copies it (default size: the column)."""
-    codes = {}
-    for view in ESSENTIAL:
-        page = open_explorer(browser, f"{base_url}#{view}").page
-        try:
-            page.click("#embed-open")
-            codes[view] = page.locator("#embed-code").input_value()
-            assert all(key in codes[view] for key in view.split("&"))
-        finally:
-            page.context.close()
-    return codes
+    return {view: embed_code(browser, base_url, view) for view in ESSENTIAL}
 
 
 @pytest.fixture(scope="module")
-def course_site(tmp_path_factory):
+def course_site(other_site):
     """serve(html) -> the URL of a course page on another site holding html."""
-    root = tmp_path_factory.mktemp("course")
-    server = serve_in_thread(root, headers={})
     count = iter(range(10_000))
 
     def serve(html):
         name = f"page{next(count)}.html"
-        (root / name).write_text(html)
-        return f"http://localhost:{server.server_address[1]}/{name}"
+        (other_site.root / name).write_text(html)
+        return f"{other_site.origin}/{name}"
 
-    yield serve
-    server.shutdown()
+    return serve
 
 
 def column_page(code, width):
@@ -79,36 +67,6 @@ def open_course(browser, url, width):
     return page, frame
 
 
-def frame_box(page):
-    return page.locator("iframe").bounding_box()
-
-
-def wait_for_fitted_height(page, frame, timeout_s=10):
-    """Until the frame's height equals its page's content height, and stays so."""
-    deadline = time.monotonic() + timeout_s
-    last = None
-    while True:
-        content = frame.evaluate("() => document.body.scrollHeight")
-        height = frame_box(page)["height"]
-        if abs(content - height) <= 1 and last == (content, height):
-            return height
-        last = (content, height)
-        assert time.monotonic() < deadline, f"the frame is {height} px tall for {content} px of content"
-        page.wait_for_timeout(100)
-
-
-def assert_inside(frame, selectors):
-    """Each part has a size and lies inside the frame's viewport at scroll 0; nothing scrolls sideways."""
-    size = frame.evaluate("() => [document.documentElement.clientWidth, innerHeight, document.documentElement.scrollWidth]")
-    width, height, scroll_width = size
-    assert scroll_width <= width, f"the view scrolls sideways: {scroll_width} px of content in {width}"
-    for selector in selectors:
-        box = frame.locator(selector).bounding_box()
-        assert box and box["width"] > 0 and box["height"] > 0, f"{selector} is not shown"
-        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5, f"{selector} leaves the frame sideways: {box}"
-        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 0.5, f"{selector} is below the frame: {box}"
-
-
 @pytest.mark.parametrize("view, width", SIZES)
 def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_view(
         browser, dialog_codes, course_site, view, width):
@@ -126,7 +84,8 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
             # phone's screen (844 px), so the three are seen together.
             inp, kernel, out = (frame.locator(p).bounding_box() for p in ESSENTIAL[view])
             assert abs(inp["y"] - out["y"]) < 1 and inp["x"] + inp["width"] <= out["x"]
-            assert inp["width"] >= 130 and kernel["y"] + kernel["height"] <= 844  # cells of 5.4 px at least
+            top = frame_box(page)["y"]  # (bounding_box() is in the course page's coordinates)
+            assert inp["width"] >= 130 and kernel["y"] - top + kernel["height"] <= 844  # cells of 5.4 px at least
         if view == "v=1&img=digit3":
             # Stages on: two more maps (a row of their own, or smaller maps), and the frame follows.
             frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")
