@@ -31,7 +31,10 @@
       return;
     }
     for (const [frame, f] of frames) {
-      if (!f.near || !f.waiting) continue;
+      if (!f.near) continue;
+      // A lazy frame this far down may not have loaded (WebKit loads one only at the view's edge).
+      if (frame.loading === "lazy") frame.loading = "eager";
+      if (!f.waiting) continue;
       f.waiting = false;
       frame.contentWindow?.postMessage({ type: "near" }, site);
     }
