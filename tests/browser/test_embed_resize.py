@@ -100,6 +100,11 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
                                   ".map((c) => Math.round(c.querySelector('.net-maps').getBoundingClientRect().top))")
             assert len(tops) == 6 and len(set(tops[:3])) == 1 and len(set(tops[3:])) == 1, tops
             assert (tops[0] < tops[3]) == (width < 380), tops
+        if view == "v=1&mode=channels" and width < 561:
+            # A phone: a filter's sum in two rows, "red + green +" over "blue + bias = output".
+            tops = frame.evaluate("() => [...document.querySelector('.ch-sum').querySelectorAll('canvas')]"
+                                  ".map((c) => Math.round(c.getBoundingClientRect().top))")
+            assert len(tops) == 4 and tops[0] == tops[1] < tops[2] == tops[3], tops
         if view == "v=1&mode=code":
             # The frame has room for the whole starter code: the editor does not scroll.
             assert frame.evaluate("() => { const s = document.querySelector('.CodeMirror-scroll'); "
