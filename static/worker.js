@@ -204,8 +204,7 @@ async function start() {
   // Pillow is needed only for uploads: load it on the first one, not before ready.
   let pillow = null;
   loadPillow = () => (pillow ??= pyodide.loadPackage("pillow"));
-  phase("ready");
-  progress("ready", "Ready");
+  phase("ready"); // (no progress "ready": the ready message ends every page's indicator, joined ones too)
   return { pyodide, info, snapshotURL: info.snapshot && site(info.snapshot) };
 }
 
