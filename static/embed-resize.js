@@ -40,29 +40,30 @@
     }
   }
 
-  if (typeof IntersectionObserver === "function") {
-    const watch = (key, margin) => new IntersectionObserver((entries) => {
-      for (const { target, isIntersecting } of entries) {
-        const f = info(target);
-        if (key === "inView" && isIntersecting && !f.inView) f.since = performance.now();
-        f[key] = isIntersecting;
-      }
-      tellNear();
-    }, { rootMargin: margin });
-    const inView = watch("inView", "0px");
-    const near = watch("near", "100% 0px");
-    for (const frame of document.querySelectorAll("iframe")) {
-      if (!ours(frame)) continue;
-      inView.observe(frame);
-      near.observe(frame);
+  const watch = (key, margin) => typeof IntersectionObserver === "function" && new IntersectionObserver((entries) => {
+    for (const { target, isIntersecting } of entries) {
+      const f = info(target);
+      if (key === "inView" && isIntersecting && !f.inView) f.since = performance.now();
+      f[key] = isIntersecting;
     }
-  }
+    tellNear();
+  }, { rootMargin: margin });
+  const observers = [watch("inView", "0px"), watch("near", "100% 0px")].filter(Boolean);
+  const watched = new WeakSet();
+  const observe = (frame) => {
+    if (watched.has(frame)) return;
+    watched.add(frame);
+    observers.forEach((o) => o.observe(frame));
+  };
+  // The frames on the page now; one added later is watched from its first message.
+  document.querySelectorAll("iframe").forEach((frame) => ours(frame) && observe(frame));
 
   addEventListener("message", (event) => {
     const { data, source } = event;
     if (event.origin !== site || !data) return;
     const frame = frameOf(source);
     if (!frame) return;
+    observe(frame);
     const f = info(frame);
     // "waiting": an explorer has loaded and waits until it is near; any other message: it is running.
     f.waiting = data.type === "waiting";
