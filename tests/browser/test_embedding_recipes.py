@@ -44,10 +44,10 @@ def build(command, folder):
 
 
 @pytest.fixture(scope="module")
-def mkdocs_site(base_url, other_site, frames):
+def mkdocs_site(base_url, other_site, frames, tmp_path_factory):
     """A Material for MkDocs site; {page: its URL}."""
-    project = other_site.root.parent / "mkdocs-project"
-    (project / "docs").mkdir(parents=True)
+    project = tmp_path_factory.mktemp("mkdocs-project")
+    (project / "docs").mkdir()
     # The recipe, with the explorer's address for YOUR.HOST/convexplorer. Material's Google Fonts are off:
     # nothing may leave the two sites here.
     extra = recipe("MkDocs").replace("https://YOUR.HOST/convexplorer/", base_url)
@@ -59,10 +59,9 @@ def mkdocs_site(base_url, other_site, frames):
 
 
 @pytest.fixture(scope="module")
-def sphinx_site(base_url, other_site, frames):
+def sphinx_site(base_url, other_site, frames, tmp_path_factory):
     """A Sphinx site, furo theme, MyST pages; {page: its URL}."""
-    project = other_site.root.parent / "sphinx-project"
-    project.mkdir()
+    project = tmp_path_factory.mktemp("sphinx-project")
     (project / "conf.py").write_text('project = "A course"\nextensions = ["myst_parser"]\nhtml_theme = "furo"\n')
     block = recipe("Sphinx and Jupyter Book 1").replace("https://YOUR.HOST/convexplorer/", base_url)
     assert block.startswith("```{raw} html\n<iframe")
