@@ -56,11 +56,12 @@ function px(value) {
 /**
  * Keep the explorer's maps on screen: plan from the page's measures, apply, then shrink by what
  * still overflows (titles wrap, controls sit under the input) and apply again.
- * root: the explorer's grid element; autoHeight(): true when the page's height follows its content (an
- * embed whose frame grows to fit it): the width alone then sets the maps.
- * Returns a function that refits (call it when stages change, or autoHeight does).
+ * root: the explorer's grid element. Where the page's height follows its content (html.autosize: an
+ * embed whose frame grows to fit it, embed.js) the width alone sets the maps.
+ * Returns a function that refits (call it when stages change, or the page's height starts to follow).
  */
-export function fitExplorer(root, { autoHeight = () => false } = {}) {
+export function fitExplorer(root) {
+  const autoHeight = () => document.documentElement.classList.contains("autosize");
   const refit = () => {
     if (root.offsetParent === null) return; // another mode is in view
     if (window.innerWidth < STACK_BELOW_PX) {

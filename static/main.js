@@ -178,8 +178,7 @@ let padded = null;
 let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
 
 // The maps' size follows the window and the panels in view (static/layout.js).
-let autoHeight = false; // the embedding page sizes the frame to the view (embed-resize.js)
-const refitLayout = fitExplorer($("explorer"), { autoHeight: () => autoHeight });
+const refitLayout = fitExplorer($("explorer"));
 let laidOut = "";
 
 function paint() {
@@ -476,7 +475,7 @@ const parent = connectParent({
   origin: options.origin, getState,
   set: (p) => ready.then(() => apply(p)),
   command: (type) => ready.then(() => (type === "step" ? motion.step(1) : motion[type]())),
-  onAutosize: () => { autoHeight = true; refitLayout(); },
+  onAutosize: () => refitLayout(), // the frame's height follows the view now (html.autosize)
 });
 let hashTimer = null;
 let writtenHash = null; // null until the page's own link has been read
