@@ -618,12 +618,18 @@ def serve(port):
 
 # --- test ----------------------------------------------------------------------------
 
-def ensure_test_dependencies(purpose="browser tests"):
-    """Install the pinned test dependencies if any is missing; stop with one sentence if Chromium is.
+# Debian's packages for the engines besides Chromium, and a program each one puts on the PATH.
+ENGINE_PACKAGES = {"firefox-esr": "firefox-esr", "webkit2gtk-driver": "WebKitWebDriver", "xvfb": "Xvfb"}
 
-    `test` and `bench` both drive Debian's Chromium through Playwright, so both call this.
+
+def ensure_test_dependencies(purpose="browser tests", engines=False):
+    """Install the pinned test dependencies if any is missing; stop with one sentence if a browser is.
+
+    `test` and `bench` both drive Debian's Chromium through Playwright, so both call this; `test`
+    also runs the cross-engine tests (engines=True): Firefox ESR through puppeteer-core, WebKitGTK
+    through Selenium on an Xvfb screen.
     """
-    missing = [m for m in ("pytest", "playwright", "scipy", "hypothesis", "numpy", "PIL")
+    missing = [m for m in ("pytest", "playwright", "scipy", "hypothesis", "numpy", "PIL", "selenium")
                if not _importable(m)]
     if missing:
         say(f"installing test dependencies (missing: {', '.join(missing)})")
@@ -632,10 +638,19 @@ def ensure_test_dependencies(purpose="browser tests"):
     if not Path("/usr/bin/chromium").exists():
         stop(f"{purpose} need Debian's chromium: apt-get install -y chromium (Playwright's own "
              "browser download does not work here)")
+    if not engines:
+        return
+    absent = [package for package, binary in ENGINE_PACKAGES.items() if not shutil.which(binary)]
+    if absent:
+        stop(f"the tests in every engine need Debian's {', '.join(absent)}: apt-get install -y {' '.join(absent)}")
+    drivers = ROOT / "tests" / "engines"
+    if not (drivers / "node_modules" / "puppeteer-core").is_dir():
+        say("installing puppeteer-core, which drives Firefox (tests/engines/package-lock.json)")
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=drivers, check=True)
 
 
 def test(pytest_args):
-    ensure_test_dependencies()
+    ensure_test_dependencies(engines=True)
     env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
     code = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env=env).returncode
     if code == 5:  # pytest: no tests collected; nothing was checked, so that is a failure

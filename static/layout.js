@@ -99,7 +99,14 @@ export function fitExplorer(root) {
     const over = bottom + 4 - window.innerHeight;
     if (over > 0 && plan.map > FLOOR_MAP_PX) apply(root, { ...plan, map: Math.max(Math.min(FLOOR_MAP_PX, plan.map), plan.map - Math.ceil(over / plan.rows)) });
   };
-  new ResizeObserver(refit).observe(document.documentElement);
+  // Refit in the next frame, not inside the observer's callback: a refit resizes the document it
+  // observes, which inside the callback is a "ResizeObserver loop" error in every engine.
+  let queued = false;
+  new ResizeObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; refit(); });
+  }).observe(document.documentElement);
   window.addEventListener("resize", refit);
   return refit;
 }

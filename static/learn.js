@@ -27,6 +27,9 @@ export class Learner {
     $("learn-step").addEventListener("click", () => this.run(1));
     $("learn-reset").addEventListener("click", () => this.reset());
     $("learn-reveal").addEventListener("click", () => this.reveal());
+    // The buttons come disabled (index.html) until the mode's code is here, so that no click is lost.
+    for (const id of ["learn-play", "learn-step", "learn-reset", "learn-reveal"]) $(id).disabled = false;
+    $("learn-status").textContent = "Press Learn to start.";
     for (const id of ["learn-target", "learn-init", "learn-images", "learn-lr"]) {
       $(id).addEventListener("change", () => this.reset());
     }

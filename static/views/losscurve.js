@@ -61,6 +61,6 @@ export class LossCurveView {
       if (i === 0) ctx.moveTo(x(i), yy); else ctx.lineTo(x(i), yy);
     });
     ctx.stroke();
-    canvas.setAttribute("aria-label", `Loss curve: ${losses.length} steps, from ${losses[0].toExponential(2)} to ${losses.at(-1).toExponential(2)}`);
+    canvas.setAttribute("aria-label", `Loss curve: ${losses.length} ${losses.length === 1 ? "step" : "steps"}, from ${losses[0].toExponential(2)} to ${losses.at(-1).toExponential(2)}`);
   }
 }
