@@ -21,6 +21,8 @@ export class Learner {
     this.playing = false;
     this.started = false;
     this.target = null;
+    this.queue = Promise.resolve();
+    this.pending = 0;
     const select = $("learn-target");
     for (const p of presets.filter((p) => p.matrix.length > 1)) select.append(new Option(p.name, p.id));
     $("learn-play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
@@ -45,8 +47,22 @@ export class Learner {
     return { name: preset.name, kernel: preset.matrix.map((r) => r.map((v) => v * (preset.scale ?? 1))) };
   }
 
-  async reset() {
+  /** Operations one at a time, in the order asked: a step asked for while a reset is on its way runs
+   * after it, on the new target, instead of being undone by it. */
+  serial(operation) {
+    const status = $("learn-status");
+    status.setAttribute("aria-busy", String(++this.pending > 0)); // "true" while any is on its way
+    const result = this.queue.then(operation).finally(() => status.setAttribute("aria-busy", String(--this.pending > 0)));
+    this.queue = result.catch(() => {});
+    return result;
+  }
+
+  reset() {
     this.pause();
+    return this.serial(() => this.restart());
+  }
+
+  async restart() {
     this.target = this.pickTarget();
     this.losses = [];
     this.started = true;
@@ -65,14 +81,16 @@ export class Learner {
   }
 
   /** n steps in one request; resolves with the worker's answer. */
-  async run(n) {
-    if (!this.started) await this.reset();
-    const out = await this.compute.call("learn", { steps: n });
-    this.losses.push(...out.meta.losses);
-    await this.show(out.meta.kernel);
-    this.curve.update(this.losses);
-    this.status(out.meta);
-    return out.meta;
+  run(n) {
+    return this.serial(async () => {
+      if (!this.started) await this.restart();
+      const out = await this.compute.call("learn", { steps: n });
+      this.losses.push(...out.meta.losses);
+      await this.show(out.meta.kernel);
+      this.curve.update(this.losses);
+      this.status(out.meta);
+      return out.meta;
+    });
   }
 
   async play() {

@@ -89,6 +89,11 @@ class EnginePage:
 
     name = ""
 
+    def keep_python(self, url):
+        """Keep an explorer open at url beside the tested pages, so that each new page joins its Python (as a
+        learner's second tab does) instead of starting its own. WebKit's one window keeps its Python across
+        navigations by itself."""
+
     def wait(self, js, arg=None, timeout_s=30, what="the page"):
         """Poll js (a function's source, given arg) until it returns something truthy; return that."""
         deadline = time.monotonic() + timeout_s
@@ -160,14 +165,23 @@ class ChromiumPage(EnginePage):
 
     def __init__(self, browser):
         self.browser = browser
+        self.context = browser.new_context()
         self.page = None
+        self.touch_context = None  # touch is a context's setting in Playwright
         self.version = browser.version
+
+    def keep_python(self, url):
+        kept = self.context.new_page()
+        kept.goto(url)
+        kept.evaluate("() => window.convExplorer.ready.then(() => true)")
 
     def open(self, width, height, touch=False):
         if self.page:
-            self.page.context.close()
-        self.page = self.browser.new_context(viewport={"width": width, "height": height},
-                                             has_touch=touch).new_page()
+            self.page.close()
+        if touch and not self.touch_context:
+            self.touch_context = self.browser.new_context(has_touch=True)
+        self.page = (self.touch_context if touch else self.context).new_page()
+        self.page.set_viewport_size({"width": width, "height": height})
 
     def goto(self, url):
         self.page.goto(url)
@@ -206,8 +220,9 @@ class ChromiumPage(EnginePage):
         self.page.screenshot(path=str(path))
 
     def close(self):
-        if self.page:
-            self.page.context.close()
+        for context in (self.context, self.touch_context):
+            if context:
+                context.close()
 
 
 # --- Firefox: puppeteer-core over WebDriver BiDi, through a Node bridge ----------------------
@@ -243,6 +258,9 @@ class FirefoxPage(EnginePage):
         if "error" in answer:
             raise EngineError(f"firefox: {answer['error']}")
         return answer["value"]
+
+    def keep_python(self, url):
+        self.call("keep", url=url)
 
     def open(self, width, height, touch=False):
         self.call("open", width=width, height=height, touch=touch)

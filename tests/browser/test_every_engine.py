@@ -34,8 +34,11 @@ def site(dist):
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-def engine(request):
+def engine(request, site):
+    """The engine, with an explorer kept open: its start is the first test's; the later pages join its
+    Python, as a learner's second tab does (CI time: each start would cost 2–4 s more)."""
     page = launch(request.param, request.getfixturevalue("browser") if request.param == "chromium" else None)
+    page.keep_python(site)
     yield page
     page.close()
 
@@ -180,6 +183,8 @@ def test_every_mode_opens_and_works(engine, site):
     open_mode(engine, "learn", "!document.getElementById('learn-step').disabled")
     choose(engine, "#learn-target", "sobel-x")
     choose(engine, "#learn-images", "current")
+    engine.wait("() => document.getElementById('learn-status').getAttribute('aria-busy') === 'false'",
+                what="the learner's reset")
     losses = []
     for step in (1, 2, 3):
         engine.click("#learn-step")

@@ -16,10 +16,26 @@ from test_modes import wait_for
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
 
-def open_lesson(browser, base_url, page_name, width=1280, height=800, **context_args):
-    context = browser.new_context(viewport={"width": width, "height": height}, **context_args)
-    watched = Watched(context.new_page())
-    watched.page.goto(f"{base_url}lessons/{page_name}")
+@pytest.fixture(scope="module")
+def warm(browser, base_url):
+    """One browser context for the module's lesson pages, with the explorer kept open in it, so that each
+    lesson's embeds join its Python, as a learner's second tab does, instead of starting one each (CI time;
+    an embed's own start is tested in test_shared_python.py and test_every_engine.py)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    anchor = context.new_page()
+    anchor.goto(base_url)
+    wait_ready(anchor)
+    yield context
+    context.close()
+
+
+def open_lesson(warm, base_url, page_name, width=1280, height=800, color_scheme=None):
+    page = warm.new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    if color_scheme:
+        page.emulate_media(color_scheme=color_scheme)
+    watched = Watched(page)
+    page.goto(f"{base_url}lessons/{page_name}")
     return watched
 
 
@@ -39,11 +55,11 @@ def verdict(page):
 
 
 @pytest.fixture
-def lesson(browser, base_url, request):
-    watched = open_lesson(browser, base_url, request.param)
+def lesson(warm, base_url, request):
+    watched = open_lesson(warm, base_url, request.param)
     yield watched
     assert watched.errors == [], f"console errors on {request.param}: {watched.errors}"
-    watched.page.context.close()
+    watched.page.close()
 
 
 @pytest.mark.parametrize("lesson", ["05-output-size.html"], indirect=True)
@@ -151,8 +167,8 @@ def test_the_explorer_links_to_the_lessons_in_order(browser, base_url):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_lesson_page_and_the_index_pass_axe(browser, base_url, assert_accessible, scheme):  # noqa: F811
-    watched = open_lesson(browser, base_url, "08-pooling.html", color_scheme=scheme)
+def test_a_lesson_page_and_the_index_pass_axe(warm, base_url, assert_accessible, scheme):  # noqa: F811
+    watched = open_lesson(warm, base_url, "08-pooling.html", color_scheme=scheme)
     page = watched.page
     try:
         embed(page)
@@ -164,11 +180,11 @@ def test_a_lesson_page_and_the_index_pass_axe(browser, base_url, assert_accessib
         page.goto(f"{base_url}lessons/")
         assert_accessible(page, f"the lessons index ({scheme})")
     finally:
-        page.context.close()
+        page.close()
 
 
-def test_a_lesson_on_a_phone_does_not_scroll_sideways(browser, base_url):
-    watched = open_lesson(browser, base_url, "10-receptive-field.html", width=390, height=844)
+def test_a_lesson_on_a_phone_does_not_scroll_sideways(warm, base_url):
+    watched = open_lesson(warm, base_url, "10-receptive-field.html", width=390, height=844)
     page = watched.page
     try:
         frame = embed(page)
@@ -196,11 +212,11 @@ def test_a_lesson_on_a_phone_does_not_scroll_sideways(browser, base_url):
         page.click("text=Check my answer")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     finally:
-        page.context.close()
+        page.close()
 
 
-def test_printing_a_lesson_keeps_the_text_and_question_and_drops_the_controls(browser, base_url):
-    watched = open_lesson(browser, base_url, "06-weight-sharing.html")
+def test_printing_a_lesson_keeps_the_text_and_question_and_drops_the_controls(warm, base_url):
+    watched = open_lesson(warm, base_url, "06-weight-sharing.html")
     page = watched.page
     try:
         page.emulate_media(media="print")
@@ -214,36 +230,34 @@ def test_printing_a_lesson_keeps_the_text_and_question_and_drops_the_controls(br
         page.emulate_media(media="screen")
         assert link.is_hidden() and page.locator("figure.view iframe").is_visible()
     finally:
-        page.context.close()
+        page.close()
 
 
-def test_every_lessons_views_read_without_a_notice(browser, base_url):
+def test_every_lessons_views_read_without_a_notice(warm, base_url):
     """Every fragment a lesson shows (or reveals) is read by the explorer's own link reader with no notice."""
-    context = browser.new_context()
-    page = context.new_page()
+    page = warm.new_page()
     try:
         page.goto(f"{base_url}lessons/")
-        pages = page.locator(".lesson-list a").evaluate_all("(as) => as.map((a) => a.href)")
-        fragments = []
-        for url in pages:
-            page.goto(url)
-            fragments += page.locator("figure.view iframe").evaluate_all(
-                "(fs) => fs.map((f) => f.getAttribute('src').split('#')[1])")
-            fragments.append(page.locator("#question").get_attribute("data-reveal"))
-        assert len(fragments) >= 32
-        notices = page.evaluate("""async (fragments) => {
+        # The pages as served, read without opening them (their embeds would start for nothing).
+        notices = page.evaluate("""async () => {
             const { readFragment } = await import('../static/url.js');
-            return fragments.map((f) => [f.slice(0, 60), readFragment(f).notices]).filter(([, n]) => n.length);
-        }""", fragments)
-        assert notices == []
+            const fragments = [];
+            for (const a of document.querySelectorAll('.lesson-list a')) {
+                const html = new DOMParser().parseFromString(await (await fetch(a.href)).text(), 'text/html');
+                fragments.push(...[...html.querySelectorAll('figure.view iframe')].map((f) => f.getAttribute('src').split('#')[1]),
+                               html.getElementById('question').dataset.reveal);
+            }
+            return [fragments.length, fragments.map((f) => [f.slice(0, 60), readFragment(f).notices]).filter(([, n]) => n.length)];
+        }""")
+        assert notices[0] >= 32 and notices[1] == []
     finally:
-        context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("lesson", lesson_pages.read_lessons(), ids=lambda lesson: lesson["file"])
-def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(browser, base_url, lesson):
+def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(warm, base_url, lesson):
     """For each lesson: answer right, and the named explorer ends up on the reveal's view, with no message."""
-    watched = open_lesson(browser, base_url, lesson["page"])
+    watched = open_lesson(warm, base_url, lesson["page"])
     page = watched.page
     q = lesson["question"]
     try:
@@ -283,7 +297,7 @@ def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(browser, ba
         assert frame.locator("#message").is_hidden(), frame.locator("#message").inner_text()
         assert watched.errors == [], watched.errors
     finally:
-        page.context.close()
+        page.close()
 
 
 @pytest.mark.parametrize("lesson", ["03-blur.html"], indirect=True)

@@ -17,6 +17,12 @@ let page = null;
 let touchHandle = null;
 
 const ops = {
+  // A page kept open beside the tested ones, so that they join its Python instead of starting one each.
+  async keep({ url }) {
+    const kept = await browser.newPage();
+    await kept.goto(url, { waitUntil: "load" });
+    await kept.evaluate("window.convExplorer.ready.then(() => true)");
+  },
   async open({ width, height, touch }) {
     if (page) await page.close();
     page = await browser.newPage();
