@@ -1529,7 +1529,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
     ap.add_argument("--only", help="run only these parts, comma-separated: loads, startup, interaction, memory, "
-                                   "network, embeds, code, responsiveness")
+                                   "network, embeds, code, responsiveness, engines")
     ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
     args, unknown = ap.parse_known_args(argv or [])
     if unknown:
@@ -1540,7 +1540,8 @@ def main(argv=None):
     if not Path(CHROMIUM).exists():
         sys.exit("bench: needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
-    from bench_responsiveness import measure_responsiveness  # it imports this module's helpers
+    from bench_engines import measure_engines  # these two import this module's helpers
+    from bench_responsiveness import measure_responsiveness
 
     # Serve a snapshot: another build replacing dist/ mid-run must not change what is measured.
     snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
@@ -1564,7 +1565,7 @@ def main(argv=None):
                 for name, step in (("loads", measure_loads), ("startup", measure_startup), ("interaction", measure_interaction),
                                    ("memory", measure_heap), ("network", measure_network),
                                    ("embeds", measure_embeds), ("code", measure_code),
-                                   ("responsiveness", measure_responsiveness)):
+                                   ("responsiveness", measure_responsiveness), ("engines", measure_engines)):
                     if args.only and name not in args.only.split(","):
                         continue
                     t = time.monotonic()

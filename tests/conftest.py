@@ -141,14 +141,25 @@ def hang_python(page, browser, target_id=None):
 
 # --- embedding in another site's course page -------------------------------------------------
 
-def embed_code(browser, base_url, view):
-    """The Embed dialog's code for view (a link fragment), as an instructor copies it (default size)."""
-    page = open_explorer(browser, f"{base_url}#{view}").page
+def embed_codes(browser, base_url, views):
+    """{view: the Embed dialog's code for view (a link fragment)}, as an instructor copies it (default
+    size), each view opened by its link in one explorer."""
+    page = open_explorer(browser, base_url).page
+    codes = {}
     try:
-        page.click("#embed-open")
-        code = page.locator("#embed-code").input_value()
-        assert all(key in code for key in view.split("&"))
-        return code
+        for view in views:
+            page.goto(f"{base_url}#{view}")  # the same page reads the new link
+            deadline = time.monotonic() + 30
+            while True:
+                page.click("#embed-open")
+                code = page.locator("#embed-code").input_value()
+                page.click("#embed-close")
+                if all(key in code for key in view.split("&")):
+                    break
+                assert time.monotonic() < deadline, f"the Embed dialog never gave {view}: {code}"
+                page.wait_for_timeout(50)
+            codes[view] = code
+        return codes
     finally:
         page.context.close()
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import assert_inside, embed_code, frame_box, wait_for_fitted_height, wait_ready
+from conftest import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
 
 # What each view is about: these must lie inside the frame.
 ESSENTIAL = {
@@ -24,14 +24,14 @@ ESSENTIAL = {
 HIDDEN = {"v=1&img=digit3": ["#network-mode"], "v=1&mode=network": ["#explorer"], "v=1&mode=channels": ["#explorer"],
           "v=1&mode=learn": ["#channels-mode"], "v=1&mode=code": ["#explorer"]}
 # Every view at a phone's widths and a theme's column; explore and network mode at a wide page's too.
-SIZES = [(view, width) for view in ESSENTIAL for width in (320, 390, 688, 1000)
-         if width in (320, 688) or view in ("v=1&img=digit3", "v=1&mode=network")]
+WIDTHS = {view: [w for w in (1000, 688, 390, 320) if w in (320, 688) or view in ("v=1&img=digit3", "v=1&mode=network")]
+          for view in ESSENTIAL}
 
 
 @pytest.fixture(scope="module")
 def dialog_codes(browser, base_url):
     """{view: the Embed dialog's code for it}, as an instructor copies it (default size: the column)."""
-    return {view: embed_code(browser, base_url, view) for view in ESSENTIAL}
+    return embed_codes(browser, base_url, list(ESSENTIAL))
 
 
 @pytest.fixture(scope="module")
@@ -67,65 +67,79 @@ def open_course(browser, url, width):
     return page, frame
 
 
-@pytest.mark.parametrize("view, width", SIZES)
+@pytest.mark.parametrize("view", list(ESSENTIAL))
 def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_view(
-        browser, dialog_codes, course_site, view, width):
+        browser, dialog_codes, course_site, view):
+    """One course page per view, its window and column narrowed from a wide page's to a phone's (as a
+    window resized, or a tablet turned): at each width the frame fills the column and fits the view."""
     code = dialog_codes[view]
     assert "embed-resize.js" in code and "width: 100%" in code
-    page, frame = open_course(browser, course_site(column_page(code, width)), width)
+    widths = WIDTHS[view]
+    page, frame = open_course(browser, course_site(column_page(code, widths[0])), widths[0])
     try:
-        assert frame_box(page)["width"] == width
-        height = wait_for_fitted_height(page, frame)
-        assert frame.evaluate("() => document.documentElement.scrollHeight") <= height + 1  # no scroll bar inside
-        assert_inside(frame, ESSENTIAL[view])
-        assert all(frame.locator(part).is_hidden() for part in HIDDEN[view])
-        if view == "v=1&img=digit3" and width < 561:
-            # Compact on a phone: the input and the map share a row, and the kernel follows within a
-            # phone's screen (844 px), so the three are seen together.
-            inp, kernel, out = (frame.locator(p).bounding_box() for p in ESSENTIAL[view])
-            assert abs(inp["y"] - out["y"]) < 1 and inp["x"] + inp["width"] <= out["x"]
-            top = frame_box(page)["y"]  # (bounding_box() is in the course page's coordinates)
-            assert inp["width"] >= 130 and kernel["y"] - top + kernel["height"] <= 844  # cells of 5.4 px at least
-        if view == "v=1&img=digit3":
-            # Stages on: two more maps (a row of their own, or smaller maps), and the frame follows.
-            frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")
-            wait_for_fitted_height(page, frame)
-            assert_inside(frame, ESSENTIAL[view] + ["#stage-activation-canvas", "#stage-pool-canvas"])
-        if view == "v=1&mode=network":
-            # Every map without scrolling sideways, each layer's maps level with its group's (a heading
-            # that wraps moves them all), three layers to a row on a small phone.
-            assert frame.evaluate("() => { const l = document.querySelector('.net-layers'); "
-                                  "return l.scrollWidth <= l.clientWidth; }")
-            tops = frame.evaluate("() => [...document.querySelectorAll('.net-column')]"
-                                  ".map((c) => Math.round(c.querySelector('.net-maps').getBoundingClientRect().top))")
-            assert len(tops) == 6 and len(set(tops[:3])) == 1 and len(set(tops[3:])) == 1, tops
-            assert (tops[0] < tops[3]) == (width < 380), tops
-        if view == "v=1&mode=channels" and width < 561:
-            # A phone: a filter's sum in two rows, "red + green +" over "blue + bias = output".
-            tops = frame.evaluate("() => [...document.querySelector('.ch-sum').querySelectorAll('canvas')]"
-                                  ".map((c) => Math.round(c.getBoundingClientRect().top))")
-            assert len(tops) == 4 and tops[0] == tops[1] < tops[2] == tops[3], tops
-        if view == "v=1&mode=code":
-            # The frame has room for the whole starter code: the editor does not scroll.
-            assert frame.evaluate("() => { const s = document.querySelector('.CodeMirror-scroll'); "
-                                  "return s.scrollHeight <= s.clientHeight + 1; }")
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("(w) => { document.querySelector('main').style.width = w + 'px'; }", width)
+            check_fitted_view(page, frame, view, width)
     finally:
         page.context.close()
 
 
-@pytest.mark.parametrize("width", [688, 1000])
+def check_fitted_view(page, frame, view, width):
+    assert frame_box(page)["width"] == width
+    height = wait_for_fitted_height(page, frame)
+    assert frame.evaluate("() => document.documentElement.scrollHeight") <= height + 1, width  # no scroll bar inside
+    assert_inside(frame, ESSENTIAL[view])
+    assert all(frame.locator(part).is_hidden() for part in HIDDEN[view])
+    if view == "v=1&img=digit3" and width < 561:
+        # Compact on a phone: the input and the map share a row, and the kernel follows within a
+        # phone's screen (844 px), so the three are seen together.
+        inp, kernel, out = (frame.locator(p).bounding_box() for p in ESSENTIAL[view])
+        assert abs(inp["y"] - out["y"]) < 1 and inp["x"] + inp["width"] <= out["x"]
+        top = frame_box(page)["y"]  # (bounding_box() is in the course page's coordinates)
+        assert inp["width"] >= 130 and kernel["y"] - top + kernel["height"] <= 844  # cells of 5.4 px at least
+    if view == "v=1&img=digit3":
+        # Stages on: two more maps (a row of their own, or smaller maps), and the frame follows; then off.
+        frame.evaluate("() => window.convExplorer.setState({activation: 'relu', pool: {mode: 'max', size: 2, stride: 2}})")
+        wait_for_fitted_height(page, frame)
+        assert_inside(frame, ESSENTIAL[view] + ["#stage-activation-canvas", "#stage-pool-canvas"])
+        frame.evaluate("() => window.convExplorer.setState({activation: 'none', pool: null})")
+    if view == "v=1&mode=network":
+        # Every map without scrolling sideways, each layer's maps level with its group's (a heading
+        # that wraps moves them all), three layers to a row on a small phone.
+        assert frame.evaluate("() => { const l = document.querySelector('.net-layers'); "
+                              "return l.scrollWidth <= l.clientWidth; }")
+        tops = frame.evaluate("() => [...document.querySelectorAll('.net-column')]"
+                              ".map((c) => Math.round(c.querySelector('.net-maps').getBoundingClientRect().top))")
+        assert len(tops) == 6 and len(set(tops[:3])) == 1 and len(set(tops[3:])) == 1, tops
+        assert (tops[0] < tops[3]) == (width < 380), tops
+    if view == "v=1&mode=channels" and width < 561:
+        # A phone: a filter's sum in two rows, "red + green +" over "blue + bias = output".
+        tops = frame.evaluate("() => [...document.querySelector('.ch-sum').querySelectorAll('canvas')]"
+                              ".map((c) => Math.round(c.getBoundingClientRect().top))")
+        assert len(tops) == 4 and tops[0] == tops[1] < tops[2] == tops[3], tops
+    if view == "v=1&mode=code":
+        # The frame has room for the whole starter code: the editor does not scroll.
+        assert frame.evaluate("() => { const s = document.querySelector('.CodeMirror-scroll'); "
+                              "return s.scrollHeight <= s.clientHeight + 1; }")
+
+
 @pytest.mark.parametrize("view, ratio", [("v=1&img=digit3", 3 / 4), ("v=1&mode=network", 1)])
 def test_without_the_script_the_frame_keeps_its_ratio_and_the_view_fits_it(browser, dialog_codes, course_site, view,
-                                                                            ratio, width):
+                                                                            ratio):
     """A host that strips scripts (Canvas, some LMS editors): the frame is the column's width at 4:3 (network
-    mode: 1:1), and what the view is about fits in it."""
+    mode: 1:1), and what the view is about fits in it, in a wide column and in a theme's."""
     code = dialog_codes[view].split("\n")[0]
     assert code.startswith("<iframe") and "aspect-ratio:" in code
-    page, frame = open_course(browser, course_site(column_page(code, width)), width)
+    page, frame = open_course(browser, course_site(column_page(code, 1000)), 1000)
     try:
-        box = frame_box(page)
-        assert box["width"] == width and abs(box["height"] - width * ratio) <= 1
-        assert_inside(frame, ESSENTIAL[view])
+        for width in (1000, 688):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.evaluate("(w) => { document.querySelector('main').style.width = w + 'px'; }", width)
+            frame.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")  # refitted
+            box = frame_box(page)
+            assert box["width"] == width and abs(box["height"] - width * ratio) <= 1, (width, box)
+            assert_inside(frame, ESSENTIAL[view])
     finally:
         page.context.close()
 

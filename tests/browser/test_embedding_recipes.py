@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import assert_inside, embed_code, frame_box, wait_for_fitted_height, wait_ready
+from conftest import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {  # page name: (view, what must lie inside its frame)
@@ -35,7 +35,8 @@ def recipe(heading):
 @pytest.fixture(scope="module")
 def frames(browser, base_url):
     """{page: the Embed dialog's frame for its view} (the first line of its code)."""
-    return {name: embed_code(browser, base_url, view).split("\n")[0] for name, (view, _) in PAGES.items()}
+    codes = embed_codes(browser, base_url, [view for view, _ in PAGES.values()])
+    return {name: codes[view].split("\n")[0] for name, (view, _) in PAGES.items()}
 
 
 def build(command, folder):

@@ -294,6 +294,11 @@ def test_touch_edits_the_kernel_drags_the_window_and_edits_a_network_weight(engi
     network_state(engine, "n.probs && !n.accuracyPending", "the first prediction")
     engine.tap(".net-map-button[data-layer='0'][data-filter='2']")
     network_state(engine, "n.layer === 0 && n.filter === 2", "the filter opening")
+    # What a pointer shows by hovering a map's cell (the sum there, the pixels it sees), a tap shows.
+    box = engine.box(".net-map-button[data-layer='0'][data-filter='2'] canvas")
+    engine.touch("tap", box["x"] + 5.5 * box["width"] / 22, box["y"] + 4.5 * box["height"] / 22)
+    engine.wait("() => /^At row 5, column 6/.test(document.getElementById('net-arithmetic').textContent) && "
+                "document.getElementById('net-receptive').dataset.size === '3x3'", what="the tapped cell's sum")
     engine.tap("#net-kernels .kernel-cell")
     net = network_state(engine, "n.edits['0'] && !n.accuracyPending", "the weight's edit")
     assert net["edits"]["0"]["2"]["w"][0] is not None and net["edits"]["0"]["2"]["w"][1:] == [None] * 8
