@@ -35,8 +35,8 @@ def site(dist):
 
 @pytest.fixture(scope="module", params=ENGINES)
 def engine(request, site):
-    """The engine, with an explorer kept open: its start is the first test's; the later pages join its
-    Python, as a learner's second tab does (CI time: each start would cost 2–4 s more)."""
+    """The engine, with an explorer kept open (its Python's cold start is this engine's): the tests' pages
+    join that Python, as a learner's second tab does (CI time: a start of their own costs each 2–4 s more)."""
     page = launch(request.param, request.getfixturevalue("browser") if request.param == "chromium" else None)
     page.keep_python(site)
     yield page
