@@ -242,3 +242,14 @@ def test_dist_ships_only_the_editor_files_code_mode_loads_with_the_licence(dist)
     with tarfile.open(build.fetch_codemirror()) as t:  # byte for byte the published files
         for name in shipped:
             assert (folder / name).read_bytes() == t.extractfile(f"package/{name}").read()
+
+
+def test_the_tests_without_an_engine_stop_naming_its_package(monkeypatch):
+    # Every Python test dependency and Chromium present; WebKitGTK's WebDriver not installed.
+    monkeypatch.setattr(build, "_importable", lambda module: True)
+    monkeypatch.setattr(build.shutil, "which", lambda name: None if name == "WebKitWebDriver" else f"/usr/bin/{name}")
+    exists = build.Path.exists
+    monkeypatch.setattr(build.Path, "exists", lambda path: str(path) == "/usr/bin/chromium" or exists(path))
+    with pytest.raises(SystemExit, match=r"^build stopped: the tests in every engine need Debian's webkit2gtk-driver: "
+                                         r"apt-get install -y webkit2gtk-driver$"):
+        build.ensure_test_dependencies(engines=True)
