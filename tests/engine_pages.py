@@ -112,19 +112,14 @@ class EnginePage:
                   timeout_s=timeout_s, what="window.convExplorer")
         self.eval(f"() => {win}.convExplorer.ready.then(() => true)")
 
-    def box(self, selector, frame=None):
-        """The element's box in the top page's CSS pixels, {x, y, width, height}, once it has stopped moving
-        (the same in two frames running: a layout may still be settling, as Playwright's own clicks wait for)."""
-        return self.eval("""async ([selector, frame]) => {
-            const f = frame && document.querySelector(frame);
-            const el = (f ? f.contentDocument : document).querySelector(selector);
+    def box(self, selector):
+        """The element's box in CSS pixels, {x, y, width, height}, scrolled into view, once it has stopped
+        moving (the same in two frames running: a layout may still be settling, as Playwright's clicks wait for)."""
+        return self.eval("""async (selector) => {
+            const el = document.querySelector(selector);
             if (!el) return null;
             el.scrollIntoView({block: "center", inline: "nearest"});
-            const measure = () => {
-                const r = el.getBoundingClientRect(), o = f ? f.getBoundingClientRect() : {x: 0, y: 0};
-                const x = r.x + o.x + (f ? f.clientLeft : 0), y = r.y + o.y + (f ? f.clientTop : 0);
-                return {x, y, width: r.width, height: r.height};
-            };
+            const measure = () => { const r = el.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; };
             let last = measure();
             for (let i = 0; i < 60; i++) {
                 await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -133,18 +128,18 @@ class EnginePage:
                 last = now;
             }
             return last;
-        }""", [selector, frame])
+        }""", selector)
 
-    def center(self, selector, frame=None):
-        b = self.box(selector, frame)
+    def center(self, selector):
+        b = self.box(selector)
         assert b, f"{self.name}: nothing matches {selector}"
         return b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
 
-    def click(self, selector, frame=None):
-        self.mouse("click", *self.center(selector, frame))
+    def click(self, selector):
+        self.mouse("click", *self.center(selector))
 
-    def tap(self, selector, frame=None):
-        self.touch("tap", *self.center(selector, frame))
+    def tap(self, selector):
+        self.touch("tap", *self.center(selector))
 
     def errors(self):
         """What collect-errors.js caught in the page and in its same-origin frames."""
@@ -391,6 +386,7 @@ class WebKitPage(EnginePage):
             self.driver.quit()
         finally:
             self.xvfb.terminate()
+            self.xvfb.wait(timeout=10)
 
 
 def launch(name, chromium=None):
