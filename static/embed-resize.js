@@ -15,8 +15,7 @@
   const site = new URL(document.currentScript.src).origin; // only the explorer's own messages count
   const MAX_PX = 20000;
   const PATIENCE_MS = 20000; // an explorer in view that never says ready (it failed) holds no one back
-  const frames = new Map(); // iframe -> {inView, near, since (ms it came into view), waiting, ready}
-  const info = (frame) => frames.get(frame) || frames.set(frame, {}).get(frame);
+  const frames = new Map(); // each explorer's iframe, watched -> {inView, near, since (ms it came into view), waiting, ready}
   const ours = (frame) => { try { return new URL(frame.src, location.href).origin === site; } catch { return false; } };
   const frameOf = (source) => [...document.querySelectorAll("iframe")].find((f) => f.contentWindow === source);
 
@@ -42,17 +41,16 @@
 
   const watch = (key, margin) => typeof IntersectionObserver === "function" && new IntersectionObserver((entries) => {
     for (const { target, isIntersecting } of entries) {
-      const f = info(target);
+      const f = frames.get(target);
       if (key === "inView" && isIntersecting && !f.inView) f.since = performance.now();
       f[key] = isIntersecting;
     }
     tellNear();
   }, { rootMargin: margin });
   const observers = [watch("inView", "0px"), watch("near", "100% 0px")].filter(Boolean);
-  const watched = new WeakSet();
   const observe = (frame) => {
-    if (watched.has(frame)) return;
-    watched.add(frame);
+    if (frames.has(frame)) return;
+    frames.set(frame, {});
     observers.forEach((o) => o.observe(frame));
   };
   // The frames on the page now; one added later is watched from its first message.
@@ -64,7 +62,7 @@
     const frame = frameOf(source);
     if (!frame) return;
     observe(frame);
-    const f = info(frame);
+    const f = frames.get(frame);
     // "waiting": an explorer has loaded and waits until it is near; any other message: it is running.
     f.waiting = data.type === "waiting";
     if (data.type === "waiting" || data.type === "ready") {

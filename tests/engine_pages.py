@@ -28,6 +28,8 @@ DRIVERS = Path(__file__).resolve().parent / "engines"
 COLLECTOR = "/__tests__/collect-errors.js"
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 CALL_TIMEOUT_S = 150
+# The page's window and its frames' (same origin: the explorer's embeds), as a JS expression.
+WINDOWS = "[window, ...[...document.querySelectorAll('iframe')].map((f) => f.contentWindow)].filter(Boolean)"
 
 
 class EngineError(AssertionError):
@@ -143,13 +145,11 @@ class EnginePage:
 
     def errors(self):
         """What collect-errors.js caught in the page and in its same-origin frames."""
-        return self.eval("""() => [window, ...[...document.querySelectorAll('iframe')].map((f) => f.contentWindow)]
-            .flatMap((w) => (w && w.__testErrors) || [])""")
+        return self.eval(f"() => {WINDOWS}.flatMap((w) => w.__testErrors || [])")
 
     def foreign_resources(self):
         """Every resource the page and its frames fetched from another origin (Resource Timing)."""
-        return self.eval("""() => [window, ...[...document.querySelectorAll('iframe')].map((f) => f.contentWindow)]
-            .flatMap((w) => w ? w.performance.getEntriesByType('resource').map((e) => e.name) : [])
+        return self.eval(f"""() => {WINDOWS}.flatMap((w) => w.performance.getEntriesByType('resource').map((e) => e.name))
             .filter((url) => !url.startsWith(location.origin) && !/^(data|blob):/.test(url))""")
 
 

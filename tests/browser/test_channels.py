@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import build
-from app import images, pipeline
-from conftest import open_explorer
+from app import images
+from conftest import assert_channels_match_core, open_explorer
 from test_explorer import state
 
 
@@ -19,25 +18,6 @@ def channels_page(browser, base_url):
     watched = open_explorer(browser, f"{base_url}#v=1&mode=channels")
     yield watched
     watched.page.context.close()
-
-
-def colour_image(name):
-    img = build.read_pgm(build.ROOT / "images" / f"{name}.ppm")
-    return (np.array(img["pixels"], dtype=np.float32) / 255).reshape(3, img["height"], img["width"])
-
-
-def core_stages(layer, image):
-    settings = {k: layer[k] for k in ("stride", "padding", "separable", "filters", "depthwise", "pointwise", "biases")}
-    return [(name, a.astype(np.float32)) for name, a in pipeline.run_channels(image, settings)]
-
-
-def assert_matches_core(s, image=None):
-    layer = s["channels"]
-    image = colour_image(layer["image"]) if image is None else image
-    expected = core_stages(layer, image)
-    assert [st["name"] for st in s["channelStages"]] == [n for n, _ in expected]
-    for st, (name, a) in zip(s["channelStages"], expected):
-        np.testing.assert_array_equal(np.array(st["data"], dtype=np.float32), a, err_msg=name)
 
 
 def painted_after(page, action):
@@ -53,7 +33,7 @@ def test_three_channels_and_partial_maps_that_add_up(channels_page):
     page = channels_page.page
     s = state(page)
     assert s["mode"] == "channels" and len(s["channels"]["filters"]) == 2
-    assert_matches_core(s)
+    assert_channels_match_core(s)
     assert page.locator("#ch-input-0").is_visible() and page.locator(".ch-filter").count() == 2
     # The inspector's per-channel sums plus the bias are the output cell.
     inspector = page.locator("#ch-inspector")
@@ -66,7 +46,7 @@ def test_clicking_a_kernel_cell_of_one_channel(channels_page):
     painted_after(page, cell.click)  # the blue kernel's centre: 0 -> 1
     s = state(page)
     assert s["channels"]["filters"][1]["kernels"][2][1][1] == 1
-    assert_matches_core(s)
+    assert_channels_match_core(s)
 
 
 def test_more_filters_and_the_parameter_count(channels_page):
@@ -74,7 +54,7 @@ def test_more_filters_and_the_parameter_count(channels_page):
     painted_after(page, lambda: page.select_option("#ch-filters", "3"))
     s = state(page)
     assert len(s["channels"]["filters"]) == 3
-    assert_matches_core(s)
+    assert_channels_match_core(s)
     assert "3·3·3·3 + 3 = 84 parameters" in page.locator("#ch-costs").inner_text()
     assert "3·3·3 + 3·3 + 3 = 39 parameters" in page.locator("#ch-costs").inner_text()
 
@@ -85,12 +65,12 @@ def test_depthwise_separable_beside_the_standard_layer(channels_page):
     s = state(page)
     assert s["channels"]["separable"] is True
     assert [st["name"] for st in s["channelStages"]][:3] == ["depthwise 0", "depthwise 1", "depthwise 2"]
-    assert_matches_core(s)
+    assert_channels_match_core(s)
     weight = page.locator(".ch-weight").first
     painted_after(page, weight.click)  # 1 -> 2
     s = state(page)
     assert s["channels"]["pointwise"][0][0] == 2
-    assert_matches_core(s)
+    assert_channels_match_core(s)
     painted_after(page, lambda: page.uncheck("#ch-separable"))
 
 
@@ -122,7 +102,7 @@ def test_a_colour_upload_keeps_its_colours(channels_page):
         {"name": "colours.png", "mimeType": "image/png", "buffer": buffer.getvalue()}]))
     s = state(page)
     assert s["channels"]["image"] == "custom"
-    assert_matches_core(s, images.decode(buffer.getvalue(), size=24, color=True))
+    assert_channels_match_core(s, images.decode(buffer.getvalue(), size=24, color=True))
 
 
 def test_a_bigger_kernel_keeps_the_weights_in_its_centre(channels_page):
@@ -133,5 +113,5 @@ def test_a_bigger_kernel_keeps_the_weights_in_its_centre(channels_page):
     s = state(page)
     kernel = np.array(s["channels"]["filters"][0]["kernels"][0])
     assert kernel.shape == (5, 5) and kernel[1:4, 1:4].tolist() == before and kernel[0].tolist() == [0] * 5
-    assert_matches_core(s)
+    assert_channels_match_core(s)
     painted_after(page, lambda: page.select_option("#ch-size", "3"))

@@ -11,12 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import build
-from app import images, network, ops, pipeline
+from app import images, network
+from conftest import DIGITS_MODEL, assert_channels_match_core, assert_output_matches_core, cpython_probs
 from engine_pages import ENGINES, launch, serve_collecting_errors
 
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
-MODEL = build.ROOT / "models" / "digits.json"
 EDITOR = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
 CONVOLUTION = """import numpy as np
 
@@ -76,12 +75,6 @@ def type_into(engine, selector, text):
     engine.keys(text, press="Enter")
 
 
-def assert_output_is_the_cores(s):
-    expected = ops.conv2d(np.array(s["image"]), np.array(s["kernel"]), stride=s["stride"], padding=s["padding"],
-                          dilation=s["dilation"], bias=s["bias"]).astype(np.float32)
-    np.testing.assert_array_equal(np.array(s["output"], dtype=np.float32), expected)
-
-
 def assert_clean(engine):
     assert engine.errors() == [], f"{engine.name} reported errors"
     assert engine.foreign_resources() == [], f"{engine.name} fetched from another origin"
@@ -98,17 +91,17 @@ def test_kernel_clicks_presets_and_a_drag_paint_the_cores_numbers(engine, site):
     visit(engine, f"{site}#v=1&img=digit3")
     s = state(engine)
     assert s["kernel"] == SOBEL_X and np.array(s["output"]).shape == (22, 22)
-    assert_output_is_the_cores(s)
+    assert_output_matches_core(s)
 
     after_paint(engine, lambda: engine.click("#kernel-grid .kernel-cell[data-row='0'][data-col='1']"))
     s = state(engine)
     assert s["kernel"][0] == [1, 1, -1]  # 0 → 1
-    assert_output_is_the_cores(s)
+    assert_output_matches_core(s)
 
     after_paint(engine, lambda: choose(engine, "#preset-select", "box-blur"))
     s = state(engine)
     np.testing.assert_allclose(s["kernel"], np.full((3, 3), 1 / 9), atol=1e-6)
-    assert_output_is_the_cores(s)
+    assert_output_matches_core(s)
 
     engine.mouse("down", *input_cell(engine, 2, 2))
     engine.mouse("move", *input_cell(engine, 6, 9))
@@ -135,7 +128,7 @@ def test_uploaded_png_and_jpeg_are_decoded_as_cpython_decodes_them(engine, site,
         s = state(engine)
         np.testing.assert_array_equal(np.array(s["image"], dtype=np.float32), images.decode(buffer.getvalue(), size=24),
                                       err_msg=fmt)
-        assert_output_is_the_cores(s)
+        assert_output_matches_core(s)
     assert_clean(engine)
 
 
@@ -169,15 +162,7 @@ def test_every_mode_opens_and_works(engine, site):
     open_mode(engine, "channels", "!!document.querySelector('.ch-filter .kernel-cell')")
     cell = ".ch-filter .kernel-grid .kernel-cell[data-row='1'][data-col='1']"  # the first filter, red channel
     after_paint(engine, lambda: engine.click(cell))
-    s = state(engine)
-    layer = s["channels"]
-    img = build.read_pgm(build.ROOT / "images" / f"{layer['image']}.ppm")
-    image = (np.array(img["pixels"], dtype=np.float32) / 255).reshape(3, img["height"], img["width"])
-    settings = {k: layer[k] for k in ("stride", "padding", "separable", "filters", "depthwise", "pointwise", "biases")}
-    expected = pipeline.run_channels(image, settings)
-    assert [st["name"] for st in s["channelStages"]] == [name for name, _ in expected]
-    for st, (name, a) in zip(s["channelStages"], expected):
-        np.testing.assert_array_equal(np.array(st["data"], dtype=np.float32), a.astype(np.float32), err_msg=name)
+    assert_channels_match_core(state(engine))
 
     # Learn: each step of gradient descent on one image (a convex loss, a safe step size) lowers the loss.
     open_mode(engine, "learn", "!document.getElementById('learn-step').disabled")
@@ -216,16 +201,16 @@ def network_state(engine, check_js, what):
 def test_network_mode_predicts_and_an_edit_changes_the_prediction(engine, site):
     visit(engine, f"{site}#v=1&mode=network")
     net = network_state(engine, "n.probs && !n.accuracyPending", "the first prediction")
-    model = network.load(MODEL)
-    image = np.array(state(engine)["image"], dtype=np.float32)[None]
-    probs = network.probabilities(network.forward(model, image))[0]
+    model = network.load(DIGITS_MODEL)
+    image = state(engine)["image"]
+    probs = cpython_probs(model, image)
     np.testing.assert_allclose(net["probs"], probs, atol=1e-5)
     assert net["prediction"] == int(np.argmax(probs))
     # A bias of 30 on one filter of the last convolution flips this digit's reading (found here, by CPython).
     for f in range(model.layers[3]["weight"].shape[0]):
         edited = model.copy()
         edited.layers[3]["bias"][f] = 30
-        flipped = network.probabilities(network.forward(edited, image))[0]
+        flipped = cpython_probs(edited, image)
         if int(np.argmax(flipped)) != net["prediction"]:
             break
     else:
@@ -276,7 +261,7 @@ def test_touch_edits_the_kernel_drags_the_window_and_edits_a_network_weight(engi
     after_paint(engine, lambda: engine.tap("#kernel-grid .kernel-cell[data-row='1'][data-col='1']"))
     s = state(engine)
     assert s["kernel"][1] == [2, 1, -2]  # 0 → 1
-    assert_output_is_the_cores(s)
+    assert_output_matches_core(s)
 
     engine.touch("start", *input_cell(engine, 3, 3))
     engine.touch("move", *input_cell(engine, 8, 8))

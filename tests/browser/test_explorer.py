@@ -10,8 +10,7 @@ import time
 import numpy as np
 import pytest
 
-from app import ops
-from conftest import open_explorer
+from conftest import assert_output_matches_core, open_explorer
 from test_ops import ref_conv2d  # the textbook loop, nothing from app/
 
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
@@ -33,17 +32,6 @@ def after_paint(page, action, timeout_s=10):
     while page.evaluate("() => Number(document.body.dataset.painted)") == count:
         assert time.monotonic() < deadline, "the page did not repaint"
         page.wait_for_timeout(5)
-
-
-def expected_output(s):
-    """What CPython's core computes for the page's state, as the page receives it (float32)."""
-    out = ops.conv2d(np.array(s["image"]), np.array(s["kernel"]), stride=s["stride"],
-                     padding=s["padding"], dilation=s["dilation"], bias=s["bias"])
-    return out.astype(np.float32)
-
-
-def assert_output_matches_core(s):
-    np.testing.assert_array_equal(np.array(s["output"], dtype=np.float32), expected_output(s))
 
 
 @pytest.fixture

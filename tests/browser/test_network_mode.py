@@ -9,11 +9,10 @@ import pytest
 
 import build
 from app import network
-from conftest import edit_through_a_restart, hang_python
+from conftest import DIGITS_MODEL, cpython_probs, edit_through_a_restart, hang_python
 from test_explorer import set_state, state
 from test_layout import assert_on_screen, open_at
 
-MODEL = build.ROOT / "models" / "digits.json"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +30,7 @@ def heldout():
 
 @pytest.fixture(scope="module")
 def trained():
-    return network.load(MODEL)
+    return network.load(DIGITS_MODEL)
 
 
 def wait_for(page, check, timeout_s=20):
@@ -43,10 +42,6 @@ def wait_for(page, check, timeout_s=20):
             return net
         assert time.monotonic() < deadline, f"network state never became as expected: {json.dumps(net)[:300]}"
         page.wait_for_timeout(20)
-
-
-def cpython_probs(model, image):
-    return network.probabilities(network.forward(model, np.array(image, dtype=np.float32)[None]))[0]
 
 
 def edited(model, edits):
@@ -176,8 +171,8 @@ def test_drawing_moves_the_probabilities(net_page, trained):
 
 def test_a_model_that_does_not_fit_is_refused_in_one_sentence(net_page):
     page = net_page.page
-    spec = json.loads(MODEL.read_text())
-    with np.load(MODEL.with_suffix(".npz")) as z:
+    spec = json.loads(DIGITS_MODEL.read_text())
+    with np.load(DIGITS_MODEL.with_suffix(".npz")) as z:
         arrays = {k: z[k] for k in z.files}
     arrays["conv2.weight"] = arrays["conv2.weight"][:, :4]
     buffer = io.BytesIO()
@@ -225,8 +220,8 @@ def test_pointing_at_a_cell_shows_its_sum_and_what_it_sees(net_page):
 
 def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
     page = net_page.page
-    spec = {**json.loads(MODEL.read_text()), "name": "leans-to-7"}
-    with np.load(MODEL.with_suffix(".npz")) as z:
+    spec = {**json.loads(DIGITS_MODEL.read_text()), "name": "leans-to-7"}
+    with np.load(DIGITS_MODEL.with_suffix(".npz")) as z:
         arrays = {k: z[k] for k in z.files}
     arrays["fc.bias"] = arrays["fc.bias"] + np.eye(10, dtype=np.float32)[7] * 3  # a model that leans to 7
     buffer = io.BytesIO()

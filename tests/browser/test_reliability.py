@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 import build
-from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread
-from test_explorer import SOBEL_X, assert_output_matches_core, state
+from conftest import Watched, assert_output_matches_core, edit_through_a_restart, hang_python, serve_in_thread
+from test_explorer import SOBEL_X, state
 
 
 def test_a_thousand_edits_without_waiting_paint_the_last_one(explorer):

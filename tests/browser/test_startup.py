@@ -15,8 +15,8 @@ import pytest
 
 from app import images
 from bench import RECORD_WORKER_STARTS, as_built_without_node
-from conftest import Watched, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
-from test_explorer import SOBEL_X, after_paint, assert_output_matches_core, state
+from conftest import Watched, assert_output_matches_core, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
+from test_explorer import SOBEL_X, after_paint, state
 from test_layers import png_bytes
 from test_modes import run_code, wait_for
 

@@ -10,7 +10,8 @@ const browser = await puppeteer.launch({
   browser: "firefox",
   executablePath: process.env.FIREFOX || "/usr/bin/firefox-esr",
   headless: true,
-  // Reader mode and the like ask nothing of these pages; fewer background fetches keep the origin check honest.
+  // Safe browsing and the captive-portal check fetch from the internet by themselves: off, so that
+  // every request made is the tested pages' own.
   extraPrefsFirefox: { "browser.safebrowsing.enabled": false, "network.captive-portal-service.enabled": false },
 });
 let page = null;
