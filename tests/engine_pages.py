@@ -36,6 +36,11 @@ class EngineError(AssertionError):
     """The engine refused a command, or a script thrown in the page: the page's own message."""
 
 
+class LostAnswer(EngineError):
+    """The script ran but its answer did not come back (WebKitWebDriver's "Could not parse script result",
+    seen once in CI while a tap's handlers were still running): a poll may ask again."""
+
+
 # --- serving ---------------------------------------------------------------------------
 
 class CollectingHandler(build.Handler):
@@ -100,7 +105,10 @@ class EnginePage:
         """Poll js (a function's source, given arg) until it returns something truthy; return that."""
         deadline = time.monotonic() + timeout_s
         while True:
-            value = self.eval(js, arg)
+            try:
+                value = self.eval(js, arg)
+            except LostAnswer:
+                value = None  # a poll only reads: asking again is safe
             if value:
                 return value
             if time.monotonic() > deadline:
@@ -336,11 +344,17 @@ class WebKitPage(EnginePage):
 
     def eval(self, js, arg=None):
         # execute_async_script gives None for undefined and cannot await: wrap the result in JSON.
-        answer = self.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            f"Promise.resolve().then(() => ({js})(arguments[0]))"
-            ".then((v) => done(JSON.stringify({value: v === undefined ? null : v})),"
-            " (e) => done(JSON.stringify({error: String((e && e.stack) || e)})));", arg)
+        from selenium.common.exceptions import WebDriverException
+        try:
+            answer = self.driver.execute_async_script(
+                "const done = arguments[arguments.length - 1];"
+                f"Promise.resolve().then(() => ({js})(arguments[0]))"
+                ".then((v) => done(JSON.stringify({value: v === undefined ? null : v})),"
+                " (e) => done(JSON.stringify({error: String((e && e.stack) || e)})));", arg)
+        except WebDriverException as e:
+            if "Could not parse script result" in str(e):
+                raise LostAnswer(f"webkit: {e.msg}") from None
+            raise
         answer = json.loads(answer)
         if "error" in answer:
             raise EngineError(f"webkit: {answer['error']}")
