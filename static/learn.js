@@ -25,12 +25,16 @@ export class Learner {
     this.pending = 0;
     const select = $("learn-target");
     for (const p of presets.filter((p) => p.matrix.length > 1)) select.append(new Option(p.name, p.id));
-    $("learn-play").addEventListener("click", () => (this.playing ? this.pause() : this.play()));
-    $("learn-step").addEventListener("click", () => this.run(1));
-    $("learn-reset").addEventListener("click", () => this.reset());
-    $("learn-reveal").addEventListener("click", () => this.reveal());
-    // The buttons come disabled (index.html) until the mode's code is here, so that no click is lost.
-    for (const id of ["learn-play", "learn-step", "learn-reset", "learn-reveal"]) $(id).disabled = false;
+    const buttons = {
+      "learn-play": () => (this.playing ? this.pause() : this.play()),
+      "learn-step": () => this.run(1),
+      "learn-reset": () => this.reset(),
+      "learn-reveal": () => this.reveal(),
+    };
+    for (const [id, action] of Object.entries(buttons)) {
+      $(id).addEventListener("click", action);
+      $(id).disabled = false; // disabled in index.html until the mode's code is here, so that no click is lost
+    }
     $("learn-status").textContent = "Press Learn to start.";
     for (const id of ["learn-target", "learn-init", "learn-images", "learn-lr"]) {
       $(id).addEventListener("change", () => this.reset());
@@ -51,7 +55,8 @@ export class Learner {
    * after it, on the new target, instead of being undone by it. */
   serial(operation) {
     const status = $("learn-status");
-    status.setAttribute("aria-busy", String(++this.pending > 0)); // "true" while any is on its way
+    this.pending += 1;
+    status.setAttribute("aria-busy", "true"); // until the last one asked for has finished
     const result = this.queue.then(operation).finally(() => status.setAttribute("aria-busy", String(--this.pending > 0)));
     this.queue = result.catch(() => {});
     return result;

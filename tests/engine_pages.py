@@ -11,7 +11,6 @@ waiting, boxes and clicks on a selector are built on them once, in EnginePage. P
 `serve_collecting_errors`, which puts tests/engines/collect-errors.js first into every HTML page, so
 that every engine reports console errors, uncaught errors and CSP-blocked requests the same way.
 """
-import http.server
 import json
 import os
 import queue
@@ -171,6 +170,7 @@ class ChromiumPage(EnginePage):
         self.context = browser.new_context()
         self.page = None
         self.touch_context = None  # touch is a context's setting in Playwright
+        self.cdp = None  # the page's DevTools session, for touch drags
         self.version = browser.version
 
     def keep_python(self, url):
@@ -184,6 +184,7 @@ class ChromiumPage(EnginePage):
         if touch and not self.touch_context:
             self.touch_context = self.browser.new_context(has_touch=True)
         self.page = (self.touch_context if touch else self.context).new_page()
+        self.cdp = None  # a session belongs to one page
         self.page.set_viewport_size({"width": width, "height": height})
 
     def goto(self, url):
@@ -204,11 +205,10 @@ class ChromiumPage(EnginePage):
         if action == "tap":
             return self.page.touchscreen.tap(x, y)
         # Playwright's touchscreen only taps; a touch drag goes through the DevTools protocol.
-        if not hasattr(self, "_cdp"):
-            self._cdp = self.page.context.new_cdp_session(self.page)
+        self.cdp = self.cdp or self.page.context.new_cdp_session(self.page)
         kind = {"start": "touchStart", "move": "touchMove", "end": "touchEnd"}[action]
         points = [] if action == "end" else [{"x": x, "y": y}]
-        self._cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+        self.cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
     def keys(self, text=None, press=None):
         if text:
@@ -360,12 +360,6 @@ class WebKitPage(EnginePage):
             raise EngineError(f"webkit: {answer['error']}")
         return answer["value"]
 
-    def _pointer(self, kind):
-        from selenium.webdriver.common.actions.action_builder import ActionBuilder
-        from selenium.webdriver.common.actions.pointer_input import PointerInput
-        builder = ActionBuilder(self.driver, mouse=PointerInput(kind, kind))
-        return builder, builder.pointer_action
-
     def mouse(self, action, x=0, y=0):
         self._act("mouse", action, x, y)
 
@@ -373,7 +367,10 @@ class WebKitPage(EnginePage):
         self._act("touch", action, x, y)
 
     def _act(self, kind, action, x, y):
-        builder, pointer = self._pointer(kind)
+        from selenium.webdriver.common.actions.action_builder import ActionBuilder
+        from selenium.webdriver.common.actions.pointer_input import PointerInput
+        builder = ActionBuilder(self.driver, mouse=PointerInput(kind, kind))
+        pointer = builder.pointer_action
         x, y = round(x), round(y)
         if action in ("click", "tap"):
             pointer.move_to_location(x, y).pointer_down().pointer_up()

@@ -78,11 +78,16 @@ def test_with_the_script_the_frame_fills_the_column_and_its_height_follows_the_v
     page, frame = open_course(browser, course_site(column_page(code, widths[0])), widths[0])
     try:
         for width in widths:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.evaluate("(w) => { document.querySelector('main').style.width = w + 'px'; }", width)
+            narrow(page, width)
             check_fitted_view(page, frame, view, width)
     finally:
         page.context.close()
+
+
+def narrow(page, width):
+    """The course page's window and its column, width px wide (a window resized, a tablet turned)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate("(w) => { document.querySelector('main').style.width = w + 'px'; }", width)
 
 
 def check_fitted_view(page, frame, view, width):
@@ -134,8 +139,7 @@ def test_without_the_script_the_frame_keeps_its_ratio_and_the_view_fits_it(brows
     page, frame = open_course(browser, course_site(column_page(code, 1000)), 1000)
     try:
         for width in (1000, 688):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.evaluate("(w) => { document.querySelector('main').style.width = w + 'px'; }", width)
+            narrow(page, width)
             frame.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")  # refitted
             box = frame_box(page)
             assert box["width"] == width and abs(box["height"] - width * ratio) <= 1, (width, box)

@@ -14,7 +14,6 @@ from test_explorer import set_state, state
 from test_layout import assert_on_screen, open_at
 
 
-
 @pytest.fixture(scope="module")
 def net_page(browser, base_url):
     watched = open_at(browser, f"{base_url}#v=1&mode=network", 1280, 800)
