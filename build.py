@@ -422,8 +422,8 @@ CODEMIRROR_INTEGRITY = "sha512-+aFkvqhaAVr1gferNMuN8vkTSrWIFvzlMV9I2KBLCWS2WpZ2+
 
 
 def codemirror_files():
-    """What dist/ ships of CodeMirror: its licence, its stylesheet and the scripts static/views/editor.js loads."""
-    source = (ROOT / "static" / "views" / "editor.js").read_text()
+    """What dist/ ships of CodeMirror: its licence, its stylesheet and the scripts static/modes/code/editor.js loads."""
+    source = (ROOT / "static" / "modes" / "code" / "editor.js").read_text()
     scripts = re.findall(r'"([\w/]+\.js)"', re.search(r"const SCRIPTS = \[(.*?)\];", source).group(1))
     return ["LICENSE", "lib/codemirror.css", *scripts]
 

@@ -22,16 +22,16 @@ class LessonError(ValueError):
 
 
 def fragment_keys():
-    """The keys an explorer link may hold: static/url.js's FIELDS, plus v (version) and px (pixels)."""
-    source = (ROOT / "static" / "url.js").read_text()
+    """The keys an explorer link may hold: static/core/url.js's FIELDS, plus v (version) and px (pixels)."""
+    source = (ROOT / "static" / "core" / "url.js").read_text()
     block = source[source.index("const FIELDS = {"):]
     block = block[:block.index("\n};")]
     return {"v", "px", *re.findall(r'^\s+(\w+): \["', block, re.M)}
 
 
 def embed_options():
-    """(HIDEABLE, LOCKABLE) from static/embed.js: the names ?embed&hide= and &lock= take."""
-    source = (ROOT / "static" / "embed.js").read_text()
+    """(HIDEABLE, LOCKABLE) from static/core/embed.js: the names ?embed&hide= and &lock= take."""
+    source = (ROOT / "static" / "core" / "embed.js").read_text()
     lists = [re.search(rf"export const {name} = \[(.*?)\];", source).group(1) for name in ("HIDEABLE", "LOCKABLE")]
     return tuple([re.findall(r'"([a-z-]+)"', text) for text in lists])
 
@@ -41,7 +41,7 @@ def _fragment_problem(fragment, keys):
         return "must be an explorer link's fragment without the #, such as \"v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1\""
     unknown = [k for k, _ in parse_qsl(fragment, keep_blank_values=True) if k not in keys]
     if unknown:
-        return f"has \"{unknown[0]}\", which is not a key of the explorer's links (static/url.js: {', '.join(sorted(keys))})"
+        return f"has \"{unknown[0]}\", which is not a key of the explorer's links (static/core/url.js: {', '.join(sorted(keys))})"
     return None
 
 

@@ -1,28 +1,28 @@
 // Wiring: state → compute (Python in a worker) → views, and the page's JS API
 // window.convExplorer (see README).
 
-import { firstWorker, connect, options } from "./boot.js";
-import { Compute, splitStages } from "./compute.js";
-import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./state.js";
-import { padImage } from "./padding.js";
-import { builtinPixels as pixelsOf, gridPixels, shiftPixels, shiftReport } from "./pixels.js";
-import { formulaText, paramsText } from "./readouts.js";
-import { setText, setAttr } from "./dom.js";
-import { rangeOf, extentOf } from "./colormap.js";
-import { stageLayers, regionOf } from "./receptive.js";
-import { wireControls, syncControls } from "./controls.js";
-import { download, npyBytes, torchSnippet, numpySnippet } from "./exporters.js";
+import { firstWorker, connect, options } from "./core/boot.js";
+import { Compute, splitStages } from "./core/compute.js";
+import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./core/state.js";
+import { padImage } from "./core/padding.js";
+import { builtinPixels as pixelsOf, gridPixels, shiftPixels, shiftReport } from "./core/pixels.js";
+import { formulaText, paramsText } from "./modes/explore/readouts.js";
+import { setText, setAttr } from "./views/dom.js";
+import { rangeOf, extentOf } from "./views/colormap.js";
+import { stageLayers, regionOf } from "./core/receptive.js";
+import { wireControls, syncControls } from "./modes/explore/controls.js";
+import { download, npyBytes, torchSnippet, numpySnippet } from "./modes/explore/exporters.js";
 import { GridView } from "./views/grid.js";
 import { KernelView } from "./views/kernel.js";
-import { InspectorView } from "./views/inspector.js";
-import { LegendView } from "./views/legend.js";
+import { InspectorView } from "./modes/explore/inspector.js";
+import { LegendView } from "./modes/explore/legend.js";
 import { LoadingView } from "./views/loading.js";
-import { StagesView } from "./views/stages.js";
+import { StagesView } from "./modes/explore/stages.js";
 import { EmbedDialog, copyText } from "./views/embed-dialog.js";
-import { readFragment, writeFragment } from "./url.js";
-import { connectParent } from "./embed.js";
-import { Motion } from "./motion.js";
-import { fitExplorer } from "./layout.js";
+import { readFragment, writeFragment } from "./core/url.js";
+import { connectParent } from "./core/embed.js";
+import { Motion } from "./modes/explore/motion.js";
+import { fitExplorer } from "./views/layout.js";
 
 const $ = (id) => document.getElementById(id);
 const MAP_PX = 384;
@@ -177,7 +177,7 @@ function windowKey(e) {
 let padded = null;
 let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
 
-// The maps' size follows the window and the panels in view (static/layout.js).
+// The maps' size follows the window and the panels in view (static/views/layout.js).
 const refitLayout = fitExplorer($("explorer"));
 let laidOut = "";
 
@@ -251,7 +251,7 @@ let channels = null;
 let channelResult = null;
 
 async function channelsMode() {
-  const { ChannelsMode } = await import("./channels.js");
+  const { ChannelsMode } = await import("./modes/channels/channels.js");
   return (channels ??= new ChannelsMode({
     compute, builtins, say,
     set: (partial, { quiet = false } = {}) => {
@@ -268,7 +268,7 @@ let networkLoading = null;
 
 function networkMode() {
   return (networkLoading ??= (async () => {
-    const { NetworkMode } = await import("./network.js");
+    const { NetworkMode } = await import("./modes/network/network.js");
     const mode = new NetworkMode({
       compute, say,
       set: (partial) => userSet({ network: { ...state.network, ...partial } }),
@@ -284,7 +284,7 @@ async function learnMode() {
   // Its Python modules come with the mode, so that its first step is as quick as the next; asked for
   // once the mode is on screen, so that the import does not share the cores with drawing it.
   const prepared = afterFrame().then(() => compute.call("prepare", { mode: "learn" }));
-  const [{ Learner }] = await Promise.all([import("./learn.js"), prepared]);
+  const [{ Learner }] = await Promise.all([import("./modes/learn/learn.js"), prepared]);
   return (learner ??= new Learner({
     compute,
     presets: builtins.presets,
@@ -297,7 +297,7 @@ async function learnMode() {
 }
 
 async function openCodeMode() {
-  const { CodeMode } = await import("./codemode.js");
+  const { CodeMode } = await import("./modes/code/code.js");
   codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
   const id = await codeMode.open(state.exercise);
   if (id !== state.exercise) state.exercise = id;

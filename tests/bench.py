@@ -1123,7 +1123,7 @@ class WorkerHeap:
         self.replies = {}
         self.next_id = 1
         targets = self.cdp.send("Target.getTargets")["targetInfos"]
-        workers = [t for t in targets if t["type"] == "worker" and t["url"].endswith("/static/worker.js")]
+        workers = [t for t in targets if t["type"] == "worker" and t["url"].endswith("/static/core/worker.js")]
         if len(workers) != 1:
             raise RuntimeError(f"expected one explorer worker target, found {len(workers)}")
         self.cdp.on("Target.receivedMessageFromTarget", self._on_message)
@@ -1261,7 +1261,7 @@ JS_NET_ALONE = """async ({ n, shared }) => {
   // The same request with nothing painting meanwhile, to a Python of its own or (shared) as another
   // client of the page's own shared Python: what the worker costs when it has a core to itself (in the
   // page, the maps' painting competes for this VM's two cores).
-  const script = new URL("static/worker.js", location.href);
+  const script = new URL("static/core/worker.js", location.href);
   const opened = shared ? new SharedWorker(script, { type: "module", name: "convexplorer-python-0" })
     : new Worker(script, { type: "module" });
   const worker = opened.port ?? opened;

@@ -108,7 +108,7 @@ def python_targets(page, browser):
     try:
         context_id = page.context.new_cdp_session(page).send("Target.getTargetInfo")["targetInfo"]["browserContextId"]
         return [(t["type"], t["targetId"]) for t in cdp.send("Target.getTargets")["targetInfos"]
-                if t["type"] in ("worker", "shared_worker") and t["url"].endswith("/static/worker.js")
+                if t["type"] in ("worker", "shared_worker") and t["url"].endswith("/static/core/worker.js")
                 and t.get("browserContextId") == context_id]
     finally:
         cdp.detach()

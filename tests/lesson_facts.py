@@ -5,7 +5,7 @@ A lesson file states numbers in its text; each number it claims comes with a fac
 works the fact out from the core, never from the lesson's own text, so tests can compare.
 
 Views are explorer fragments ("v=1&img=digit3&k=..."); view() reads one as the page's link
-reader does (static/url.js) and runs it through app.pipeline, as the page's worker does.
+reader does (static/core/url.js) and runs it through app.pipeline, as the page's worker does.
 """
 import base64
 import math
@@ -35,7 +35,7 @@ def _kernel(text):
 
 
 def _pixels(text):
-    """px=HxW.base64url of 8-bit pixels (static/url.js encodePixels) → (H, W) in [0, 1]."""
+    """px=HxW.base64url of 8-bit pixels (static/core/url.js encodePixels) → (H, W) in [0, 1]."""
     size, _, data = text.partition(".")
     h, w = (int(v) for v in size.split("x"))
     raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))

@@ -1,7 +1,7 @@
 // The "Embed…" dialog: pick what to leave out and lock and the colours, get the <iframe> code
 // for the current view.
 
-import { HIDEABLE, LOCKABLE } from "../embed.js";
+import { HIDEABLE, LOCKABLE } from "../core/embed.js";
 
 const LABELS = {
   title: "title", "input-controls": "image controls", kernel: "kernel", inspector: "arithmetic",

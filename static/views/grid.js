@@ -8,7 +8,7 @@
 // the map's own cells; with padding they may be negative or past the edge
 // (the padded border). pad is [before, after] cells on each axis.
 
-import { paint, formatNumber, darkBehind } from "../colormap.js";
+import { paint, formatNumber, darkBehind } from "./colormap.js";
 
 const MIN_NUMBER_PX = 8; // smaller than this is not readable: the numbers go to a table instead
 

@@ -2,8 +2,8 @@
 // forward through CYCLE, shift-click backward; arrow keys move between cells,
 // + / − / Enter change the focused cell; the number field types any value.
 
-import { formatNumber, cssColor, darkBehind } from "../colormap.js";
-import { setText, setAttr } from "../dom.js";
+import { formatNumber, cssColor, darkBehind } from "./colormap.js";
+import { setText, setAttr } from "./dom.js";
 
 export const CYCLE = [0, 1, 2, -2, -1];
 

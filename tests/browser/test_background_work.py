@@ -113,7 +113,7 @@ def test_nothing_is_loaded_after_ready_ahead_of_the_first_edit(browser, dist):
         page = open_page(context, logged.url).page
         # Work queued at ready would have asked for its files before the worker took this click.
         after_paint(page, lambda: page.click(CELL))
-        assert "/static/worker.js" in logged.paths
+        assert "/static/core/worker.js" in logged.paths
         assert [p for p in logged.paths if p.endswith(".whl") and "convexplorer" not in p] == []
     finally:
         context.close()

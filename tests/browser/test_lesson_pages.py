@@ -240,7 +240,7 @@ def test_every_lessons_views_read_without_a_notice(warm, base_url):
         page.goto(f"{base_url}lessons/")
         # The pages as served, read without opening them (their embeds would start for nothing).
         notices = page.evaluate("""async () => {
-            const { readFragment } = await import('../static/url.js');
+            const { readFragment } = await import('../static/core/url.js');
             const fragments = [];
             for (const a of document.querySelectorAll('.lesson-list a')) {
                 const html = new DOMParser().parseFromString(await (await fetch(a.href)).text(), 'text/html');
@@ -263,7 +263,7 @@ def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(warm, base_
     try:
         frame = embed(page, q["reveal"]["view"])
         want = page.evaluate("""async (fragment) => {
-            const { readFragment } = await import('../static/url.js');
+            const { readFragment } = await import('../static/core/url.js');
             return readFragment(fragment).partial;
         }""", q["reveal"]["fragment"])
 

@@ -135,8 +135,8 @@ def test_fuzzed_links_never_throw_and_only_give_checked_settings(explorer):
     rng = random.Random(20261122)
     fragments = [random_fragment(rng) for _ in range(3000)]
     report = explorer.page.evaluate("""async (fragments) => {
-        const { readFragment } = await import("./static/url.js");
-        const { merge, defaultState } = await import("./static/state.js");
+        const { readFragment } = await import("./static/core/url.js");
+        const { merge, defaultState } = await import("./static/core/state.js");
         const problems = [];
         for (const f of fragments) {
           try {
@@ -167,7 +167,7 @@ def test_fuzzed_messages_are_checked_without_throwing(explorer):
     msgs = [random_message(rng) for _ in range(3000)]
     msgs += [{"type": "set", "state": random_message(rng)} for _ in range(1000)]
     report = explorer.page.evaluate("""async (msgs) => {
-        const { checkMessage } = await import("./static/embed.js");
+        const { checkMessage } = await import("./static/core/embed.js");
         const warn = console.warn;
         console.warn = () => {};
         const problems = [];

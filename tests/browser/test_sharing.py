@@ -346,7 +346,7 @@ def url_module(browser, base_url):
 @pytest.mark.parametrize("field", LINK_NOTICES)
 def test_each_link_key_has_one_correct_sentence(url_module, field):
     notices, choices = url_module.evaluate("""async (field) => {
-        const url = await import("./static/url.js"), state = await import("./static/state.js");
+        const url = await import("./static/core/url.js"), state = await import("./static/core/state.js");
         return [url.readFragment("v=1&" + field).notices, state.CHOICES];
     }""", field)
     expected = LINK_NOTICES[field]
@@ -362,7 +362,7 @@ def test_each_link_key_has_one_correct_sentence(url_module, field):
 
 def test_every_key_of_the_link_has_a_notice_test(url_module):
     written = url_module.evaluate("""async () => {
-        const url = await import("./static/url.js"), state = await import("./static/state.js");
+        const url = await import("./static/core/url.js"), state = await import("./static/core/state.js");
         return url.writeFragment({...state.defaultState(), exercise: "x", pool: {mode: "max", size: 2, stride: 2},
                                   numbers: true, fill: true, mode: "code", layer2: {kernel: [[1]]}, bias: 1, stride: 2,
                                   padding: 1, paddingMode: "reflect", dilation: 2, activation: "relu",

@@ -4,7 +4,7 @@
 // Python highlighting, bracket matching and closing, four-space indents, undo, line numbers, and a mark
 // on the line an error points at. Escape then Tab leaves the editor, so keyboard users are never trapped.
 
-const VENDOR = new URL("../../vendor/codemirror/", import.meta.url);
+const VENDOR = new URL("../../../vendor/codemirror/", import.meta.url);
 // In this order: the mode and addons register themselves on window.CodeMirror. build.py reads this list
 // to ship these files and no others.
 const SCRIPTS = ["lib/codemirror.js", "mode/python/python.js", "addon/edit/matchbrackets.js", "addon/edit/closebrackets.js"];

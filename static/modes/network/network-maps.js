@@ -2,9 +2,9 @@
 // ReLU, pooling), every map a small canvas in a button. Built once per model,
 // repainted on every input change (drawing repaints them 30+ times a second).
 
-import { GridView } from "./grid.js";
-import { rangeOf } from "../colormap.js";
-import { el } from "../dom.js";
+import { GridView } from "../../views/grid.js";
+import { rangeOf } from "../../views/colormap.js";
+import { el } from "../../views/dom.js";
 
 export const LABELS = { conv2d: "conv", relu: "ReLU", maxpool2d: "max-pool", avgpool2d: "avg-pool" };
 

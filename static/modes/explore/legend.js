@@ -1,7 +1,7 @@
 // A colour legend: the map's colours from its minimum to its maximum, with
 // the numbers written out (colour is never the only carrier of a value).
 
-import { cssColor, formatNumber } from "../colormap.js";
+import { cssColor, formatNumber } from "../../views/colormap.js";
 
 export class LegendView {
   /** element: an empty .legend container; the legend's parts are made here, for every map alike. */

@@ -3,10 +3,10 @@
 // stopped after a time limit (the worker is terminated and restarted).
 // Drafts are kept in this browser per exercise, so a reload loses nothing.
 
-import { Compute } from "./compute.js";
-import { EditorView } from "./views/editor.js";
-import { GridView } from "./views/grid.js";
-import { rangeOf, formatNumber } from "./colormap.js";
+import { Compute } from "../../core/compute.js";
+import { EditorView } from "./editor.js";
+import { GridView } from "../../views/grid.js";
+import { rangeOf, formatNumber } from "../../views/colormap.js";
 
 const $ = (id) => document.getElementById(id);
 const DRAFT_KEY = (id) => `convexplorer.code.${id}`;

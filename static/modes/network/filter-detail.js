@@ -2,9 +2,9 @@
 // editable as in the explorer), its bias, and its sum at a cell written out
 // channel by channel.
 
-import { KernelView } from "./kernel.js";
-import { formatNumber } from "../colormap.js";
-import { el } from "../dom.js";
+import { KernelView } from "../../views/kernel.js";
+import { formatNumber } from "../../views/colormap.js";
+import { el } from "../../views/dom.js";
 
 const $ = (id) => document.getElementById(id);
 

@@ -1,7 +1,7 @@
 // Sentences with the current numbers filled in: the output-size formula and
 // the parameter count against a dense layer.
 
-import { padAmounts } from "./state.js";
+import { padAmounts } from "../../core/state.js";
 
 const GROUPED = new Intl.NumberFormat("en-US"); // made once: toLocaleString builds one per call
 const fmt = (n) => GROUPED.format(n);

@@ -53,7 +53,7 @@ async function checkRuntime(base) {
 //   imports:     import app.api, and with it NumPy.
 //   after ready: in idle moments, fetch a snapshot that was not used, for the next visit.
 const timings = {};
-const site = (path) => new URL(`../${path}`, import.meta.url).href; // a path in build-info.json → URL
+const site = (path) => new URL(`../../${path}`, import.meta.url).href; // a path in build-info.json → URL
 function phase(name) {
   timings[name] = Math.round(performance.now());
 }
@@ -182,10 +182,10 @@ sys.path_importer_cache.pop(${where}, None)`);
 async function start() {
   phase("runtime");
   progress("runtime", "Starting Python (WebAssembly)…");
-  const info = await (await fetch(new URL("./build-info.json", import.meta.url))).json();
+  const info = await (await fetch(new URL("../build-info.json", import.meta.url))).json();
   const megabytes = (info.bytesBeforeReady / 1e6).toFixed(0);
   progress("runtime", `Starting Python (WebAssembly; ${megabytes} MB to download the first time, then cached)…`);
-  const base = new URL(`../${info.pyodidePath}`, import.meta.url).href;
+  const base = new URL(`../../${info.pyodidePath}`, import.meta.url).href;
   const numpy = download(info.numpy, "NumPy", untarGz);
   const wheel = download(info.appWheel, "The explorer's Python package", (r) => r.arrayBuffer());
   numpy.catch(() => {}); // awaited below

@@ -3,9 +3,9 @@
 // the page, written by build.py from the lesson file), and move the embedded explorer to the view
 // that shows it, with the postMessage API every embed speaks (README, "Embedding": {type: "set"}).
 
-import { readFragment } from "./url.js";
-import { defaultState } from "./state.js";
-import { STACK_BELOW_PX } from "./layout.js";
+import { readFragment } from "../core/url.js";
+import { defaultState } from "../core/state.js";
+import { STACK_BELOW_PX } from "../views/layout.js";
 
 const form = document.getElementById("question");
 const verdict = document.getElementById("feedback-verdict");

@@ -39,7 +39,7 @@ function start() {
   firstWorker = connect({ takeTurns: options.embed });
   const preloads = document.getElementById("preloads"); // the build's list of every module and data file
   if (preloads) document.head.append(preloads.content.cloneNode(true));
-  import("./main.js").then(() => {
+  import("../main.js").then(() => {
     removeEventListener("message", keep);
     for (const { data, origin, source } of early) dispatchEvent(new MessageEvent("message", { data, origin, source }));
     loaded(window.convExplorer.ready); // main.js's own

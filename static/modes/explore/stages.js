@@ -2,10 +2,10 @@
 // second layer. One panel a stage, made when the stage appears; each is a
 // GridView with its legend. The second layer's panel holds its kernel editor.
 
-import { GridView } from "./grid.js";
+import { GridView } from "../../views/grid.js";
 import { LegendView } from "./legend.js";
-import { KernelView } from "./kernel.js";
-import { rangeOf, extentOf } from "../colormap.js";
+import { KernelView } from "../../views/kernel.js";
+import { rangeOf, extentOf } from "../../views/colormap.js";
 
 // Titles stay short, so the pipeline's maps line up; the notes under the maps say the rest.
 const TITLES = {

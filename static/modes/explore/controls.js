@@ -1,8 +1,8 @@
 // The form controls: each one reads from the state and asks for a change
 // through set(partial); none keeps its own copy of a setting.
 
-import { KERNEL_SIZES, resizeKernel } from "./state.js";
-import { setText } from "./dom.js";
+import { KERNEL_SIZES, resizeKernel } from "../../core/state.js";
+import { setText } from "../../views/dom.js";
 
 const $ = (id) => document.getElementById(id);
 

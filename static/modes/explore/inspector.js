@@ -3,8 +3,8 @@
 // line is a polite live region, so a screen reader hears each new result.
 // Cells are built once per kernel size and then only their numbers change.
 
-import { formatNumber } from "../colormap.js";
-import { setText } from "../dom.js";
+import { formatNumber } from "../../views/colormap.js";
+import { setText } from "../../views/dom.js";
 
 export class InspectorView {
   constructor(table, summary) {

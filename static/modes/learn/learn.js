@@ -2,8 +2,8 @@
 // Python core does the arithmetic (app.learn); this runs the loop a few steps
 // a request, so the page stays responsive and Pause takes effect at once.
 
-import { LossCurveView } from "./views/losscurve.js";
-import { formatNumber } from "./colormap.js";
+import { LossCurveView } from "./losscurve.js";
+import { formatNumber } from "../../views/colormap.js";
 
 const $ = (id) => document.getElementById(id);
 const DONE_LOSS = 1e-12; // the learned kernel then matches the target to far better than 1e-3

@@ -7,12 +7,12 @@
 // (app.api.network_*). This module draws and edits. Its face: mount(root),
 // update(networkState, result, pixels), unmount(); run() asks Python.
 
-import { GridView } from "./views/grid.js";
-import { NetworkMaps, LABELS } from "./views/network-maps.js";
-import { FilterDetail } from "./views/filter-detail.js";
+import { GridView } from "../../views/grid.js";
+import { NetworkMaps, LABELS } from "./network-maps.js";
+import { FilterDetail } from "./filter-detail.js";
 import { fetchHeldout, SIDE } from "./heldout.js";
-import { regionOf } from "./receptive.js";
-import { el } from "./dom.js";
+import { regionOf } from "../../core/receptive.js";
+import { el } from "../../views/dom.js";
 
 const $ = (id) => document.getElementById(id);
 const NOT_LOADED = "the network is not loaded"; // app.api's sentence when this client's network is gone
@@ -200,7 +200,7 @@ export class NetworkMode {
       w: edit ? flat.map((v, i) => edit.w[i] ?? v) : flat, b: edit?.b ?? layer.bias[f], edited: !!edit };
   }
 
-  /** The layers as the receptive-field walk needs them (static/receptive.js). */
+  /** The layers as the receptive-field walk needs them (static/core/receptive.js). */
   walk() {
     return this.model.layers.map((l) => (l.type === "conv2d" ? { size: l.weight[0][0].length, stride: l.stride, dilation: 1, before: l.padding }
       : l.type.endsWith("pool2d") ? { size: l.size, stride: l.stride, dilation: 1, before: 0 } : { size: 1, stride: 1, dilation: 1, before: 0 }));

@@ -7,12 +7,12 @@
 // The layer is state.channels (see state.js); Python computes every stage
 // (app.pipeline.run_channels). This module draws them and edits them.
 
-import { GridView } from "./views/grid.js";
-import { KernelView, cycleValue } from "./views/kernel.js";
-import { rangeOf, formatNumber } from "./colormap.js";
-import { padAmounts, withWeight, resizeKernel } from "./state.js";
-import { padImage } from "./padding.js";
-import { splitStages } from "./compute.js";
+import { GridView } from "../../views/grid.js";
+import { KernelView, cycleValue } from "../../views/kernel.js";
+import { rangeOf, formatNumber } from "../../views/colormap.js";
+import { padAmounts, withWeight, resizeKernel } from "../../core/state.js";
+import { padImage } from "../../core/padding.js";
+import { splitStages } from "../../core/compute.js";
 
 const $ = (id) => document.getElementById(id);
 const NAMES = ["red", "green", "blue"];
