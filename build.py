@@ -466,6 +466,36 @@ def _by_content(path, folder, name):
 
 # --- assemble ----------------------------------------------------------------------
 
+MODES = ROOT / "static" / "modes"
+
+
+def with_modes(text, ext, marker):
+    """text with each marker (a regex whose group is a mode's id) replaced by static/modes/<id>/<id>.<ext>.
+
+    A mode's markup and styles live in its folder; the page and its stylesheet say where they go, so
+    that the page is still one HTML file and one stylesheet (no request more for a mode). Every mode's
+    file of that kind must have its place.
+    """
+    placed = set()
+
+    def part(m):
+        path = MODES / m.group(1) / f"{m.group(1)}.{ext}"
+        if not path.exists():
+            stop(f"{m.group(0).strip()} names a mode without {path.relative_to(ROOT)}")
+        placed.add(path)
+        return re.sub(marker, part, path.read_text(), flags=re.M)  # a mode's part may hold another's (learn in explore)
+
+    done = re.sub(marker, part, text, flags=re.M)
+    for path in sorted(set(MODES.glob(f"*/*.{ext}")) - placed):
+        stop(f"{path.relative_to(ROOT)} has no place: add the marker for mode {path.parent.name} where it goes")
+    return done
+
+
+def write_stylesheet(out):
+    """static/style.css with each mode's styles where it marks /* mode:<id> */."""
+    out.write_text(with_modes((ROOT / "static" / "style.css").read_text(), "css", r"^/\* mode:([a-z0-9-]+) \*/\n"))
+
+
 def write_page(out):
     """index.html with a preload for every module and the data the first view needs.
 
@@ -473,7 +503,7 @@ def write_page(out):
     waits for the last one. They sit in an inert <template> that boot.js puts in place when the
     explorer starts: an embed far down a course page fetches none of them until it is near the view.
     """
-    page = (ROOT / "index.html").read_text()
+    page = with_modes((ROOT / "index.html").read_text(), "html", r"^[ \t]*<!-- mode:([a-z0-9-]+) -->\n")
     # Not the page's modules: the worker, the lesson pages' script, the course page's resizer.
     others = ("worker.js", "lesson.js", "embed-resize.js")
     modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in others)
@@ -500,7 +530,10 @@ def build(pyodide_dir=None, snapshot=True):
         shutil.rmtree(DIST)
     DIST.mkdir()
     write_page(DIST / "index.html")
-    shutil.copytree(ROOT / "static", DIST / "static")
+    # Modes' markup and styles are in the page and its stylesheet already (with_modes).
+    shutil.copytree(ROOT / "static", DIST / "static", ignore=lambda folder, names: [
+        n for n in names if Path(folder).parent == MODES and n.endswith((".html", ".css"))])
+    write_stylesheet(DIST / "static" / "style.css")
     for extra in ("examples",):
         if (ROOT / extra).exists():
             shutil.copytree(ROOT / extra, DIST / extra)

@@ -1,33 +1,21 @@
-// Wiring: state → compute (Python in a worker) → views, and the page's JS API
-// window.convExplorer (see README).
+// The shell: the modes' registry (static/modes/index.js) and the one loop
+// link → state → worker (Python) → the mode's view, and the page's JS API
+// window.convExplorer (see README). It names no mode: each is a folder under
+// static/modes/ behind one contract, loaded the first time it is opened.
 
 import { firstWorker, connect, options } from "./core/boot.js";
-import { Compute, splitStages } from "./core/compute.js";
-import { defaultState, merge, coreSettings, padAmounts, withWeight } from "./core/state.js";
-import { padImage } from "./core/padding.js";
-import { builtinPixels as pixelsOf, gridPixels, shiftPixels, shiftReport } from "./core/pixels.js";
-import { formulaText, paramsText } from "./modes/explore/readouts.js";
-import { setText, setAttr } from "./views/dom.js";
-import { rangeOf, extentOf } from "./views/colormap.js";
-import { stageLayers, regionOf } from "./core/receptive.js";
-import { wireControls, syncControls } from "./modes/explore/controls.js";
-import { download, npyBytes, torchSnippet, numpySnippet } from "./modes/explore/exporters.js";
-import { GridView } from "./views/grid.js";
-import { KernelView } from "./views/kernel.js";
-import { InspectorView } from "./modes/explore/inspector.js";
-import { LegendView } from "./modes/explore/legend.js";
-import { LoadingView } from "./views/loading.js";
-import { StagesView } from "./modes/explore/stages.js";
-import { EmbedDialog, copyText } from "./views/embed-dialog.js";
+import { Compute, splitStages, toRows, stageRows } from "./core/compute.js";
+import { defaultState, merge, coreSettings } from "./core/state.js";
+import { builtinPixels as pixelsOf, gridPixels } from "./core/pixels.js";
 import { readFragment, writeFragment } from "./core/url.js";
 import { connectParent } from "./core/embed.js";
-import { Motion } from "./modes/explore/motion.js";
-import { fitExplorer } from "./views/layout.js";
+import { setAttr } from "./views/dom.js";
+import { LoadingView } from "./views/loading.js";
+import { EmbedDialog, copyText } from "./views/embed-dialog.js";
+import { MODES } from "./modes/index.js";
 
 const $ = (id) => document.getElementById(id);
-const MAP_PX = 384;
-
-const locked = (part) => options.lock.has(part);
+const FRAME = { fixed: "640x480", ratio: "4 / 3" }; // the embed dialog's default size, unless a mode asks for another
 
 const loading = new LoadingView($("loading"));
 loading.stage("page", "Loading the page…");
@@ -47,73 +35,89 @@ const compute = new Compute({
 let builtins = { presets: [], images: {} };
 let state = defaultState(); // what is painted: the last good settings
 let pixels = null; // {data: Float32Array in [0, 1], height, width}: the input image
-let result = null; // {stages: [{name, shape, data}]}: the last good output
-
-const inputView = new GridView($("input-canvas"), { maxPx: MAP_PX, label: "Input image", fit: true });
-const outputView = new GridView($("output-canvas"), { maxPx: MAP_PX, label: "Feature map", fit: true });
-const outputLegend = new LegendView($("output-legend"));
-const inspector = new InspectorView($("inspector-table"), $("inspector-summary"));
-const kernelView = new KernelView($("kernel-grid"), $("kernel-value"), $("kernel-value-label"), {
-  onChange: (row, col, value, problem) => (problem ? say(problem) : userSet({ kernel: withWeight(state.kernel, row, col, value) })),
-  // A press is a click about to happen: compute its result while the button is down.
-  onPress: (row, col, value) => compute.prefetch(coreSettings({ ...state, kernel: withWeight(state.kernel, row, col, value) }), pixels),
-});
-kernelView.locked = locked("kernel");
-const stagesView = new StagesView($("stages"), {
-  maxPx: MAP_PX,
-  onCell: (index, cell, kind) => hoverStage(index, cell, kind),
-  onKernel2: (row, col, value, problem) => (problem ? say(problem) : locked("kernel") ? null
-    : userSet({ layer2: { ...state.layer2, kernel: withWeight(state.layer2.kernel, row, col, value) } })),
-  onLayer2: (partial) => userSet({ layer2: { ...state.layer2, ...partial } }),
-});
-
+let layer = null; // {stages: [{name, shape, data}]}: the layer's last good output (getState() reports it in every mode)
+let shown = null; // {mode, result}: the mode in view and what it painted last
+let timing = {};
 
 function say(text) {
   $("message").textContent = text;
   $("message").hidden = !text;
 }
 
-// --- the input image ---------------------------------------------------------------
-
 const builtinPixels = (name) => pixelsOf(builtins.images[name], name);
+
+// --- modes ------------------------------------------------------------------------------
+
+const loaded = new Map(); // id → Promise of {mode, mounted: Promise}
+const made = new Map(); // id → the root made for a mode whose markup is not in index.html (it builds its own)
+
+/** A mode's root element: its markup in the page, or an empty section shown only in the mode. */
+function rootOf(id) {
+  const root = document.querySelector(`[data-mode-root="${id}"]`);
+  if (root) return root;
+  const section = Object.assign(document.createElement("section"), { className: "mode-root", hidden: true, inert: true });
+  section.dataset.modeRoot = id;
+  document.querySelector("footer").before(section);
+  made.set(id, section);
+  return section;
+}
+
+/** The mode id, loaded and mounted the first time it is opened; its root stays inert until mounted. */
+function load(id) {
+  if (!loaded.has(id)) {
+    const entry = MODES.find((m) => m.id === id).load().then(({ default: mode }) => {
+      const root = rootOf(id);
+      const mounted = Promise.resolve(mode.mount(root, ctx));
+      // A view the mode's root sits in (another mode's, which it builds on) is the mode's to mount: it has.
+      for (let r = root.parentElement?.closest("[data-mode-root]"); r; r = r.parentElement?.closest("[data-mode-root]")) r.inert = false;
+      mounted.then(() => { root.inert = false; }, (err) => say(err.message));
+      return { mode, mounted };
+    });
+    entry.catch(() => loaded.delete(id)); // a failed import is tried again next time
+    loaded.set(id, entry);
+  }
+  return loaded.get(id);
+}
+
+/** Put mode in view (the one before it unmounted) and paint its result. */
+function show(mode, result) {
+  if (shown && shown.mode !== mode) shown.mode.unmount();
+  shown = { mode, result };
+  if (document.body.dataset.mode !== mode.id) document.body.dataset.mode = mode.id;
+  made.forEach((root, id) => { root.hidden = id !== mode.id; });
+  document.querySelectorAll(".modes button").forEach((b) => setAttr(b, "aria-pressed", String(b.dataset.mode === mode.id)));
+  mode.paint(state, result);
+}
 
 // --- applying settings -------------------------------------------------------------
 
 let latest = Promise.resolve();
 
 /**
- * Check partial, compute every stage in Python, then paint. newPixels replaces
- * the image (drawing, uploads). Resolves once painted (with the newest settings
- * if newer ones superseded these); rejects with a readable message, leaving
- * the last good state and output on screen.
+ * Check partial, compute the layer and the mode's result in Python, then paint. newPixels replaces
+ * the image (drawing, uploads). Resolves once painted (with the newest settings if newer ones
+ * superseded these); rejects with a readable message, leaving the last good state and view on screen.
  */
 function apply(partial, newPixels = null) {
   const run = (async () => {
     const next = merge(state, partial);
+    const { mode } = await load(next.mode);
     let image = await imageFor(partial, newPixels);
-    // The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit.
-    if (next.mode === "network" && (image.pixels.height !== 24 || image.pixels.width !== 24)) {
-      image = { pixels: await builtinPixels("digit3"), name: "digit3" };
-    }
+    if (mode.input) image = await mode.input(image);
     next.image = image.name;
     const out = await compute.run(coreSettings(next), image.pixels);
     if (out === null) return latest; // superseded: the newer request paints
-    const colour = next.mode === "channels" ? await (await channelsMode()).run(next.channels) : null;
-    const net = next.mode === "network" ? await (await networkMode()).run(next.network, image.pixels) : null;
-    if (next.mode === "network" && net === null) return latest;
+    const stages = { stages: splitStages(out) };
+    const result = await mode.run(next, image.pixels, stages);
+    if (result === null) return latest;
     state = next;
     pixels = image.pixels;
-    result = { stages: splitStages(out) };
-    state.window = snapWindow(state.window);
-    paint();
-    if (colour) {
-      channelResult = colour;
-      channels.paint(colour, state.channels);
-    }
-    if (net) {
-      network.update(state.network, net, pixels); // the probabilities first; the accuracy after, off this path
-      network.refreshAccuracy(net.edits, changed);
-    }
+    layer = stages;
+    const started = performance.now();
+    show(mode, result);
+    timing = { ...compute.lastTiming, paintMs: performance.now() - started };
+    painted();
+    changed();
   })();
   latest = run;
   return run;
@@ -128,354 +132,45 @@ async function imageFor(partial, newPixels) {
   return { pixels, name: image === "custom" ? "custom" : state.image };
 }
 
-/** A user action: its problem goes to the message line, and nothing else changes. */
+/** A user action: its problem goes to the message line, and the view shows the last good settings again. */
 function userSet(partial, newPixels) {
   return apply(partial, newPixels).then(() => say(""), (err) => {
     say(err.message);
-    syncControls(state, builtins); // every control shows the last good settings again
-    stagesView.update(result.stages.slice(1), state);
+    shown?.mode.paint(state, shown.result);
   });
 }
 
-// --- the filter window ----------------------------------------------------------------
-
-/** The window's top-left on the stride grid, inside the padded input. */
-function snapWindow(want) {
-  const [before] = padAmounts(state);
-  const [outH, outW] = result.stages[0].shape;
-  const clamp = (v, n) => Math.min(Math.max(v, 0), n - 1);
-  const i = clamp(Math.round((want.row + before) / state.stride), outH);
-  const j = clamp(Math.round((want.col + before) / state.stride), outW);
-  return { row: i * state.stride - before, col: j * state.stride - before };
-}
-
-function outCell() {
-  const [before] = padAmounts(state);
-  return { row: (state.window.row + before) / state.stride, col: (state.window.col + before) / state.stride };
-}
-
-function moveWindow(row, col) {
-  const next = snapWindow({ row, col });
-  if (locked("window") || (next.row === state.window.row && next.col === state.window.col)) return;
-  state = { ...state, window: next };
-  paintWindow();
-  changed();
-}
-
-const span = () => state.dilation * (state.kernel.length - 1) + 1;
-
-/** Keyboard on the input: arrows move the window one stride. */
-function windowKey(e) {
-  const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
-  if (!moves[e.key]) return;
-  e.preventDefault();
-  moveWindow(state.window.row + moves[e.key][0] * state.stride, state.window.col + moves[e.key][1] * state.stride);
-}
-
-// --- painting --------------------------------------------------------------------------
-
-let padded = null;
-let paddedFor = {}; // what padded was made from: redone only when the image or its padding changes
-
-// The maps' size follows the window and the panels in view (static/views/layout.js).
-const refitLayout = fitExplorer($("explorer"));
-let laidOut = "";
-
-function paint() {
-  const started = performance.now();
-  const pad = padAmounts(state);
-  if (paddedFor.pixels !== pixels || paddedFor.pad !== pad.join() || paddedFor.mode !== state.paddingMode) {
-    padded = padImage(pixels, pad, state.paddingMode);
-    paddedFor = { pixels, pad: pad.join(), mode: state.paddingMode };
-  }
-  inputView.update({ data: pixels.data, padded, height: pixels.height, width: pixels.width, pad,
-    colormap: "gray", range: [0, 1], numbers: state.numbers });
-  const conv = result.stages[0];
-  paintOutput();
-  outputLegend.update({ colormap: state.colormap, range: rangeOf(conv.data, state.colormap), ...extentOf(conv.data) });
-  stagesView.update(result.stages.slice(1), state);
-  kernelView.update(state.kernel);
-  setText($("input-dims"), `${pixels.height}×${pixels.width}`);
-  setText($("output-dims"), `${conv.shape[0]}×${conv.shape[1]}`);
-  setText($("kernel-dims"), `${state.kernel.length}×${state.kernel.length}`);
-  setText($("formula"), formulaText(state, pixels, conv.shape));
-  setText($("params"), paramsText(state, pixels, conv.shape));
-  showMode();
-  const layoutKey = `${state.mode} ${result.stages.length}`;
-  if (layoutKey !== laidOut) { laidOut = layoutKey; refitLayout(); }
-  syncControls(state, builtins);
-  paintWindow();
-  timing = { ...compute.lastTiming, paintMs: performance.now() - started };
-  painted();
-  changed();
-}
-
-let timing = {};
-
-/** The feature map; with "fill", only the positions up to the window's (the map being built). */
-function paintOutput() {
-  const conv = result.stages[0];
-  let data = conv.data;
-  if (state.fill) {
-    const { row, col } = outCell();
-    data = conv.data.slice();
-    data.fill(NaN, row * conv.shape[1] + col + 1);
-  }
-  outputView.update({ data, height: conv.shape[0], width: conv.shape[1], colormap: state.colormap,
-    range: rangeOf(conv.data, state.colormap), numbers: state.numbers });
-}
-
-function paintWindow() {
-  if (state.fill) paintOutput();
-  const k = state.kernel.length, d = state.dilation;
-  const out = outCell();
-  inputView.setOverlay({ window: { ...state.window, size: k, dilation: d } });
-  outputView.setOverlay({ cell: out });
-  const [before, after] = padAmounts(state);
-  const cols = pixels.width + before + after;
-  const patch = state.kernel.map((_, m) => state.kernel.map((__, n) =>
-    padded[(state.window.row + before + m * d) * cols + state.window.col + before + n * d]));
-  const conv = result.stages[0];
-  inspector.update({ patch, kernel: state.kernel, bias: state.bias, out,
-    value: conv.data[out.row * conv.shape[1] + out.col] });
-  syncMotion();
-}
-
-// --- modes: explore, learn, code ---------------------------------------------------------
-
-// The modes after "explore" load their code the first time they are opened, so the
-// first view parses less and starts sooner.
-let learner = null;
-let codeMode = null; // starts a second Python, for the learner's code
-let channels = null;
-let channelResult = null;
-
-async function channelsMode() {
-  const { ChannelsMode } = await import("./modes/channels/channels.js");
-  return (channels ??= new ChannelsMode({
-    compute, builtins, say,
-    set: (partial, { quiet = false } = {}) => {
-      if (!quiet) return userSet({ channels: { ...state.channels, ...partial } });
-      state = { ...state, channels: { ...state.channels, ...partial } }; // the window: nothing to recompute
-      changed();
-      return Promise.resolve();
-    },
-  }));
-}
-
-let network = null; // the mode, once its model is loaded
-let networkLoading = null;
-
-function networkMode() {
-  return (networkLoading ??= (async () => {
-    const { NetworkMode } = await import("./modes/network/network.js");
-    const mode = new NetworkMode({
-      compute, say,
-      set: (partial) => userSet({ network: { ...state.network, ...partial } }),
-      draw: (newPixels, partial) => userSet({ image: "custom", network: { ...state.network, ...partial } }, newPixels),
-    });
-    mode.mount($("network-mode"));
-    await mode.loadShipped();
-    return (network = mode);
-  })().catch((err) => { networkLoading = null; throw err; }));
-}
-
-async function learnMode() {
-  // Its Python modules come with the mode, so that its first step is as quick as the next; asked for
-  // once the mode is on screen, so that the import does not share the cores with drawing it.
-  const prepared = afterFrame().then(() => compute.call("prepare", { mode: "learn" }));
-  const [{ Learner }] = await Promise.all([import("./modes/learn/learn.js"), prepared]);
-  return (learner ??= new Learner({
-    compute,
-    presets: builtins.presets,
-    images: trainingImages,
-    settings: () => ({ stride: state.stride, padding: state.padding, dilation: state.dilation, padding_mode: state.paddingMode }),
-    show: (kernel) => apply({ kernel }),
-    currentKernel: () => state.kernel,
-    say,
-  }));
-}
-
-async function openCodeMode() {
-  const { CodeMode } = await import("./modes/code/code.js");
-  codeMode ??= new CodeMode({ select: (id) => userSet({ exercise: id }), say });
-  const id = await codeMode.open(state.exercise);
-  if (id !== state.exercise) state.exercise = id;
-}
-
-function showMode() {
-  if (document.body.dataset.mode !== state.mode) document.body.dataset.mode = state.mode;
-  document.querySelectorAll(".modes button").forEach((b) => setAttr(b, "aria-pressed", String(b.dataset.mode === state.mode)));
-  if (state.mode !== "learn") learner?.pause();
-  if (state.mode !== "network") network?.unmount();
-  if (state.mode === "learn" && !learner) learnMode().catch((err) => say(err.message));
-  if (state.mode === "code") openCodeMode().catch((err) => say(err.message));
-}
-
-async function trainingImages() {
-  if ($("learn-images").value === "current") return [pixels];
-  return Promise.all(["digit3", "digit7", "digit0"].map(builtinPixels));
-}
-
-// --- motion: the window through every position ---------------------------------------------
-
-const motion = new Motion({
-  count: () => result.stages[0].shape[0] * result.stages[0].shape[1],
-  index: () => { const { row, col } = outCell(); return row * result.stages[0].shape[1] + col; },
-  goto: (i) => {
-    const w = result.stages[0].shape[1], [before] = padAmounts(state);
-    moveWindow(Math.floor(i / w) * state.stride - before, (i % w) * state.stride - before);
-  },
-  onChange: () => syncMotion(),
-});
-
-function syncMotion() {
-  const play = $("play");
-  setText(play, motion.playing ? "||" : "▶");
-  setAttr(play, "aria-label", motion.playing ? "Pause" : "Play");
-  const scrub = $("scrub");
-  if (scrub.max !== String(motion.count() - 1)) scrub.max = String(motion.count() - 1);
-  if (scrub.value !== String(motion.index())) scrub.value = String(motion.index());
-}
-
-// --- hover: where a cell comes from -----------------------------------------------------
-
-/** Highlight, in every earlier map, what cell of stage index (0 = convolution) depends on. */
-function hoverStage(index, cell, kind) {
-  const grids = [outputView, ...result.stages.slice(1).map((_, i) => stagesView.grid(i + 1))];
-  if (!cell || kind === "leave") {
-    grids.forEach((g) => g.setOverlay({}));
-    paintWindow();
-    $("receptive").textContent = "";
-    return;
-  }
-  const layers = stageLayers(state);
-  const [h, w] = result.stages[index].shape;
-  if (cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) return;
-  const field = regionOf(layers, 0, index, cell);
-  inputView.setOverlay({ region: field });
-  grids.forEach((g, i) => g.setOverlay(i === index ? { cell }
-    : i < index ? { region: regionOf(layers, i + 1, index, cell) } : {}));
-  const side = field.bottom - field.top + 1;
-  const name = index === 0 ? "This feature-map cell" : `This ${result.stages[index].name === "pool" ? "pooled" : "layer-2"} cell`;
-  $("receptive").textContent = `${name} sees ${side}×${field.right - field.left + 1} input pixels` +
-    ` (rows ${field.top + 1}–${field.bottom + 1}, columns ${field.left + 1}–${field.right + 1}).`;
-  $("receptive").dataset.size = `${side}x${field.right - field.left + 1}`;
-  if (index === 0 && kind !== "up") {
-    const [before] = padAmounts(state);
-    moveWindow(cell.row * state.stride - before, cell.col * state.stride - before);
-    inputView.setOverlay({ window: { ...state.window, size: state.kernel.length, dilation: state.dilation } });
-  }
-}
-
-// --- drawing, shifting, uploading -------------------------------------------------------
-
-function pointerMode() {
-  return $("pointer-mode").value;
-}
-
-let stroke = null; // the pixels being drawn on, during one pointer stroke
-
-function inputPointer(cell, kind) {
-  if (!cell || !(kind === "down" || kind === "move")) { if (kind === "up") stroke = null; return; }
-  const mode = pointerMode();
-  if (mode === "window") {
-    if (locked("window")) return;
-    moveWindow(cell.row - Math.floor((span() - 1) / 2), cell.col - Math.floor((span() - 1) / 2));
-    return;
-  }
-  if (cell.row < 0 || cell.col < 0 || cell.row >= pixels.height || cell.col >= pixels.width) return;
-  if (kind === "down" || !stroke) stroke = { ...pixels, data: pixels.data.slice() };
-  stroke.data[cell.row * pixels.width + cell.col] = mode === "erase" ? 0 : Number($("brush").value);
-  stroke = { ...stroke }; // a new object: the worker is sent pixels only when the object changes
-  userSet({ image: "custom" }, stroke);
-}
-
-function shiftImage(dr, dc) {
-  const before = result.stages;
-  userSet({ image: "custom" }, shiftPixels(pixels, dr, dc))
-    .then(() => setText($("shift-effect"), shiftReport(before, result.stages, dr, dc, state.stride)));
-}
-
-const MAX_UPLOAD_BYTES = 10_000_000;
-
-async function upload(file) {
-  if (!file) return;
-  if (file.size > MAX_UPLOAD_BYTES) {
-    say(`"${file.name}" is ${(file.size / 1e6).toFixed(1)} MB; images up to 10 MB can be used. Your image is unchanged.`);
-    return;
-  }
-  say(`Reading "${file.name}"…`);
-  try {
-    const { meta, data } = await compute.decode(await file.arrayBuffer(), Number($("upload-size").value));
-    await userSet({ image: "custom" }, { data, height: meta.height, width: meta.width });
-  } catch (err) {
-    say(`"${file.name}": ${err.message} Your image is unchanged.`);
-  }
-}
-
-// --- wiring ------------------------------------------------------------------------------
-
-function wire() {
-  wireControls(builtins, { get: () => state, set: userSet, say });
-  inputView.onCell(inputPointer);
-  outputView.onCell((cell, kind) => hoverStage(0, cell, kind));
-  const canvas = $("input-canvas");
-  canvas.tabIndex = 0;
-  canvas.setAttribute("aria-label", "Input image. Arrow keys move the filter window.");
-  canvas.addEventListener("keydown", windowKey);
-  $("pointer-mode").addEventListener("change", () => canvas.classList.toggle("draggable", pointerMode() === "window"));
-  $("clear").addEventListener("click", () => userSet({ image: "custom" },
-    { data: new Float32Array(pixels.data.length), height: pixels.height, width: pixels.width }));
-  document.querySelectorAll("[data-shift]").forEach((b) => b.addEventListener("click", () => {
-    const [dr, dc] = b.dataset.shift.split(",").map(Number);
-    shiftImage(dr, dc);
-  }));
-  $("upload").addEventListener("change", (e) => { upload(e.target.files[0]); e.target.value = ""; });
-  const panel = document.querySelector(".input-panel");
-  panel.addEventListener("dragover", (e) => { e.preventDefault(); panel.classList.add("dropping"); });
-  panel.addEventListener("dragleave", () => panel.classList.remove("dropping"));
-  panel.addEventListener("drop", (e) => {
-    e.preventDefault();
-    panel.classList.remove("dropping");
-    upload(e.dataTransfer.files[0]);
-  });
-  const conv = () => result.stages[0];
-  $("export-png").addEventListener("click", () => outputView.canvas.toBlob((b) => download(b, "feature-map.png")));
-  $("export-npy").addEventListener("click", () => download(
-    new Blob([npyBytes(conv().data, conv().shape)], { type: "application/octet-stream" }), "feature-map.npy"));
-  $("export-code").addEventListener("click", () => {
-    $("code-torch").textContent = torchSnippet(state);
-    $("code-numpy").textContent = numpySnippet(state, padAmounts(state));
-    $("code-dialog").showModal();
-  });
-  $("code-close").addEventListener("click", () => $("code-dialog").close());
-  document.querySelectorAll(".modes button").forEach((b) => b.addEventListener("click", () => userSet({ mode: b.dataset.mode })));
-  $("play").addEventListener("click", () => motion.toggle());
-  $("step-forward").addEventListener("click", () => motion.step(1));
-  $("step-back").addEventListener("click", () => motion.step(-1));
-  $("scrub").addEventListener("input", (e) => motion.goto(Number(e.target.value)));
-  $("speed").addEventListener("change", (e) => motion.setSpeed(e.target.value));
-  $("fill").addEventListener("change", (e) => userSet({ fill: e.target.checked }));
-  $("copy-link").addEventListener("click", async () => {
-    say((await copyText(location.href)) ? "Link copied: it opens exactly this view." : `Copy this link: ${location.href}`);
-  });
-  const embedDialog = new EmbedDialog($("embed-dialog"), {
-    fragment: () => writeFragment(state, pixels),
-    // Network mode's maps and answer need 800×600 to be seen at once (tests/browser/test_network_mode.py),
-    // and a taller frame in a column, until the frame's height follows its content.
-    size: () => (state.mode === "network" ? { fixed: "800x600", ratio: "1 / 1" } : { fixed: "640x480", ratio: "4 / 3" }),
-  });
-  $("embed-open").addEventListener("click", () => embedDialog.open());
-}
+/** What the shell lends a mode (static/modes/index.js says how a mode uses it). */
+const ctx = {
+  compute, say, apply, builtinPixels, afterFrame,
+  get builtins() { return builtins; },
+  /** The current settings and input image. */
+  state: () => state,
+  pixels: () => pixels,
+  /** A user's change: computed, painted, its problem said. */
+  set: userSet,
+  /** A change with nothing to recompute (the filter window): the state and the link follow. */
+  patch: (partial) => { state = { ...state, ...partial }; changed(); },
+  changed: () => changed(),
+  /** Whether an embed locked part (options.lock: "image", "kernel", "window", "layer"). */
+  locked: (part) => options.lock.has(part),
+};
 
 // --- links and the embedding page ---------------------------------------------------------
+
+/** A command for the window's motion (play, pause, step), to the mode in view. */
+function command(name, ...args) {
+  const run = shown?.mode.commands?.[name];
+  if (!run) throw new Error(`This mode has no filter window to ${name}.`);
+  return run(...args);
+}
 
 const parent = connectParent({
   origin: options.origin, getState,
   set: (p) => ready.then(() => apply(p)),
-  command: (type) => ready.then(() => (type === "step" ? motion.step(1) : motion[type]())),
-  onAutosize: () => refitLayout(), // the frame's height follows the view now (html.autosize)
+  command: (type) => ready.then(() => command(type, 1)),
+  // The frame's height follows the view now (html.autosize): the views fit themselves again.
+  onAutosize: () => window.dispatchEvent(new Event("resize")),
 });
 let hashTimer = null;
 let writtenHash = null; // null until the page's own link has been read
@@ -497,18 +192,39 @@ function changed() {
 async function applyLink(hash) {
   const { partial, notices } = readFragment(hash);
   const view = { ...defaultState(), ...partial };
+  say(""); // the last link's notices go; what the new view's mode says while it opens stays
   try {
     await apply(view);
   } catch (err) {
     notices.push(`The link's settings do not work together (${err.message}); the default view is shown.`);
     await apply(defaultState());
   }
-  say(notices.join(" "));
+  if (notices.length) say(notices.join(" "));
 }
 
 window.addEventListener("hashchange", () => {
   if (location.hash !== writtenHash) applyLink(location.hash).catch((err) => say(err.message));
 });
+
+function wire() {
+  // index.html names the modes for the first paint; a mode only the registry names gets its button here.
+  const nav = document.querySelector(".modes");
+  for (const { id, title } of MODES) {
+    if (nav.querySelector(`[data-mode="${id}"]`)) continue;
+    const button = Object.assign(document.createElement("button"), { type: "button", textContent: title });
+    button.dataset.mode = id;
+    nav.append(button);
+  }
+  nav.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => userSet({ mode: b.dataset.mode })));
+  $("copy-link").addEventListener("click", async () => {
+    say((await copyText(location.href)) ? "Link copied: it opens exactly this view." : `Copy this link: ${location.href}`);
+  });
+  const embedDialog = new EmbedDialog($("embed-dialog"), {
+    fragment: () => writeFragment(state, pixels),
+    size: () => shown?.mode.embedSize ?? FRAME,
+  });
+  $("embed-open").addEventListener("click", () => embedDialog.open());
+}
 
 // --- the page's JS API ---------------------------------------------------------------------
 
@@ -519,58 +235,55 @@ function painted() {
   paintWaiters = [];
 }
 
-const toRows = (data, [h, w]) => Array.from({ length: h }, (_, i) => Array.from(data.subarray(i * w, (i + 1) * w)));
-
 function getState() {
   const s = structuredClone(state);
   s.imageName = state.image;
   s.image = toRows(pixels.data, [pixels.height, pixels.width]);
-  s.output = toRows(result.stages[0].data, result.stages[0].shape);
-  s.stages = result.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
-  if (state.mode === "network" && network) s.network = { ...s.network, ...network.summary() };
-  if (state.mode === "channels" && channelResult) {
-    s.channelStages = channelResult.stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
-  }
-  return s;
+  s.output = toRows(layer.stages[0].data, layer.stages[0].shape);
+  s.stages = stageRows(layer.stages);
+  return Object.assign(s, shown?.mode.getState?.(s));
 }
 
-/** Before Python is ready: show the linked view's image and kernel, with an empty map of the right size. */
-function preview(hash) {
+/** The state a link asks for, before Python can check it (the full check, with a notice, comes with applyLink). */
+function linkedState(hash) {
   const { partial } = readFragment(hash);
   try {
     const { image, ...settings } = { ...defaultState(), ...partial };
-    state = merge(defaultState(), settings);
-    if (Array.isArray(image)) { pixels = gridPixels(image); state.image = "custom"; } else state.image = image;
+    const s = merge(defaultState(), settings);
+    return { ...s, image: Array.isArray(image) ? "custom" : image, drawn: Array.isArray(image) ? gridPixels(image) : null };
   } catch {
-    state = defaultState(); // the full check, with a notice, comes with applyLink once Python is ready
+    return { ...defaultState(), drawn: null };
   }
-  const k = state.dilation * (state.kernel.length - 1) + 1;
-  const [before, after] = padAmounts(state);
-  const side = (n) => Math.max(1, Math.floor((n + before + after - k) / state.stride) + 1);
-  result = { stages: [{ name: "conv", shape: [side(pixels.height), side(pixels.width)],
-    data: new Float32Array(side(pixels.height) * side(pixels.width)) }] };
 }
 
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 /** After the next frame is drawn (or 100 ms, where frames are not drawn: a hidden tab, an off-screen frame). */
-const afterFrame = () => new Promise((resolve) => {
-  requestAnimationFrame(() => setTimeout(resolve, 0));
-  setTimeout(resolve, 100);
-});
+function afterFrame() {
+  return new Promise((resolve) => {
+    requestAnimationFrame(() => setTimeout(resolve, 0));
+    setTimeout(resolve, 100);
+  });
+}
 
 async function start() {
   const booting = compute.start(firstWorker); // Python has been booting since boot.js ran
   booting.catch(() => {}); // its failure is reported below, once awaited
   builtins = await (await fetch("data/builtins.json")).json();
+  const { drawn, ...linked } = linkedState(location.hash);
+  state = linked;
   wire();
   await nextTask(); // short tasks: the page stays responsive, and no task is long, while it builds itself
-  pixels = await builtinPixels(defaultState().image);
-  preview(location.hash);
-  if (state.image !== "custom" && state.image in builtins.images) pixels = await builtinPixels(state.image);
-  paint();
+  pixels = drawn ?? await builtinPixels(state.image in builtins.images ? state.image : defaultState().image);
+  // The linked mode's view at once, with what it can show before Python is ready.
+  const { mode } = await load(state.mode);
+  if (mode.preview) {
+    layer = mode.preview(state, pixels);
+    show(mode, layer);
+    painted();
+  } else document.body.dataset.mode = mode.id;
   await booting;
   await applyLink(location.hash);
-  if (state.mode === "learn") await learnMode(); // a link into learn mode is ready when its buttons work
+  await (await load(state.mode)).mounted; // a link into a mode is ready when its controls work
   document.body.classList.remove("starting");
   writtenHash = "";
   changed();
@@ -589,9 +302,9 @@ window.convExplorer = {
   /** Resolves after the next paint (for benchmarks and course scripts). */
   nextPaint: () => new Promise((resolve) => paintWaiters.push(resolve)),
   /** Move the window through every position: play(), pause(), step(n) (n may be negative). */
-  play: () => ready.then(() => motion.play()),
-  pause: () => motion.pause(),
-  step: (n = 1) => ready.then(() => motion.step(n)),
+  play: () => ready.then(() => command("play")),
+  pause: () => command("pause"),
+  step: (n = 1) => ready.then(() => command("step", n)),
   /** When each start-up stage began, in ms since navigation: {page, runtime, packages, ready, painted},
    * and how Python became ready: python "started", "joined" or "restarted". */
   startupTiming: () => ({ ...startup }),

@@ -83,6 +83,17 @@ def wait_ready(page, timeout=READY_TIMEOUT_S):
     page.evaluate("() => window.convExplorer.ready")
 
 
+def wait_until(page, script, arg=None, timeout_s=30):
+    """Poll script (a JS function of arg) until it returns something truthy, and return that (polling
+    state, as wait_ready does: wait_for_function is blocked by the CSP)."""
+    deadline = time.monotonic() + timeout_s
+    while not (value := page.evaluate(script, arg)):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true: {script}")
+        page.wait_for_timeout(20)
+    return value
+
+
 def open_explorer(browser, url, **context_args):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **context_args)
     page = context.new_page()

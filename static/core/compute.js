@@ -25,6 +25,12 @@ export function splitStages({ meta, data }) {
   });
 }
 
+/** A map's flat data (H·W) and [H, W] as H arrays of W numbers: getState()'s plain JSON. */
+export const toRows = (data, [h, w]) => Array.from({ length: h }, (_, i) => Array.from(data.subarray(i * w, (i + 1) * w)));
+
+/** Stages [{name, shape, data}] as [{name, data: rows}]. */
+export const stageRows = (stages) => stages.map(({ name, shape, data }) => ({ name, data: toRows(data, shape) }));
+
 export class Compute {
   /** connect: () => a Python to talk to, with a Worker's postMessage, onmessage, onerror and terminate
    *  (connect.js: the page's shared Python, or one of its own, the default). */

@@ -3,6 +3,8 @@
 // of settings works (does the kernel fit?) is the Python core's call; this
 // file only checks that each value has the right type and range.
 
+import { MODES } from "../modes/index.js";
+
 export const KERNEL_SIZES = [1, 2, 3, 4, 5, 6, 7];
 export const MAX_WEIGHT = 1000;
 export const MAX_IMAGE_SIDE = 512;
@@ -11,7 +13,7 @@ export const CHOICES = {
   paddingMode: ["zeros", "reflect", "replicate", "circular"],
   activation: ["none", "relu", "leaky_relu"],
   colormap: ["diverging", "gray", "abs"],
-  mode: ["explore", "channels", "learn", "code", "network"],
+  mode: MODES.map((m) => m.id),
   poolMode: ["max", "avg"],
 };
 

@@ -18,8 +18,10 @@ export class GridView {
     this.maxPx = maxPx;
     this.maxHeightPx = maxPx;
     // fit: the map fills its holder (the canvas's parent, sized by the page's layout) and redraws
-    // when the holder changes size, instead of taking a fixed maxPx.
-    if (fit) new ResizeObserver(() => this.fit()).observe(canvas.parentElement);
+    // when the holder changes size, instead of taking a fixed maxPx. The redraw waits for the next
+    // frame: a canvas resized inside the observer's callback is a "ResizeObserver loop" error (WebKit
+    // said so when a mode brought the maps back into view).
+    if (fit) new ResizeObserver(() => requestAnimationFrame(() => this.fit())).observe(canvas.parentElement);
     this.ctx = canvas.getContext("2d");
     this.offscreen = document.createElement("canvas");
     this.model = null;

@@ -148,10 +148,12 @@ def test_a_link_opens_the_same_view(engine, site):
 
 # --- every mode --------------------------------------------------------------------------
 
-def open_mode(engine, mode, usable_js, touch=False):
-    """Click (or tap) the mode's button; wait until its code has loaded and usable_js says it can be used."""
+def open_mode(engine, mode, usable_js="true", touch=False):
+    """Click (or tap) the mode's button; wait until it is mounted (its view no longer inert) and usable_js
+    says it can be used."""
     (engine.tap if touch else engine.click)(f"button[data-mode='{mode}']")
-    engine.wait(f"() => window.convExplorer.getState().mode === '{mode}' && ({usable_js})", timeout_s=90,
+    engine.wait(f"() => window.convExplorer.getState().mode === '{mode}' && "
+                f"!document.querySelector('[data-mode-root=\"{mode}\"]').inert && ({usable_js})", timeout_s=90,
                 what=f"{mode} mode")
 
 
@@ -165,7 +167,7 @@ def test_every_mode_opens_and_works(engine, site):
     assert_channels_match_core(state(engine))
 
     # Learn: each step of gradient descent on one image (a convex loss, a safe step size) lowers the loss.
-    open_mode(engine, "learn", "!document.getElementById('learn-step').disabled")
+    open_mode(engine, "learn")
     choose(engine, "#learn-target", "sobel-x")
     choose(engine, "#learn-images", "current")
     engine.wait("() => document.getElementById('learn-status').getAttribute('aria-busy') === 'false'",

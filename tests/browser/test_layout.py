@@ -24,8 +24,10 @@ def open_at(browser, url, width, height):
 
 
 def settle(page):
-    """Wait until the layout is chosen and the maps have redrawn at their size (two frames later)."""
-    wait_for(page, "() => document.getElementById('explorer').dataset.rows !== undefined", what="the layout")
+    """Wait until the layout is chosen (explore's view fits itself; the other modes' views are laid out by
+    CSS alone) and the maps have redrawn at their size (two frames later)."""
+    wait_for(page, "() => !['explore', 'learn'].includes(document.body.dataset.mode) || "
+                   "document.getElementById('explorer').dataset.rows !== undefined", what="the layout")
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 

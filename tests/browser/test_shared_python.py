@@ -138,7 +138,8 @@ def test_an_embed_far_down_the_page_loads_nothing_more_until_it_is_scrolled_to(o
     page, far = watched.page, frames[2]
     wait_ready(frames[0])  # by now the far embed has had every chance to fetch what it would
     fetched = far.evaluate("() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)")
-    assert sorted(fetched) == ["/static/boot.js", "/static/connect.js", "/static/dark.css", "/static/core/embed.js", "/static/style.css"]
+    assert sorted(fetched) == ["/static/core/boot.js", "/static/core/connect.js", "/static/core/embed.js", "/static/dark.css",
+                              "/static/style.css"]
     assert far.evaluate("() => document.body.classList.contains('embed')")  # laid out as an embed meanwhile
     # The course page talks to it before it has started: the message waits for the explorer.
     page.evaluate("() => document.querySelectorAll('iframe')[2].contentWindow.postMessage("

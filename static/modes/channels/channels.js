@@ -12,7 +12,7 @@ import { KernelView, cycleValue } from "../../views/kernel.js";
 import { rangeOf, formatNumber } from "../../views/colormap.js";
 import { padAmounts, withWeight, resizeKernel } from "../../core/state.js";
 import { padImage } from "../../core/padding.js";
-import { splitStages } from "../../core/compute.js";
+import { splitStages, stageRows } from "../../core/compute.js";
 
 const $ = (id) => document.getElementById(id);
 const NAMES = ["red", "green", "blue"];
@@ -316,3 +316,34 @@ export class ChannelsMode {
     }
   }
 }
+
+let channels = null; // the mode's views, made on the first mount
+let painted = null; // the result painted last, for getState()
+
+export default {
+  id: "channels",
+  title: "Channels",
+
+  mount(root, ctx) {
+    channels = new ChannelsMode({
+      compute: ctx.compute, builtins: ctx.builtins, say: ctx.say,
+      set: (partial, { quiet = false } = {}) => {
+        const next = { channels: { ...ctx.state().channels, ...partial } };
+        if (!quiet) return ctx.set(next);
+        ctx.patch(next); // the window: nothing to recompute
+        return Promise.resolve();
+      },
+    });
+  },
+
+  run: (state) => channels.run(state.channels),
+
+  paint(state, result) {
+    painted = result;
+    channels.paint(result, state.channels);
+  },
+
+  unmount() {},
+
+  getState: () => ({ channelStages: stageRows(painted.stages) }),
+};

@@ -37,13 +37,13 @@ export class CodeMode {
     $("exercise-select").addEventListener("change", (e) => this.select(e.target.value));
   }
 
-  /** Show exercise id (or the first); loads the list and starts the code worker on first use. */
-  async open(id) {
+  /** Start the learner's Python and load the editor and the exercises: once (a Promise, the same every time). */
+  load() {
     // Python for the code starts first: it takes longest, and the editor and the exercises load meanwhile.
     if (!this.runner) {
       this.runner = new Compute({ onRestart: (notice) => notice && this.status(notice) });
       this.status("Starting Python for your code…");
-      this.exercisesLoading ??= fetch("data/exercises.json").then((r) => r.json());
+      this.exercisesLoading = fetch("data/exercises.json").then((r) => r.json());
       // Ready once a Check answers as quickly as the next: one unseen Check of the first exercise's
       // starter code imports and runs every path a Check takes for the first time (the checker and
       // NumPy's random, whose libraries took 0.3-0.4 s to load on the learner's first Check).
@@ -53,15 +53,17 @@ export class CodeMode {
         .then(() => this.status("Ready: Run shows your output, Check runs the hidden cases."),
           (err) => this.status(err.message));
     }
-    if (!this.exercises) {
-      const [editor, exercises] = await Promise.all([this.editorLoading, this.exercisesLoading]);
-      if (!this.exercises) { // once, even when two opens waited here together
-        this.editor = editor;
-        if (editor.problem) $("code-keys").textContent = `${editor.problem} NumPy is imported as np.`; // beside the box, where it stays
-        this.exercises = exercises;
-        for (const ex of exercises) $("exercise-select").append(new Option(ex.title, ex.id));
-      }
-    }
+    return (this.loading ??= Promise.all([this.editorLoading, this.exercisesLoading]).then(([editor, exercises]) => {
+      this.editor = editor;
+      if (editor.problem) $("code-keys").textContent = `${editor.problem} NumPy is imported as np.`; // beside the box, where it stays
+      this.exercises = exercises;
+      for (const ex of exercises) $("exercise-select").append(new Option(ex.title, ex.id));
+    }));
+  }
+
+  /** Show exercise id (or the first); loads everything on first use. */
+  async open(id) {
+    await this.load();
     let ex = this.exercises.find((e) => e.id === id);
     if (!ex) {
       ex = this.exercises[0];
@@ -186,3 +188,30 @@ function loadDraft(id) {
 function saveDraft(id, text) {
   try { localStorage.setItem(DRAFT_KEY(id), text); } catch { /* the draft just is not kept */ }
 }
+
+let code = null;
+let ctx = null;
+
+/** Show exercise id (or the first, when there is none); the one shown goes into the state and the link. */
+const open = (id) => code.open(id).then((shown) => { if (shown !== ctx.state().exercise) ctx.patch({ exercise: shown }); });
+
+export default {
+  id: "code",
+  title: "Write the code",
+
+  /** Usable once the editor and the exercises are loaded (the learner's Python starts meanwhile). */
+  mount(root, shell) {
+    ctx = shell;
+    code = new CodeMode({ select: (id) => ctx.set({ exercise: id }), say: ctx.say });
+    return code.load();
+  },
+
+  /** Nothing to compute: the learner's code runs on its own Python, when they press Run or Check. */
+  run: () => ({}),
+
+  paint(state) {
+    open(state.exercise).catch((err) => ctx.say(err.message));
+  },
+
+  unmount() {},
+};

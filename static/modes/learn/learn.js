@@ -1,9 +1,10 @@
-// Learn mode: gradient descent finds a kernel from a target's outputs. The
-// Python core does the arithmetic (app.learn); this runs the loop a few steps
-// a request, so the page stays responsive and Pause takes effect at once.
+// Learn mode: explore's view, and beside it gradient descent finding a kernel from a target's
+// outputs. The Python core does the arithmetic (app.learn); this runs the loop a few steps a request,
+// so the page stays responsive and Pause takes effect at once.
 
 import { LossCurveView } from "./losscurve.js";
 import { formatNumber } from "../../views/colormap.js";
+import explore from "../explore/explore.js";
 
 const $ = (id) => document.getElementById(id);
 const DONE_LOSS = 1e-12; // the learned kernel then matches the target to far better than 1e-3
@@ -31,10 +32,7 @@ export class Learner {
       "learn-reset": () => this.reset(),
       "learn-reveal": () => this.reveal(),
     };
-    for (const [id, action] of Object.entries(buttons)) {
-      $(id).addEventListener("click", action);
-      $(id).disabled = false; // disabled in index.html until the mode's code is here, so that no click is lost
-    }
+    for (const [id, action] of Object.entries(buttons)) $(id).addEventListener("click", action);
     $("learn-status").textContent = "Press Learn to start.";
     for (const id of ["learn-target", "learn-init", "learn-images", "learn-lr"]) {
       $(id).addEventListener("change", () => this.reset());
@@ -143,3 +141,40 @@ export class Learner {
     $("learn-revealed").hidden = false;
   }
 }
+
+let learner = null; // made once the mode's Python modules are loaded
+
+export default {
+  id: "learn",
+  title: "Learn a filter",
+  embedSize: explore.embedSize,
+
+  /** Explore's view, and the learner beside it: usable once its Python modules are loaded. */
+  mount(root, ctx) {
+    explore.mount(document.getElementById("explorer"), ctx);
+    // Its Python modules come with the mode, so that its first step is as quick as the next; asked for
+    // once the mode is on screen, so that the import does not share the cores with drawing it.
+    return ctx.compute.ready.then(ctx.afterFrame).then(() => ctx.compute.call("prepare", { mode: "learn" })).then(() => {
+      learner ??= new Learner({
+        compute: ctx.compute,
+        presets: ctx.builtins.presets,
+        images: () => ($("learn-images").value === "current" ? Promise.resolve([ctx.pixels()])
+          : Promise.all(["digit3", "digit7", "digit0"].map(ctx.builtinPixels))),
+        settings: () => { const s = ctx.state(); return { stride: s.stride, padding: s.padding, dilation: s.dilation, padding_mode: s.paddingMode }; },
+        show: (kernel) => ctx.apply({ kernel }),
+        currentKernel: () => ctx.state().kernel,
+        say: ctx.say,
+      });
+    });
+  },
+
+  run: explore.run,
+  paint: explore.paint,
+  preview: explore.preview,
+  commands: explore.commands,
+
+  unmount() {
+    learner?.pause();
+    explore.unmount();
+  },
+};

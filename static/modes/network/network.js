@@ -336,3 +336,39 @@ export class NetworkMode {
     };
   }
 }
+
+let network = null;
+let ctx = null;
+
+export default {
+  id: "network",
+  title: "Network",
+  // Its maps and answer need 800×600 to be seen at once (tests/browser/test_network_mode.py), and a
+  // taller frame in a column, until the frame's height follows its content.
+  embedSize: { fixed: "800x600", ratio: "1 / 1" },
+
+  mount(root, shell) {
+    ctx = shell;
+    network = new NetworkMode({
+      compute: ctx.compute, say: ctx.say,
+      set: (partial) => ctx.set({ network: { ...ctx.state().network, ...partial } }),
+      draw: (pixels, partial) => ctx.set({ image: "custom", network: { ...ctx.state().network, ...partial } }, pixels),
+    });
+    network.mount(root);
+  },
+
+  /** The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit. */
+  input: async (image) => (image.pixels.height === SIDE && image.pixels.width === SIDE ? image
+    : { pixels: await ctx.builtinPixels("digit3"), name: "digit3" }),
+
+  run: (state, pixels) => network.run(state.network, pixels),
+
+  paint(state, result) {
+    network.update(state.network, result, ctx.pixels()); // the probabilities first; the accuracy after, off this path
+    network.refreshAccuracy(result.edits, ctx.changed);
+  },
+
+  unmount: () => network.unmount(),
+
+  getState: (s) => ({ network: { ...s.network, ...network.summary() } }),
+};
