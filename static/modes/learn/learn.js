@@ -147,7 +147,6 @@ let learner = null; // made once the mode's Python modules are loaded
 export default {
   id: "learn",
   title: "Learn a filter",
-  embedSize: explore.embedSize,
 
   /** Explore's view, and the learner beside it: usable once its Python modules are loaded. */
   mount(root, ctx) {
