@@ -467,6 +467,10 @@ def _by_content(path, folder, name):
 # --- assemble ----------------------------------------------------------------------
 
 MODES = ROOT / "static" / "modes"
+# Where a mode's markup and styles go: a line <!-- mode:<id> --> in index.html (or in another mode's
+# markup), /* mode:<id> */ in static/style.css.
+HTML_MARKER = r"^[ \t]*<!-- mode:([a-z0-9-]+) -->\n"
+CSS_MARKER = r"^/\* mode:([a-z0-9-]+) \*/\n"
 
 
 def with_modes(text, ext, marker):
@@ -491,28 +495,28 @@ def with_modes(text, ext, marker):
     return done
 
 
-def write_stylesheet(out):
+def stylesheet():
     """static/style.css with each mode's styles where it marks /* mode:<id> */."""
-    out.write_text(with_modes((ROOT / "static" / "style.css").read_text(), "css", r"^/\* mode:([a-z0-9-]+) \*/\n"))
+    return with_modes((ROOT / "static" / "style.css").read_text(), "css", CSS_MARKER)
 
 
-def write_page(out):
-    """index.html with a preload for every module and the data the first view needs.
+def page():
+    """index.html with each mode's markup, and a preload for every module and the data the first view needs.
 
     Without them the browser finds the modules one import at a time, and the worker (Python's start)
     waits for the last one. They sit in an inert <template> that boot.js puts in place when the
     explorer starts: an embed far down a course page fetches none of them until it is near the view.
     """
-    page = with_modes((ROOT / "index.html").read_text(), "html", r"^[ \t]*<!-- mode:([a-z0-9-]+) -->\n")
+    text = with_modes((ROOT / "index.html").read_text(), "html", HTML_MARKER)
     # Not the page's modules: the worker, the lesson pages' script, the course page's resizer.
     others = ("worker.js", "lesson.js", "embed-resize.js")
     modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in others)
     links = "\n    ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
                            ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
     marker = '<link rel="modulepreload" href="static/main.js">'
-    if marker not in page:
+    if marker not in text:
         stop(f"index.html must contain {marker} (the build adds the other preloads there)")
-    out.write_text(page.replace(marker, f'<template id="preloads">\n    {links}\n  </template>'))
+    return text.replace(marker, f'<template id="preloads">\n    {links}\n  </template>')
 
 
 def build(pyodide_dir=None, snapshot=True):
@@ -522,18 +526,19 @@ def build(pyodide_dir=None, snapshot=True):
     """
     fetch_runtime(pyodide_dir)
     fetch_codemirror()  # before dist/ is cleared, like the lessons below
-    try:  # before dist/ is cleared: a bad lesson file leaves the last build as it was
+    try:  # before dist/ is cleared: a bad lesson file (or mode marker) leaves the last build as it was
         lessons = lesson_pages.read_lessons()
     except lesson_pages.LessonError as e:
         stop(str(e))
+    index, style = page(), stylesheet()
     if DIST.exists():
         shutil.rmtree(DIST)
     DIST.mkdir()
-    write_page(DIST / "index.html")
+    (DIST / "index.html").write_text(index)
     # Modes' markup and styles are in the page and its stylesheet already (with_modes).
     shutil.copytree(ROOT / "static", DIST / "static", ignore=lambda folder, names: [
         n for n in names if Path(folder).parent == MODES and n.endswith((".html", ".css"))])
-    write_stylesheet(DIST / "static" / "style.css")
+    (DIST / "static" / "style.css").write_text(style)
     for extra in ("examples",):
         if (ROOT / extra).exists():
             shutil.copytree(ROOT / extra, DIST / extra)

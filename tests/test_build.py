@@ -253,3 +253,26 @@ def test_the_tests_without_an_engine_stop_naming_its_package(monkeypatch):
     with pytest.raises(SystemExit, match=r"^build stopped: the tests in every engine need Debian's webkit2gtk-driver: "
                                          r"apt-get install -y webkit2gtk-driver$"):
         build.ensure_test_dependencies(engines=True)
+
+
+def modes_in(tmp_path, monkeypatch, files):
+    """A static/modes/ of files {"<id>/<id>.html": text} under tmp_path, as the build's."""
+    for name, text in files.items():
+        (tmp_path / "static" / "modes" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "static" / "modes" / name).write_text(text)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "MODES", tmp_path / "static" / "modes")
+
+
+def test_each_modes_markup_goes_to_its_marker_and_may_hold_another(tmp_path, monkeypatch):
+    modes_in(tmp_path, monkeypatch, {"a/a.html": "<main>\n  <!-- mode:b -->\n</main>\n", "b/b.html": "  <p>b</p>\n"})
+    page = "<body>\n  <!-- mode:a -->\n</body>\n"
+    assert build.with_modes(page, "html", build.HTML_MARKER) == "<body>\n<main>\n  <p>b</p>\n</main>\n</body>\n"
+
+
+def test_a_mode_file_without_its_marker_or_a_marker_without_its_file_stops_the_build(tmp_path, monkeypatch):
+    modes_in(tmp_path, monkeypatch, {"a/a.html": "<p>a</p>\n", "b/b.html": "<p>b</p>\n"})
+    with pytest.raises(SystemExit, match=r"static/modes/b/b\.html has no place: add the marker for mode b"):
+        build.with_modes("  <!-- mode:a -->\n", "html", build.HTML_MARKER)
+    with pytest.raises(SystemExit, match=r"<!-- mode:c --> names a mode without static/modes/c/c\.html"):
+        build.with_modes("<!-- mode:a -->\n<!-- mode:b -->\n<!-- mode:c -->\n", "html", build.HTML_MARKER)
