@@ -158,11 +158,12 @@ const ctx = {
 
 // --- links and the embedding page ---------------------------------------------------------
 
-/** A command for the window's motion (play, pause, step), to the mode in view. */
+/** A command for the window's motion (play, pause, step), to the mode in view: a Promise, rejected
+ * with a sentence in a mode without a window. */
 function command(name, ...args) {
   const run = shown?.mode.commands?.[name];
-  if (!run) throw new Error(`This mode has no filter window to ${name}.`);
-  return run(...args);
+  if (!run) return Promise.reject(new Error(`This mode has no filter window to ${name}.`));
+  return Promise.resolve(run(...args));
 }
 
 const parent = connectParent({

@@ -70,8 +70,8 @@ export function checkMessage(data) {
 
 /**
  * Talk to the parent page: post ready/change with getState(), take set/get,
- * theme and the motion commands play/pause/step. set(partial) returns a Promise
- * (rejecting with a readable Error); command(type) runs play, pause or step.
+ * theme and the motion commands play/pause/step. set(partial) and command(type) (play, pause or
+ * step) return Promises; a rejection's readable message goes back as {type: "error", message}.
  *
  * Sizing: the page's height goes to the parent as {type: "size", height} (CSS px) whenever it
  * changes. A parent that sets the frame's height from it (embed-resize.js) says so with
@@ -96,8 +96,10 @@ export function connectParent({ origin, getState, set, command, onAutosize = () 
       document.documentElement.classList.add("autosize"); // no scroll bar of its own: the frame grows
       onAutosize();
     }
-    else if (msg.type !== "set") command(msg.type);
-    else set(msg.state).catch((err) => post({ type: "error", message: String(err.message) }));
+    else {
+      const done = msg.type === "set" ? set(msg.state) : command(msg.type);
+      done.catch((err) => post({ type: "error", message: String(err.message) }));
+    }
   });
   let height = 0;
   new ResizeObserver(() => {

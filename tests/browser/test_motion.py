@@ -80,3 +80,16 @@ def test_the_scrubber_and_the_api_move_the_window(explorer):
     assert state(page)["window"] == {"row": 2, "col": 1}
     page.evaluate("() => window.convExplorer.step(-2)")
     assert state(page)["window"] == {"row": 1, "col": 21}
+
+
+def test_in_a_mode_without_a_window_the_motion_api_says_so_and_nothing_moves(explorer):
+    page = explorer.page
+    reset(page, mode="channels")
+    try:
+        before = state(page)["window"]
+        answers = page.evaluate("""async () => Promise.all(["play", "pause", "step"].map((name) =>
+            window.convExplorer[name]().then(() => "done", (err) => err.message)))""")
+        assert answers == [f"This mode has no filter window to {name}." for name in ("play", "pause", "step")]
+        assert state(page)["window"] == before and page.locator("#message").inner_text() == ""
+    finally:
+        reset(page, mode="explore")

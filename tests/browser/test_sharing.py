@@ -201,6 +201,15 @@ def test_a_course_page_drives_the_embed_with_messages(course_page):
         assert time.monotonic() < deadline, "the embed stopped answering after malformed messages"
         page.wait_for_timeout(25)
 
+    # Motion in a mode without a window: an error message, as for a setting that does not work.
+    page.evaluate("() => window.send({type: 'set', state: {mode: 'channels'}})")
+    deadline = time.monotonic() + 10
+    while messages(page, "change")[-1]["state"]["mode"] != "channels":
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(25)
+    page.evaluate("() => window.send({type: 'play'})")
+    assert messages(page, "error", 2)[-1]["message"] == "This mode has no filter window to play."
+
 
 DARK_BG, LIGHT_BG = "rgb(18, 21, 27)", "rgb(246, 247, 249)"  # --bg in dark.css and style.css
 BACKGROUND_JS = "() => getComputedStyle(document.body).backgroundColor"
