@@ -9,7 +9,8 @@ import re
 from html import escape
 from pathlib import Path
 from string import Template
-from urllib.parse import parse_qsl
+
+from builder import settings
 
 ROOT = Path(__file__).resolve().parent
 LESSONS = ROOT / "lessons"
@@ -21,34 +22,20 @@ class LessonError(ValueError):
     """A lesson file (or the page it copies from) that cannot be built; the message is one sentence."""
 
 
-def fragment_keys():
-    """The keys an explorer link may hold: static/core/url.js's FIELDS, plus v (version) and px (pixels)."""
-    source = (ROOT / "static" / "core" / "url.js").read_text()
-    block = source[source.index("const FIELDS = {"):]
-    block = block[:block.index("\n};")]
-    return {"v", "px", *re.findall(r'^\s+(\w+): \["', block, re.M)}
-
-
-def embed_options():
-    """(HIDEABLE, LOCKABLE) from static/core/embed.js: the names ?embed&hide= and &lock= take."""
-    source = (ROOT / "static" / "core" / "embed.js").read_text()
-    lists = [re.search(rf"export const {name} = \[(.*?)\];", source).group(1) for name in ("HIDEABLE", "LOCKABLE")]
-    return tuple([re.findall(r'"([a-z-]+)"', text) for text in lists])
-
-
-def _fragment_problem(fragment, keys):
+def _fragment_problem(fragment, manifest):
     if not isinstance(fragment, str) or not fragment.strip() or fragment.startswith("#"):
         return "must be an explorer link's fragment without the #, such as \"v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1\""
-    unknown = [k for k, _ in parse_qsl(fragment, keep_blank_values=True) if k not in keys]
-    if unknown:
-        return f"has \"{unknown[0]}\", which is not a key of the explorer's links (static/core/url.js: {', '.join(sorted(keys))})"
+    _, notices = settings.read_link(fragment, manifest)
+    if notices:
+        notice = notices[0].rstrip(".")  # the page's notice, as a clause of the build's sentence
+        return f"does not open as written: {notice[0].lower()}{notice[1:]} (static/settings.json)"
     return None
 
 
-def lesson_problem(lesson, keys=None, options=None):
+def lesson_problem(lesson, manifest=None):
     """One sentence (without the file name) saying what is wrong with a lesson, or None."""
-    keys = keys or fragment_keys()
-    hideable, lockable = options or embed_options()
+    manifest = manifest or settings.load()
+    hideable, lockable = list(manifest["embed"]["hide"]), list(manifest["embed"]["lock"])
     text_ok = lambda v: isinstance(v, str) and v.strip() != ""
     number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
     if not isinstance(lesson, dict):
@@ -65,7 +52,7 @@ def lesson_problem(lesson, keys=None, options=None):
         where = f"views[{i}]"
         if not isinstance(view, dict):
             return f"field \"{where}\" must be an object with fragment and caption"
-        problem = _fragment_problem(view.get("fragment"), keys)
+        problem = _fragment_problem(view.get("fragment"), manifest)
         if problem:
             return f"field \"{where}.fragment\" {problem}"
         if not text_ok(view.get("caption")):
@@ -101,7 +88,7 @@ def lesson_problem(lesson, keys=None, options=None):
     if not isinstance(reveal, dict) or not isinstance(reveal.get("view"), int) or \
             isinstance(reveal.get("view"), bool) or not 0 <= reveal["view"] < len(views):
         return f"field \"question.reveal.view\" must be the index (0 to {len(views) - 1}) of the view to move"
-    problem = _fragment_problem(reveal.get("fragment"), keys)
+    problem = _fragment_problem(reveal.get("fragment"), manifest)
     if problem:
         return f"field \"question.reveal.fragment\" {problem}"
     for name, fact in [("question.check", q.get("check"))] + [(f"facts[{i}]", f) for i, f in enumerate(lesson.get("facts") or [])]:
@@ -119,7 +106,7 @@ def lesson_problem(lesson, keys=None, options=None):
 def read_lessons(folder=None):
     """lessons/NN-name.json → [{number, slug, file, page, **lesson}] in order; a bad file stops the build."""
     folder = Path(folder or LESSONS)
-    keys, options = fragment_keys(), embed_options()
+    manifest = settings.load()
     found, numbers = [], {}
     for path in sorted(folder.glob("*.json")):
         m = re.match(LESSON_NAME, path.name)
@@ -133,7 +120,7 @@ def read_lessons(folder=None):
             lesson = json.loads(path.read_text())
         except json.JSONDecodeError as e:
             raise LessonError(f"lessons/{path.name} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})")
-        problem = lesson_problem(lesson, keys, options)
+        problem = lesson_problem(lesson, manifest)
         if problem:
             raise LessonError(f"lessons/{path.name}: {problem}.")
         found.append({**lesson, "number": int(m.group(1)), "file": path.name,

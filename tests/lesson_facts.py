@@ -8,17 +8,15 @@ Views are explorer fragments ("v=1&img=digit3&k=..."); view() reads one as the p
 reader does (static/core/url.js) and runs it through app.pipeline, as the page's worker does.
 """
 import base64
-import math
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 import numpy as np
 
 import build
 from app import learn, ops, pipeline
+from builder import settings
 
 IMAGES = Path(build.ROOT) / "images"
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
 
 def image(name):
@@ -27,54 +25,22 @@ def image(name):
     return np.asarray(im["pixels"], dtype=np.float64).reshape(im["height"], im["width"]) / 255
 
 
-def _kernel(text):
-    values = [float(v) for v in text.split(",")]
-    k = math.isqrt(len(values))
-    assert k * k == len(values), f"{text!r} is not a square kernel"
-    return np.asarray(values).reshape(k, k).tolist()
-
-
-def _pixels(text):
-    """px=HxW.base64url of 8-bit pixels (static/core/url.js encodePixels) → (H, W) in [0, 1]."""
-    size, _, data = text.partition(".")
-    h, w = (int(v) for v in size.split("x"))
-    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
-    return np.frombuffer(raw, dtype=np.uint8).reshape(h, w) / 255
-
-
 def encode_pixels(a):
     """(H, W) in [0, 1] → the px= text (for writing lesson files)."""
     raw = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8).tobytes()
     return f"{a.shape[0]}x{a.shape[1]}." + base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+MANIFEST = settings.load()
+
+
 def parse_fragment(fragment):
-    """A fragment → (image (H, W), core settings for app.pipeline.run, mode)."""
-    fields = dict(parse_qsl(fragment.lstrip("#"), keep_blank_values=True))
-    settings = {"kernel": SOBEL_X, "bias": 0.0, "stride": 1, "padding": 0, "padding_mode": "zeros",
-                "dilation": 1, "activation": "none", "pool": None, "layer2": None}
-    img = _pixels(fields["px"]) if "px" in fields else image(fields.get("img", "digit3"))
-    if "k" in fields:
-        settings["kernel"] = _kernel(fields["k"])
-    if "b" in fields:
-        settings["bias"] = float(fields["b"])
-    if "s" in fields:
-        settings["stride"] = int(fields["s"])
-    if "pad" in fields:
-        settings["padding"] = fields["pad"] if fields["pad"] in ("valid", "same") else int(fields["pad"])
-    if "pm" in fields:
-        settings["padding_mode"] = fields["pm"]
-    if "d" in fields:
-        settings["dilation"] = int(fields["d"])
-    if "act" in fields:
-        settings["activation"] = fields["act"]
-    if fields.get("pool", "none") != "none":
-        mode, size, stride = fields["pool"].split(".")
-        settings["pool"] = {"mode": mode, "size": int(size), "stride": int(stride)}
-    if fields.get("k2", "none") != "none":
-        settings["layer2"] = {"kernel": _kernel(fields["k2"]), "bias": 0.0, "stride": 1, "padding": 0,
-                              "dilation": 1, "padding_mode": "zeros"}
-    return img, settings, fields.get("mode", "explore")
+    """A fragment → (image (H, W), core settings for app.pipeline.run, mode), read as the page reads it."""
+    partial, notices = settings.read_link(fragment, MANIFEST)
+    assert not notices, f"{fragment!r}: {notices}"
+    state = {**settings.defaults(MANIFEST), **partial}
+    img = image(state["image"]) if isinstance(state["image"], str) else np.asarray(state["image"], dtype=np.float64)
+    return img, settings.core_settings(state, MANIFEST), state["mode"]
 
 
 def stages(fragment):

@@ -153,7 +153,10 @@ BAD = [
     ("05-size.json", broken(lambda l: l.pop("title")), 'field "title" must be non-empty text'),
     ("05-size.json", broken(lambda l: l.update(text=["one"])), 'field "text" must be a list of 2 to 4 paragraphs'),
     ("05-size.json", broken(lambda l: l["views"][0].update(fragment="v=1&kernel=1,2")),
-     'field "views[0].fragment" has "kernel", which is not a key of the explorer\'s links'),
+     'field "views[0].fragment" does not open as written: the link\'s "kernel" is not a setting'),
+    ("05-size.json", broken(lambda l: l["question"]["reveal"].update(fragment="v=1&s=2&pool=max.9")),
+     'field "question.reveal.fragment" does not open as written: the link\'s pooling (pool=) should be none or '
+     'mode.size.stride'),
     ("05-size.json", broken(lambda l: l["views"][0].update(fragment="#v=1&img=digit3")),
      'field "views[0].fragment" must be an explorer link\'s fragment without the #'),
     ("05-size.json", broken(lambda l: l["views"][0].update(hide=["everything"])),
@@ -183,11 +186,6 @@ def test_two_lessons_cannot_share_a_number(tmp_path):
         (tmp_path / name).write_text(json.dumps(GOOD))
     with pytest.raises(lesson_pages.LessonError, match="lesson number 03 is taken by lessons/03-a.json"):
         lesson_pages.read_lessons(tmp_path)
-
-
-def test_the_fragment_keys_are_the_link_readers():
-    assert lesson_pages.fragment_keys() == {"v", "px", "img", "k", "b", "s", "pad", "pm", "d", "act", "pool", "k2", "w",
-                                     "cm", "num", "fill", "mode", "ch", "ex", "net"}
 
 
 # --- lesson_pages.py: the pages --------------------------------------------------------------------

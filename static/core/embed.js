@@ -2,21 +2,23 @@
 // the postMessage API for the parent page (see README, "Embedding").
 //
 //   ?embed                     compact layout for an iframe (640×480 down to 360 px wide)
-//   &hide=inspector,layer,...  panels or controls to leave out (HIDEABLE)
-//   &lock=image,kernel,layer   parts the learner cannot change (LOCKABLE)
+//   &hide=inspector,layer,...  panels or controls to leave out
+//   &lock=image,kernel,layer   parts the learner cannot change
 //   &origin=https://lms.example.edu   accept messages only from, and post only to, this origin
 //   &theme=light|dark|auto     the colours: a course theme's own switch can also set them by message
+//
+// The names each takes are the settings manifest's (static/settings.json, "embed"); this module does
+// not read it, so that an embed waiting below the fold fetches nothing it does not need. A name that
+// is not one matches no panel and does nothing.
 
-export const HIDEABLE = ["title", "input-controls", "kernel", "inspector", "layer", "output-controls", "stages", "exports"];
-export const LOCKABLE = ["image", "kernel", "layer", "window"];
 export const THEMES = ["auto", "light", "dark"]; // auto: the reader's system setting
 
 const MAX_MESSAGE_CHARS = 2_000_000;
 
-/** Embed options from the query string: {embed, hide: Set, lock: Set, origin, theme}. Unknown names are ignored. */
+/** Embed options from the query string: {embed, hide: Set, lock: Set, origin, theme}. Names are kept if they look like one. */
 export function readOptions(search) {
   const q = new URLSearchParams(search);
-  const list = (key, allowed) => new Set((q.get(key) || "").split(",").filter((x) => allowed.includes(x)));
+  const list = (key) => new Set((q.get(key) || "").split(",").filter((x) => /^[a-z][a-z-]{0,30}$/.test(x)));
   let origin = q.get("origin");
   try {
     origin = origin ? new URL(origin).origin : null;
@@ -24,7 +26,7 @@ export function readOptions(search) {
     origin = null;
   }
   const theme = THEMES.includes(q.get("theme")) ? q.get("theme") : "auto";
-  return { embed: q.has("embed"), hide: list("hide", HIDEABLE), lock: list("lock", LOCKABLE), origin, theme };
+  return { embed: q.has("embed"), hide: list("hide"), lock: list("lock"), origin, theme };
 }
 
 /** Mark the page so the CSS can hide and lock; lock also disables the controls themselves. */

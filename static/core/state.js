@@ -1,121 +1,66 @@
-// The one state object: every setting of the view, described once (type,
-// default, limits). Views never keep their own copy. Whether a combination
-// of settings works (does the kernel fit?) is the Python core's call; this
-// file only checks that each value has the right type and range.
+// The one state object: every setting of the view. Its keys, defaults and limits are the
+// manifest's (static/settings.json, read by settings.js); this file turns each setting's type
+// into a check. Views never keep their own copy. Whether a combination of settings works (does
+// the kernel fit?) is the Python core's call; a check only looks at one value's type and range.
 
-import { MODES } from "../modes/index.js";
+import { SETTINGS, LIMITS } from "./settings.js";
 
-export const KERNEL_SIZES = [1, 2, 3, 4, 5, 6, 7];
-export const MAX_WEIGHT = 1000;
-export const MAX_IMAGE_SIDE = 512;
-// The allowed values of each choice setting: the state's checks and the link's reader both use these.
-export const CHOICES = {
-  paddingMode: ["zeros", "reflect", "replicate", "circular"],
-  activation: ["none", "relu", "leaky_relu"],
-  colormap: ["diverging", "gray", "abs"],
-  mode: MODES.map((m) => m.id),
-  poolMode: ["max", "avg"],
-};
+export const MAX_WEIGHT = LIMITS.weight;
+export const MAX_IMAGE_SIDE = LIMITS.imageSide;
+export const KERNEL_SIZES = Array.from({ length: LIMITS.kernelSide }, (_, i) => i + 1);
 
-const SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
-const CENTRE = (v) => [[0, 0, 0], [0, v, 0], [0, 0, 0]];
+const copy = (v) => structuredClone(v);
+const defaultChannels = () => copy(SETTINGS.channels.default);
+const defaultNetwork = () => copy(SETTINGS.network.default);
 
-/** Channels mode's layer: 3 input channels (red, green, blue), 1 to 4 filters. */
-export function defaultChannels() {
-  return {
-    image: "color-shapes",
-    filters: [
-      { kernels: [SOBEL_X, SOBEL_X, SOBEL_X].map((k) => k.map((r) => [...r])), bias: 0 }, // edges, whatever the colour
-      { kernels: [CENTRE(1), CENTRE(-1), CENTRE(0)], bias: 0 }, // red minus green
-    ],
-    separable: false,
-    depthwise: [SOBEL_X, SOBEL_X, SOBEL_X].map((k) => k.map((r) => [...r])),
-    pointwise: [[1, 1, 1], [1, -1, 0]],
-    biases: [0, 0],
-    stride: 1,
-    padding: 0,
-    window: { row: 8, col: 8 },
-    selected: 0, // the filter whose arithmetic the inspector shows
-  };
-}
-
-/**
- * Network mode: which model, the learner's edits of its filters, the held-out digit shown (or null
- * for a drawing) and the filter whose kernels are open. edits: {"<layer index>": {"<filter>":
- * {w: flat Cin·K·K weights, b: bias}}}, only filters that differ from the trained ones; null in w or b
- * stands for the trained value, so a link lists only what was changed.
- */
-export function defaultNetwork() {
-  return { model: "digits", edits: {}, digit: null, layer: 0, filter: 0 };
-}
-
+/** Every setting at its default: a fresh object each call, so a caller may change it. */
 export function defaultState() {
-  return {
-    image: "digit3", // a built-in image's name, or "custom" for drawn/uploaded pixels
-    kernel: SOBEL_X.map((r) => [...r]),
-    bias: 0,
-    stride: 1,
-    padding: 0, // a whole number, "valid" or "same"
-    paddingMode: "zeros",
-    dilation: 1,
-    activation: "none",
-    pool: null, // or {mode: "max" | "avg", size, stride}
-    layer2: null,
-    window: { row: 13, col: 17 }, // the filter window's top-left, in input pixels (on an edge of the 3)
-    colormap: "diverging",
-    numbers: false,
-    fill: false, // the feature map shows only the positions the window has visited, row by row
-    mode: "explore", // or "learn" (gradient descent finds the kernel), "code" (write the convolution)
-    exercise: null, // in code mode: an exercise's id
-    channels: defaultChannels(),
-    network: defaultNetwork(),
-  };
+  return Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) => [key, copy(spec.default)]));
 }
 
 const isInt = (v) => Number.isInteger(v);
 const fail = (msg) => { throw new RangeError(msg); };
+const capital = (label) => label[0].toUpperCase() + label.slice(1);
+const signed = (v) => String(v).replace("-", "−");
+/** "a, b or c": the choices of a setting, as its messages list them. */
+export const listed = (options) => `${options.length > 2 ? "one of " : ""}${options.slice(0, -1).join(", ")} or ${options.at(-1)}`;
 
 function checkKernel(k, what = "kernel") {
   if (!Array.isArray(k) || !KERNEL_SIZES.includes(k.length) ||
       !k.every((row) => Array.isArray(row) && row.length === k.length)) {
-    fail(`The ${what} must be a square grid from 1×1 to 7×7.`);
+    fail(`The ${what} must be a square grid from 1×1 to ${LIMITS.kernelSide}×${LIMITS.kernelSide}.`);
   }
   for (const row of k) {
     for (const v of row) {
       if (typeof v !== "number" || !Number.isFinite(v)) fail(`Every ${what} weight must be a finite number.`);
-      if (Math.abs(v) > MAX_WEIGHT) fail(`${what[0].toUpperCase()}${what.slice(1)} weights are limited to −${MAX_WEIGHT}…${MAX_WEIGHT}.`);
+      if (Math.abs(v) > MAX_WEIGHT) fail(`${capital(what)} weights are limited to −${MAX_WEIGHT}…${MAX_WEIGHT}.`);
     }
   }
   return k.map((row) => [...row]);
 }
 
-/** v if it is one of CHOICES[key], else a RangeError naming the choices. */
-function choice(key, label, v) {
-  const options = CHOICES[key];
-  if (!options.includes(v)) fail(`${label} must be ${options.slice(0, -1).join(", ")} or ${options.at(-1)}.`);
+function checkInt(label, v, lo, hi) {
+  if (!isInt(v) || v < lo || v > hi) fail(`${capital(label)} must be a whole number from ${lo} to ${hi}.`);
   return v;
 }
 
-function checkInt(name, v, lo, hi) {
-  if (!isInt(v) || v < lo || v > hi) fail(`${name} must be a whole number from ${lo} to ${hi}.`);
-  return v;
-}
-
-const CHECKS = {
-  image: (v) => v,  // names and pixel grids are resolved by the caller, which knows the built-ins
+// A check for each type of the manifest: (value, spec) → the value to keep, or a RangeError.
+const TYPES = {
+  image: (v) => v, // names and pixel grids are resolved by the caller, which knows the built-ins
   kernel: (v) => checkKernel(v),
-  bias: (v) => (typeof v === "number" && Number.isFinite(v) && Math.abs(v) <= MAX_WEIGHT
-    ? v : fail(`The bias must be a number from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`)),
-  stride: (v) => checkInt("Stride", v, 1, 4),
-  padding: (v) => (v === "valid" || v === "same" ? v : checkInt("Padding", v, 0, 8)),
-  paddingMode: (v) => choice("paddingMode", "Padding mode", v),
-  dilation: (v) => checkInt("Dilation", v, 1, 4),
-  activation: (v) => choice("activation", "Activation", v),
-  pool: (v) => {
+  number: (v, { label, min, max }) => (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max
+    ? v : fail(`${capital(label)} must be a number from ${signed(min)} to ${max}.`)),
+  int: (v, { label, min, max }) => checkInt(label, v, min, max),
+  padding: (v, { label, max }) => (v === "valid" || v === "same" ? v : checkInt(label, v, 0, max)),
+  choice: (v, { label, options }) => (options.includes(v) ? v : fail(`${capital(label)} must be ${listed(options)}.`)),
+  bool: (v, { label }) => (typeof v === "boolean" ? v : fail(`${capital(label)} must be true or false.`)),
+  name: (v, { label, pattern, expected }) => (v === null || (typeof v === "string" && new RegExp(pattern).test(v))
+    ? v : fail(`${capital(label)} must be null or ${expected}.`)),
+  pool: (v, { options, min, max }) => {
     if (v === null) return null;
-    if (typeof v !== "object" || !CHOICES.poolMode.includes(v.mode)) fail("Pooling must be null or {mode: \"max\" | \"avg\", size, stride}.");
-    const size = checkInt("Pool size", v.size ?? 2, 1, 4);
-    return { mode: v.mode, size, stride: checkInt("Pool stride", v.stride ?? size, 1, 4) };
+    if (typeof v !== "object" || !options.includes(v.mode)) fail(`Pooling must be null or {mode: ${options.map((o) => `"${o}"`).join(" | ")}, size, stride}.`);
+    const size = checkInt("pool size", v.size ?? 2, min, max);
+    return { mode: v.mode, size, stride: checkInt("pool stride", v.stride ?? size, min, max) };
   },
   layer2: (v) => {
     if (v === null) return null;
@@ -132,15 +77,15 @@ const CHECKS = {
     if (!v || !isInt(v.row) || !isInt(v.col)) fail("The window must be {row, col} in whole input pixels.");
     return { row: v.row, col: v.col };
   },
-  colormap: (v) => choice("colormap", "Colours", v),
-  numbers: (v) => (typeof v === "boolean" ? v : fail("numbers must be true or false.")),
-  fill: (v) => (typeof v === "boolean" ? v : fail("fill must be true or false.")),
-  mode: (v) => choice("mode", "Mode", v),
-  channels: (v) => checkChannels(v),
-  network: (v) => checkNetwork(v),
-  exercise: (v) => (v === null || (typeof v === "string" && /^[a-z0-9-]{1,60}$/.test(v))
-    ? v : fail("An exercise is named by its id (lower-case letters, digits and hyphens).")),
 };
+TYPES.mode = TYPES.choice;
+
+// The settings whose value is an object of their own are checked here, field by field.
+const OBJECTS = { channels: (v) => checkChannels(v), network: (v) => checkNetwork(v) };
+
+/** setting → check(value): the value to keep, or a RangeError with a sentence for the learner. */
+const CHECKS = Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) =>
+  [key, spec.type === "object" ? OBJECTS[key] : (v) => TYPES[spec.type](v, spec)]));
 
 function checkChannels(v) {
   if (!v || typeof v !== "object" || Array.isArray(v)) fail("channels must be an object (see getState().channels).");
@@ -220,13 +165,10 @@ export function resizeKernel(old, size) {
 /** A copy of kernel k with the weight at (row, col) set to value. */
 export const withWeight = (k, row, col, value) => k.map((r, i) => r.map((v, j) => (i === row && j === col ? value : v)));
 
-/** The settings the Python core takes (snake_case: the one place names change). */
+/** The settings the Python core takes, under the manifest's core names (snake_case: the one place names change). */
 export function coreSettings(s) {
-  return {
-    kernel: s.kernel, bias: s.bias, stride: s.stride, padding: s.padding,
-    padding_mode: s.paddingMode, dilation: s.dilation, activation: s.activation,
-    pool: s.pool, layer2: s.layer2 && { ...s.layer2, padding_mode: "zeros" },
-  };
+  const core = Object.fromEntries(Object.entries(SETTINGS).filter(([, spec]) => spec.core).map(([key, spec]) => [spec.core, s[key]]));
+  return { ...core, layer2: s.layer2 && { ...s.layer2, padding_mode: "zeros" } }; // the second layer pads with zeros
 }
 
 /** Padding (before, after) along one axis, as the core's pad_amounts computes it. */

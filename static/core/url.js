@@ -5,15 +5,15 @@
 // and named in a notice. Version 1 is the only format so far; a later one
 // must keep reading v=1 links.
 
-import { defaultState, CHOICES } from "./state.js";
+import { defaultState, listed } from "./state.js";
+import { MANIFEST, SETTINGS, LIMITS } from "./settings.js";
 
-export const FORMAT_VERSION = 1;
-const MAX_FRAGMENT = 12000; // longer fragments are not ours; refuse them whole
-const MAX_LINK_PIXELS = 32 * 32; // drawn images up to this size travel in the link
+export const FORMAT_VERSION = MANIFEST.linkVersion;
+const PIXELS = MANIFEST.pixels; // px=: a drawing small enough to travel in the link
 
 // What a reader throws is only what was expected, as a noun phrase: readFragment makes the sentence.
-const KERNEL_EXPECTED = "1 to 49 numbers separated by commas, a square count such as 9 for a 3×3 kernel";
-const PIXELS_EXPECTED = `a drawing of at most ${MAX_LINK_PIXELS} pixels written as HxW.base64, with exactly H×W pixels`;
+const KERNEL_EXPECTED = `1 to ${LIMITS.kernelSide ** 2} numbers separated by commas, a square count such as 9 for a 3×3 kernel`;
+const PIXELS_EXPECTED = `a drawing of at most ${LIMITS.linkPixels} pixels written as HxW.base64, with exactly H×W pixels`;
 
 const num = (v) => String(Number(v.toPrecision(6)));
 const kernelText = (k) => k.flat().map(num).join(",");
@@ -21,7 +21,7 @@ const kernelText = (k) => k.flat().map(num).join(",");
 function parseKernel(text) {
   const values = text.split(",").map((t) => (t.trim() === "" ? NaN : Number(t)));
   const k = Math.round(Math.sqrt(values.length));
-  if (k * k !== values.length || k < 1 || k > 7 || !values.every(Number.isFinite)) {
+  if (k * k !== values.length || k < 1 || k > LIMITS.kernelSide || !values.every(Number.isFinite)) {
     throw new Error(KERNEL_EXPECTED);
   }
   return Array.from({ length: k }, (_, r) => values.slice(r * k, r * k + k));
@@ -45,7 +45,7 @@ function decodePixels(text) {
   } catch {
     throw new Error(PIXELS_EXPECTED); // not base64 at all
   }
-  if (height < 1 || width < 1 || height * width > MAX_LINK_PIXELS || bin.length !== height * width) {
+  if (height < 1 || width < 1 || height * width > LIMITS.linkPixels || bin.length !== height * width) {
     throw new Error(PIXELS_EXPECTED);
   }
   return Array.from({ length: height }, (_, r) =>
@@ -57,103 +57,82 @@ const int = (lo, hi) => (t) => {
   if (!/^\d+$/.test(t) || v < lo || v > hi) throw new Error(`a whole number from ${lo} to ${hi}`);
   return v;
 };
-const oneOf = (...options) => (t) => {
-  if (!options.includes(t)) {
-    throw new Error(`${options.length > 2 ? "one of " : ""}${options.slice(0, -1).join(", ")} or ${options.at(-1)}`);
-  }
+const oneOf = (options) => (t) => {
+  if (!options.includes(t)) throw new Error(listed(options));
   return t;
 };
-const finite = (t) => {
-  const v = Number(t);
-  if (t.trim() === "" || !Number.isFinite(v)) throw new Error("a number");
-  return v;
+const pattern = (spec) => (t) => {
+  if (!new RegExp(spec.pattern).test(t)) throw new Error(spec.expected);
+  return t;
 };
 
-// key in the link → [setting, read(text), write(state)]
-const FIELDS = {
-  img: ["image", nameOf("a built-in image's name, like digit3"), (s) => s.image],
-  k: ["kernel", parseKernel, (s) => kernelText(s.kernel)],
-  b: ["bias", finite, (s) => num(s.bias)],
-  s: ["stride", int(1, 4), (s) => String(s.stride)],
-  pad: ["padding", parsePadding, (s) => String(s.padding)],
-  pm: ["paddingMode", oneOf(...CHOICES.paddingMode), (s) => s.paddingMode],
-  d: ["dilation", int(1, 4), (s) => String(s.dilation)],
-  act: ["activation", oneOf(...CHOICES.activation), (s) => s.activation],
-  pool: ["pool", parsePool, (s) => (s.pool ? `${s.pool.mode}.${s.pool.size}.${s.pool.stride}` : "none")],
-  k2: ["layer2", parseLayer2, (s) => (s.layer2 ? kernelText(s.layer2.kernel) : "none")],
-  w: ["window", parseWindow, (s) => `${s.window.row},${s.window.col}`],
-  cm: ["colormap", oneOf(...CHOICES.colormap), (s) => s.colormap],
-  num: ["numbers", (t) => oneOf("0", "1")(t) === "1", (s) => (s.numbers ? "1" : "0")],
-  fill: ["fill", (t) => oneOf("0", "1")(t) === "1", (s) => (s.fill ? "1" : "0")],
-  mode: ["mode", oneOf(...CHOICES.mode), (s) => s.mode],
-  ch: ["channels", (t) => parseJSON(t, "a JSON object of channel settings"), (s) => JSON.stringify(s.channels)],
-  net: ["network", (t) => parseJSON(t, "a JSON object of network settings"), (s) => JSON.stringify(s.network)],
-  ex: ["exercise", (t) => (t === "none" ? null : nameOf("an exercise's name, like valid-convolution")(t)), (s) => s.exercise ?? "none"],
+// For each type of the manifest: spec → [read(text) → value or an Error naming what was expected, write(value) → text].
+const TYPES = {
+  image: (spec) => [pattern(spec), String],
+  name: (spec) => [(t) => (t === "none" ? null : pattern(spec)(t)), (v) => v ?? "none"],
+  kernel: () => [parseKernel, kernelText],
+  number: () => [(t) => {
+    const v = Number(t);
+    if (t.trim() === "" || !Number.isFinite(v)) throw new Error("a number");
+    return v;
+  }, num],
+  int: ({ min, max }) => [int(min, max), String],
+  padding: ({ max }) => [(t) => {
+    if (t === "valid" || t === "same") return t;
+    if (/^\d+$/.test(t) && Number(t) <= max) return Number(t);
+    throw new Error(`valid, same or a whole number from 0 to ${max}`);
+  }, String],
+  choice: ({ options }) => [oneOf(options), String],
+  bool: () => [(t) => oneOf(["0", "1"])(t) === "1", (v) => (v ? "1" : "0")],
+  pool: ({ options, min, max }) => [(t) => {
+    if (t === "none") return null;
+    try {
+      const [mode, size, stride] = t.split(".");
+      return { mode: oneOf(options)(mode), size: int(min, max)(size ?? "2"), stride: int(min, max)(stride ?? size ?? "2") };
+    } catch {
+      throw new Error(`none or mode.size.stride, like max.2.2 (mode ${options.join(" or ")}, size and stride ${min} to ${max})`);
+    }
+  }, (v) => (v ? `${v.mode}.${v.size}.${v.stride}` : "none")],
+  layer2: () => [(t) => {
+    if (t === "none") return null;
+    try {
+      return { kernel: parseKernel(t) };
+    } catch {
+      throw new Error(`none or ${KERNEL_EXPECTED}`);
+    }
+  }, (v) => (v ? kernelText(v.kernel) : "none")],
+  window: () => [(t) => {
+    const m = /^(-?\d{1,3}),(-?\d{1,3})$/.exec(t);
+    if (!m) throw new Error("the window's row and column, two whole numbers like 5,7");
+    return { row: Number(m[1]), col: Number(m[2]) };
+  }, (v) => `${v.row},${v.col}`],
+  object: ({ expected }) => [(t) => {
+    try {
+      return JSON.parse(t); // checked, like everything else, by state.js before use
+    } catch {
+      throw new Error(expected);
+    }
+  }, JSON.stringify],
 };
+TYPES.mode = TYPES.choice;
 
-// How a notice names each setting.
-const LABELS = {
-  img: "image", k: "kernel", b: "bias", s: "stride", pad: "padding", pm: "padding mode", d: "dilation",
-  act: "activation", pool: "pooling", k2: "second layer's kernel", w: "filter window", cm: "colour map",
-  num: "numbers setting", fill: "fill setting", mode: "mode", ch: "channels", net: "network settings", ex: "exercise", px: "drawn image",
-};
-
-function parseJSON(t, expected) {
-  try {
-    return JSON.parse(t); // checked, like everything else, by state.js before use
-  } catch {
-    throw new Error(expected);
-  }
-}
-
-function nameOf(expected) {
-  return (t) => {
-    if (!/^[a-z0-9_-]{1,40}$/.test(t)) throw new Error(expected);
-    return t;
-  };
-}
-
-function parsePadding(t) {
-  if (t === "valid" || t === "same" || (/^\d+$/.test(t) && Number(t) <= 8)) return t === "valid" || t === "same" ? t : Number(t);
-  throw new Error("valid, same or a whole number from 0 to 8");
-}
-
-function parseLayer2(t) {
-  if (t === "none") return null;
-  try {
-    return { kernel: parseKernel(t) };
-  } catch {
-    throw new Error(`none or ${KERNEL_EXPECTED}`);
-  }
-}
-
-function parsePool(t) {
-  if (t === "none") return null;
-  try {
-    const [mode, size, stride] = t.split(".");
-    return { mode: oneOf(...CHOICES.poolMode)(mode), size: int(1, 4)(size ?? "2"), stride: int(1, 4)(stride ?? size ?? "2") };
-  } catch {
-    throw new Error(`none or mode.size.stride, like max.2.2 (mode ${CHOICES.poolMode.join(" or ")}, size and stride 1 to 4)`);
-  }
-}
-
-function parseWindow(t) {
-  const m = /^(-?\d{1,3}),(-?\d{1,3})$/.exec(t);
-  if (!m) throw new Error("the window's row and column, two whole numbers like 5,7");
-  return { row: Number(m[1]), col: Number(m[2]) };
-}
+// key in the link → {setting, label, read, write}, in the manifest's order (the order links are written in).
+const FIELDS = Object.fromEntries(Object.entries(SETTINGS).map(([setting, spec]) => {
+  const [read, write] = TYPES[spec.type](spec);
+  return [spec.link, { setting, label: spec.label, read, write }];
+}));
 
 /** The fragment (without '#') for state s and its pixels. */
 export function writeFragment(s, pixels) {
   const defaults = defaultState();
   const parts = [`v=${FORMAT_VERSION}`];
-  for (const [key, [name, , write]] of Object.entries(FIELDS)) {
-    const text = write(s);
-    if (key === "img" || key === "k" || text !== write(defaults)) {
+  for (const [key, { setting, write }] of Object.entries(FIELDS)) {
+    const text = write(s[setting]);
+    if (key === "img" || key === "k" || text !== write(defaults[setting])) {
       parts.push(`${key}=${encodeURIComponent(text).replace(/%2C/g, ",")}`); // commas stay readable
     }
   }
-  if (s.image === "custom" && pixels.height * pixels.width <= MAX_LINK_PIXELS) parts.push(`px=${encodePixels(pixels)}`);
+  if (s.image === "custom" && pixels.height * pixels.width <= LIMITS.linkPixels) parts.push(`${PIXELS.link}=${encodePixels(pixels)}`);
   return parts.join("&");
 }
 
@@ -165,7 +144,7 @@ export function readFragment(fragment) {
   const partial = {}, notices = [];
   const text = String(fragment || "").replace(/^#/, "");
   if (!text) return { partial, notices };
-  if (text.length > MAX_FRAGMENT) return { partial, notices: ["The link is too long to be an explorer link; it was ignored."] };
+  if (text.length > LIMITS.linkChars) return { partial, notices: ["The link is too long to be an explorer link; it was ignored."] };
   let params;
   try {
     params = new URLSearchParams(text);
@@ -179,13 +158,15 @@ export function readFragment(fragment) {
   for (const [key, value] of params) {
     if (key === "v") continue;
     try {
-      if (key === "px") partial.image = decodePixels(value);
+      if (key === PIXELS.link) partial.image = decodePixels(value);
       else if (key in FIELDS) {
-        if (key === "img" && value === "custom") continue; // the pixels come with px=
-        partial[FIELDS[key][0]] = FIELDS[key][1](value);
+        const { setting, read } = FIELDS[key];
+        if (setting === "image" && value === "custom") continue; // the pixels come with px=
+        partial[setting] = read(value);
       } else notices.push(`The link's "${key.slice(0, 20)}" is not a setting; it was ignored.`);
     } catch (err) {
-      notices.push(`The link's ${LABELS[key]} (${key}=) should be ${err.message}; the default is used.`);
+      const label = key === PIXELS.link ? PIXELS.label : FIELDS[key].label;
+      notices.push(`The link's ${label} (${key}=) should be ${err.message}; the default is used.`);
     }
   }
   return { partial, notices };

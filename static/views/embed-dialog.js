@@ -1,13 +1,7 @@
 // The "Embed…" dialog: pick what to leave out and lock and the colours, get the <iframe> code
 // for the current view.
 
-import { HIDEABLE, LOCKABLE } from "../core/embed.js";
-
-const LABELS = {
-  title: "title", "input-controls": "image controls", kernel: "kernel", inspector: "arithmetic",
-  layer: "layer settings", "output-controls": "colour controls", stages: "later stages", exports: "share and export buttons",
-  image: "image", window: "window position",
-};
+import { MANIFEST } from "../core/settings.js";
 
 export class EmbedDialog {
   /** fragment(): the current view's link; size(): the frame it needs, {fixed: "640x480" | "800x600",
@@ -18,13 +12,13 @@ export class EmbedDialog {
     this.size = size;
     this.code = dialog.querySelector("#embed-code");
     this.boxes = [];
-    for (const [fieldset, names, key] of [["#embed-hide", HIDEABLE, "hide"], ["#embed-lock", LOCKABLE, "lock"]]) {
-      for (const name of names) {
+    for (const [fieldset, names, key] of [["#embed-hide", MANIFEST.embed.hide, "hide"], ["#embed-lock", MANIFEST.embed.lock, "lock"]]) {
+      for (const [name, text] of Object.entries(names)) {
         const label = document.createElement("label");
         const box = Object.assign(document.createElement("input"), { type: "checkbox", value: name });
         box.dataset.key = key;
         box.addEventListener("change", () => this.update());
-        label.append(box, ` ${LABELS[name]}`);
+        label.append(box, ` ${text}`);
         dialog.querySelector(fieldset).append(label);
         this.boxes.push(box);
       }

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from builder import settings
 from conftest import open_explorer, serve_in_thread, wait_ready
 from test_explorer import SOBEL_X, after_paint, state
 
@@ -354,16 +355,16 @@ def url_module(browser, base_url):
 
 @pytest.mark.parametrize("field", LINK_NOTICES)
 def test_each_link_key_has_one_correct_sentence(url_module, field):
-    notices, choices = url_module.evaluate("""async (field) => {
-        const url = await import("./static/core/url.js"), state = await import("./static/core/state.js");
-        return [url.readFragment("v=1&" + field).notices, state.CHOICES];
+    notices = url_module.evaluate("""async (field) => {
+        const url = await import("./static/core/url.js");
+        return url.readFragment("v=1&" + field).notices;
     }""", field)
     expected = LINK_NOTICES[field]
     if expected is None:  # a choice: every allowed value is named, the last after "or"
         key = field.split("=")[0]
         label, setting = {"act": ("activation", "activation"), "cm": ("colour map", "colormap"),
                           "mode": ("mode", "mode")}[key]
-        values = choices[setting]
+        values = settings.load()["settings"][setting]["options"]
         expected = (f"The link's {label} ({key}=) should be one of {', '.join(values[:-1])} or {values[-1]}; "
                     "the default is used.")
     assert notices == [expected]
