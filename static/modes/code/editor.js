@@ -5,8 +5,9 @@
 // on the line an error points at. Escape then Tab leaves the editor, so keyboard users are never trapped.
 
 const VENDOR = new URL("../../../vendor/codemirror/", import.meta.url);
-// In this order: the mode and addons register themselves on window.CodeMirror. build.py reads this list
-// to ship these files and no others.
+// In this order: the mode and addons register themselves on window.CodeMirror. The build ships these
+// and no others (build.py CODEMIRROR_FILES): a script added here must be added there too, or it fails
+// to load, an error the browser tests' watched pages report.
 const SCRIPTS = ["lib/codemirror.js", "mode/python/python.js", "addon/edit/matchbrackets.js", "addon/edit/closebrackets.js"];
 const INDENT = 4;
 const MODIFIERS = new Set(["Shift", "Control", "Alt", "Meta"]);
