@@ -30,7 +30,7 @@ import zipfile
 from pathlib import Path
 
 import lesson_pages
-import startup_files
+from builder import startup_files
 
 ROOT = Path(__file__).resolve().parent
 DIST = ROOT / "dist"
@@ -443,7 +443,7 @@ def write_codemirror(out):
             target.write_bytes(t.extractfile(f"package/{name}").read())
 
 
-# --- step 4: files for a faster start (startup_files.py) ----------------------------
+# --- step 4: files for a faster start (builder/startup_files.py) ----------------------------
 
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 

@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import build  # noqa: E402
-import startup_files  # noqa: E402
+from builder import startup_files  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 try:

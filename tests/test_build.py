@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 import build
-import startup_files
+from builder import startup_files
 
 
 def test_every_preset_in_kernels_is_valid_and_named():

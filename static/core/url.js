@@ -4,6 +4,8 @@
 // Reading never throws: a field that does not parse is left at its default
 // and named in a notice. Version 1 is the only format so far; a later one
 // must keep reading v=1 links.
+// Every key, and the type that says how it is read and written, is the
+// settings manifest's (static/settings.json, through settings.js).
 
 import { defaultState, listed } from "./state.js";
 import { MANIFEST, SETTINGS, LIMITS } from "./settings.js";

@@ -158,7 +158,7 @@ async function download(path, what, read) {
 
 // NumPy and the app go into site-packages as files: no package manager runs before the first map.
 // NumPy's bundle holds the official wheel's run-time files, its modules compiled to bytecode by the
-// build (startup_files.py); the app is one small pure-Python wheel, and unpacking it is all an
+// build (builder/startup_files.py); the app is one small pure-Python wheel, and unpacking it is all an
 // install needs (its .dist-info included, so importlib.metadata knows both packages).
 function install(pyodide, numpyFiles, appWheel) {
   const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");

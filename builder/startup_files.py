@@ -20,9 +20,9 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-SNAPSHOT_SCRIPT = ROOT / "make_snapshot.mjs"
-BYTECODE_SCRIPT = ROOT / "compile_numpy.mjs"
+HERE = Path(__file__).resolve().parent
+SNAPSHOT_SCRIPT = HERE / "make_snapshot.mjs"
+BYTECODE_SCRIPT = HERE / "compile_numpy.mjs"
 # The runtime files whose content a snapshot depends on (it fits only the exact pyodide.asm.wasm).
 RUNTIME_INPUTS = ["pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip"]
 # Wheel files that nothing in the page reads: type stubs, C headers and sources, static libraries.
