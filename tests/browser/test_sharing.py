@@ -346,6 +346,9 @@ LINK_NOTICES = {
 }
 
 
+CHOICES = settings.load()["settings"]  # read once for the module, not once a case
+
+
 @pytest.fixture(scope="module")
 def url_module(browser, base_url):
     watched = open_explorer(browser, f"{base_url}#v=1")
@@ -364,7 +367,7 @@ def test_each_link_key_has_one_correct_sentence(url_module, field):
         key = field.split("=")[0]
         label, setting = {"act": ("activation", "activation"), "cm": ("colour map", "colormap"),
                           "mode": ("mode", "mode")}[key]
-        values = settings.load()["settings"][setting]["options"]
+        values = CHOICES[setting]["options"]
         expected = (f"The link's {label} ({key}=) should be one of {', '.join(values[:-1])} or {values[-1]}; "
                     "the default is used.")
     assert notices == [expected]
