@@ -9,8 +9,12 @@ export class LossCurveView {
     canvas.setAttribute("aria-label", "Loss curve: no steps yet");
     this.losses = [];
     // Drawn as soon as it has a size (before the first step: the empty frame), and again whenever the
-    // layout resizes it, so it is never a blank box or a stretched picture.
-    new ResizeObserver(() => this.update(this.losses)).observe(canvas);
+    // layout resizes it, so it is never a blank box or a stretched picture. Drawn in the next frame, not
+    // in the observer's callback: resizing the canvas's backing store there, as the mode is hidden, is a
+    // "ResizeObserver loop" error in WebKit. A hidden canvas (no size) waits until it is shown.
+    new ResizeObserver(() => requestAnimationFrame(() => {
+      if (canvas.clientWidth) this.update(this.losses);
+    })).observe(canvas);
   }
 
   update(losses) {
