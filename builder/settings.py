@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-ROOT = Path(__file__).resolve().parent.parent
+from builder import ROOT
+
 MANIFEST = ROOT / "static" / "settings.json"
 MODES = ROOT / "static" / "modes"
 

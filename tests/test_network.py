@@ -6,15 +6,16 @@ import re
 import numpy as np
 import pytest
 
-import build
+from builder import ROOT
+from builder.digits import crop_digit, mnist_digits, mnist_split, write_digits
 from app import digits, network
 
-MODEL = build.ROOT / "models" / "digits.json"
+MODEL = ROOT / "models" / "digits.json"
 
 
 @pytest.fixture(scope="module")
 def heldout():
-    _, held = build.mnist_split()
+    _, held = mnist_split()
     images = np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24)
     return images, np.array([d for d, _ in held])
 
@@ -141,23 +142,23 @@ def test_the_committed_weights_reach_the_documented_held_out_accuracy(shipped, h
     documented = json.loads(MODEL.read_text())["heldout_accuracy"]
     assert accuracy >= 0.97
     assert accuracy == pytest.approx(documented, abs=1e-4)
-    readme = (build.ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     assert f"{documented:.2%} of the 2,000 held-out digits" in readme
 
 
 def test_the_held_out_file_the_page_reads_is_exactly_the_held_out_split(tmp_path, heldout):
-    build.write_digits(tmp_path)
+    write_digits(tmp_path)
     images, labels = digits.decode_heldout((tmp_path / "digits-heldout.bin").read_bytes())
     np.testing.assert_array_equal(images, heldout[0])
     np.testing.assert_array_equal(labels, heldout[1])
 
 
 def test_the_held_out_digits_were_never_trained_on():
-    train, held = build.mnist_split()
+    train, held = mnist_split()
     seen = {tuple(x) for _, x in train}
     assert sum(tuple(x) in seen for _, x in held) == 0
-    for d, all_of_class in build.mnist_digits().items():  # the last 200 of each class file
-        assert [build.crop_digit(x) for x in all_of_class[-200:]] == [x for label, x in held if label == d]
+    for d, all_of_class in mnist_digits().items():  # the last 200 of each class file
+        assert [crop_digit(x) for x in all_of_class[-200:]] == [x for label, x in held if label == d]
 
 
 # --- checks: one sentence naming the layer and the shapes ----------------------------------------
@@ -296,7 +297,7 @@ def _fake_torch_nn():
 
 
 def test_the_readmes_pytorch_export_writes_a_model_that_loads(tmp_path, monkeypatch):
-    readme = (build.ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     snippet = readme.split("```python\nimport json, numpy as np, torch.nn as nn\n", 1)[1].split("```", 1)[0]
     torch, nn = _fake_torch_nn()
     monkeypatch.setitem(__import__("sys").modules, "torch", torch)

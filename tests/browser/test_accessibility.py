@@ -1,7 +1,7 @@
 """Accessibility: axe-core finds nothing serious or critical in the explorer, light or dark.
 
 axe-core comes from the npm registry at a pinned version and is checked against
-the registry's pinned sha512 integrity before use (build.fetch_npm_tarball). `npm pack`
+the registry's pinned sha512 integrity before use (builder/downloads.py). `npm pack`
 fetches it once into .cache/downloads/ (git-ignored); later runs are offline.
 
 The page runs under a strict Content-Security-Policy with no inline scripts, so
@@ -15,7 +15,7 @@ import tarfile
 
 import pytest
 
-import build
+from builder.downloads import fetch_npm_tarball
 from conftest import open_explorer
 from test_explorer import SOBEL_X
 
@@ -35,7 +35,7 @@ DEFAULT = {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "paddin
 
 def axe_source():
     """axe.min.js, extracted from the verified tarball (fetched and checked as the build fetches its npm packages)."""
-    tarball = build.fetch_npm_tarball(f"axe-core@{AXE_VERSION}", f"axe-core-{AXE_VERSION}.tgz", AXE_INTEGRITY,
+    tarball = fetch_npm_tarball(f"axe-core@{AXE_VERSION}", f"axe-core-{AXE_VERSION}.tgz", AXE_INTEGRITY,
                                       "the accessibility tests' axe-core comes from npm", "0.6 MB")
     with tarfile.open(tarball) as t:
         return t.extractfile("package/axe.min.js").read().decode("utf-8")

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-import build
+from builder.server import make_server
 from bench import RECORD_WORKER_STARTS
 from conftest import Watched, wait_ready
 from test_explorer import after_paint
@@ -29,7 +29,7 @@ class LoggedServer:
         self.requested = []  # one entry per request for the held path
         self.finished = []  # the same, once its whole body was sent
         logged = self
-        server = build.make_server(directory)
+        server = make_server(directory)
         base = server.RequestHandlerClass  # functools.partial(handler, directory=...)
 
         class Handler(base.func):

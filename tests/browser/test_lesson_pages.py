@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-import lesson_pages
+from builder import course
 
 from conftest import Watched, wait_ready
 from test_accessibility import assert_accessible  # noqa: F401 (a fixture)
@@ -254,7 +254,7 @@ def test_every_lessons_views_read_without_a_notice(warm, base_url):
         page.close()
 
 
-@pytest.mark.parametrize("lesson", lesson_pages.read_lessons(), ids=lambda lesson: lesson["file"])
+@pytest.mark.parametrize("lesson", course.read_lessons(), ids=lambda lesson: lesson["file"])
 def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(warm, base_url, lesson):
     """For each lesson: answer right, and the named explorer ends up on the reveal's view, with no message."""
     watched = open_lesson(warm, base_url, lesson["page"])

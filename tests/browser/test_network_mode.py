@@ -7,7 +7,7 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
-import build
+from builder.digits import mnist_split
 from app import network
 from conftest import DIGITS_MODEL, cpython_probs, edit_through_a_restart, hang_python
 from test_explorer import set_state, state
@@ -236,7 +236,7 @@ def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
 
 
 def heldout_arrays():
-    _, held = build.mnist_split()
+    _, held = mnist_split()
     return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
 
 

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-import build
+from builder.runtime import PYODIDE_VERSION
 from conftest import Watched, assert_output_matches_core, edit_through_a_restart, hang_python, serve_in_thread
 from test_explorer import SOBEL_X, state
 
@@ -88,7 +88,7 @@ def test_wrong_wasm_mime_type_is_explained(browser, broken_site):
 
 def test_missing_runtime_files_are_explained(browser, broken_site):
     site, serve = broken_site
-    (site / "pyodide" / build.PYODIDE_VERSION / "pyodide.asm.wasm").unlink()
+    (site / "pyodide" / PYODIDE_VERSION / "pyodide.asm.wasm").unlink()
     text = loading_error(browser, serve())
     assert "missing from this site" in text and "HTTP 404" in text
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import lesson_pages
+from builder import course
 from builder import settings
 from conftest import open_explorer, serve_in_thread, wait_until
 
@@ -70,9 +70,9 @@ def test_a_changed_manifest_changes_the_page_and_the_lesson_checker(browser, cha
         assert page.locator("#embed-hide label").filter(has_text="the sums at the window").count() == 1
     finally:
         page.context.close()
-    lesson = json.loads((lesson_pages.LESSONS / "05-output-size.json").read_text())
+    lesson = json.loads((course.LESSONS / "05-output-size.json").read_text())
     lesson["views"][0]["fragment"] = "v=1&img=digit3&s=4"
-    assert lesson_pages.lesson_problem(lesson) is None  # today's manifest takes stride 4
-    assert lesson_pages.lesson_problem(lesson, settings.load(path)) == (
+    assert course.lesson_problem(lesson) is None  # today's manifest takes stride 4
+    assert course.lesson_problem(lesson, settings.load(path)) == (
         'field "views[0].fragment" does not open as written: the link\'s stride (s=) should be a whole number '
         "from 1 to 3; the default is used (static/settings.json)")

@@ -6,7 +6,7 @@
 
 const VENDOR = new URL("../../../vendor/codemirror/", import.meta.url);
 // In this order: the mode and addons register themselves on window.CodeMirror. The build ships these
-// and no others (build.py CODEMIRROR_FILES): a script added here must be added there too, or it fails
+// and no others (builder/vendor.py CODEMIRROR_FILES): a script added here must be added there too, or it fails
 // to load, an error the browser tests' watched pages report.
 const SCRIPTS = ["lib/codemirror.js", "mode/python/python.js", "addon/edit/matchbrackets.js", "addon/edit/closebrackets.js"];
 const INDENT = 4;

@@ -1,7 +1,7 @@
-"""The lesson pages: lessons/NN-name.json, checked, rendered from templates/ into dist/lessons/. Standard library only.
+"""The lesson pages: lessons/NN-name.json, checked, rendered from builder/templates/ into dist/lessons/. Standard library only.
 
-A lesson file that is wrong raises LessonError with one sentence naming the file and the field; build.py
-stops with it before dist/ is cleared, so a bad file leaves the last build as it was. What a lesson holds
+A lesson file that is wrong raises LessonError with one sentence naming the file and the field; the build
+(builder/assemble.py) stops with it before dist/ is cleared, so a bad file leaves the last build as it was. What a lesson holds
 is in the README ("Lessons"); tests/test_lessons.py checks every number a lesson states against the core.
 """
 import json
@@ -10,11 +10,10 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from builder import settings
+from builder import ROOT, settings
 
-ROOT = Path(__file__).resolve().parent
 LESSONS = ROOT / "lessons"
-TEMPLATES = ROOT / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 LESSON_NAME = r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.json$"
 
 
@@ -142,7 +141,7 @@ def _page_csp():
 
 
 def _head(title):
-    """The <head> every lesson page shares (templates/head.html): the explorer's policy, styles, icon."""
+    """The <head> every lesson page shares (builder/templates/head.html): the explorer's policy, styles, icon."""
     return Template((TEMPLATES / "head.html").read_text()).substitute(csp=_page_csp(), page_title=title)
 
 
@@ -210,7 +209,7 @@ def _lesson_html(lesson, lessons, template):
 
 
 def write_lessons(out, lessons=None):
-    """dist/lessons/: one page per lesson file, from templates/lesson.html, and an index in order."""
+    """dist/lessons/: one page per lesson file, from builder/templates/lesson.html, and an index in order."""
     lessons = read_lessons() if lessons is None else lessons
     out.mkdir(parents=True, exist_ok=True)
     template = (TEMPLATES / "lesson.html").read_text()
