@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from builder import DIST, ROOT  # noqa: E402
+from builder import DIST  # noqa: E402
 from builder.assemble import build  # noqa: E402
 from builder.data import read_pgm  # noqa: E402
 from builder.server import make_server  # noqa: E402
