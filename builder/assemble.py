@@ -8,8 +8,8 @@ from builder.data import write_data, write_models
 from builder.digits import write_digits
 from builder.downloads import sha256
 from builder.page import MODES, page, stylesheet
-from builder.server import HEADERS
 from builder.runtime import NUMPY_WHEEL, PYODIDE_VERSION, fetch_runtime, write_runtime
+from builder.server import HEADERS
 from builder.vendor import fetch_codemirror, write_codemirror
 from builder.wheel import app_version, build_wheel
 
