@@ -10,6 +10,11 @@ HTML_MARKER = r"^[ \t]*<!-- mode:([a-z0-9-]+) -->\n"
 CSS_MARKER = r"^/\* mode:([a-z0-9-]+) \*/\n"
 
 
+# The data the first view reads before it can draw: the settings manifest (static/core/settings.js
+# fetches it as its modules load, so without a preload that is one more round trip) and the built-ins.
+FIRST_DATA = ("static/settings.json", "data/builtins.json")
+
+
 def with_modes(text, ext, marker):
     """text with each marker (a regex whose group is a mode's id) replaced by static/modes/<id>/<id>.<ext>.
 
@@ -49,7 +54,7 @@ def page():
     others = ("worker.js", "lesson.js", "embed-resize.js")
     modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static").rglob("*.js") if p.name not in others)
     links = "\n    ".join([f'<link rel="modulepreload" href="{m}">' for m in modules] +
-                           ['<link rel="preload" href="data/builtins.json" as="fetch" crossorigin>'])
+                           [f'<link rel="preload" href="{data}" as="fetch" crossorigin>' for data in FIRST_DATA])
     marker = '<link rel="modulepreload" href="static/main.js">'
     if marker not in text:
         stop(f"index.html must contain {marker} (the build adds the other preloads there)")

@@ -1,4 +1,4 @@
-// Reads a gzipped tar (the NumPy bundle build.py writes; builder/startup_files.py) into [path, bytes] pairs.
+// Reads a gzipped tar (the NumPy bundle the build writes: builder/startup_files.py) into [path, bytes] pairs.
 // The browser's own DecompressionStream unpacks it while Python starts, so installing the files is
 // only a copy into Python's file system.
 

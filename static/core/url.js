@@ -7,7 +7,7 @@
 // Every key, and the type that says how it is read and written, is the
 // settings manifest's (static/settings.json, through settings.js).
 
-import { defaultState, listed } from "./state.js";
+import { listed } from "./state.js";
 import { MANIFEST, SETTINGS, LIMITS } from "./settings.js";
 
 export const FORMAT_VERSION = MANIFEST.linkVersion;
@@ -118,19 +118,19 @@ const TYPES = {
 };
 TYPES.mode = TYPES.choice;
 
-// key in the link → {setting, label, read, write}, in the manifest's order (the order links are written in).
+// key in the link → {setting, label, read, write, fallback: the default's text}, in the manifest's
+// order (the order links are written in).
 const FIELDS = Object.fromEntries(Object.entries(SETTINGS).map(([setting, spec]) => {
   const [read, write] = TYPES[spec.type](spec);
-  return [spec.link, { setting, label: spec.label, read, write }];
+  return [spec.link, { setting, label: spec.label, read, write, fallback: write(spec.default) }];
 }));
 
 /** The fragment (without '#') for state s and its pixels. */
 export function writeFragment(s, pixels) {
-  const defaults = defaultState();
   const parts = [`v=${FORMAT_VERSION}`];
-  for (const [key, { setting, write }] of Object.entries(FIELDS)) {
+  for (const [key, { setting, write, fallback }] of Object.entries(FIELDS)) {
     const text = write(s[setting]);
-    if (key === "img" || key === "k" || text !== write(defaults[setting])) {
+    if (key === "img" || key === "k" || text !== fallback) {
       parts.push(`${key}=${encodeURIComponent(text).replace(/%2C/g, ",")}`); // commas stay readable
     }
   }

@@ -37,6 +37,8 @@ def test_the_page_holds_every_modes_markup_and_preloads_every_module_it_may_impo
     for module in modules:
         wanted = module.rsplit("/", 1)[-1] not in ("worker.js", "lesson.js", "embed-resize.js")
         assert (f'<link rel="modulepreload" href="{module}">' in preloads) == wanted, module
+    for data in ("static/settings.json", "data/builtins.json"):  # fetched before the first view can draw
+        assert f'<link rel="preload" href="{data}" as="fetch" crossorigin>' in preloads
 
 
 def test_the_stylesheet_holds_every_modes_styles():
