@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from builder import DIST  # noqa: E402
-from conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, wait_ready  # noqa: E402
+from pages import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, wait_ready
 
 OUT = ROOT / "docs" / "pictures"
 SOBEL_X = "1,0,-1,2,0,-2,1,0,-1"

@@ -6,7 +6,10 @@ import shutil
 import numpy as np
 import pytest
 
-from conftest import ROOT, expected_output, open_explorer, serve_in_thread, wait_ready, wait_until
+from builder import ROOT
+from pages import open_explorer, serve_in_thread, wait_for, wait_ready
+from core_answers import expected_output
+
 
 GUIDE = ROOT / "docs" / "adding-a-mode.md"
 
@@ -71,12 +74,12 @@ def test_a_mode_added_by_the_guide_is_routed_shown_linked_and_unmounted(browser,
         # Its button changes the layer through the shell: the sentence is the core's for the new kernel.
         painted = page.evaluate("() => document.body.dataset.painted")
         root.get_by_role("button", name="Sharpen").click()
-        wait_until(page, "(n) => document.body.dataset.painted !== n", painted)
+        wait_for(page, "(n) => document.body.dataset.painted !== n", arg=painted)
         s = page.evaluate("() => window.convExplorer.getState()")
         assert s["kernel"] == [[0, -1, 0], [-1, 5, -1], [0, -1, 0]] and s["extremes"] == extremes_sentence(s)
 
         # Linked: the page's link names the mode, and opens it in a new page.
-        wait_until(page, "() => location.hash.includes('mode=extremes') && location.hash.includes('k=0,-1,0,-1,5,-1,0,-1,0')")
+        wait_for(page, "() => location.hash.includes('mode=extremes') && location.hash.includes('k=0,-1,0,-1,5,-1,0,-1,0')")
         link = page.url
         other = open_explorer(browser, link).page
         try:
@@ -87,7 +90,7 @@ def test_a_mode_added_by_the_guide_is_routed_shown_linked_and_unmounted(browser,
 
         # Unmounted: another mode takes the view; the guide's mode cleared its text and is hidden.
         page.locator('.modes button[data-mode="explore"]').click()
-        wait_until(page, "() => document.body.dataset.mode === 'explore'")
+        wait_for(page, "() => document.body.dataset.mode === 'explore'")
         assert root.locator("p.extremes").inner_text() == "" and not root.is_visible()
         assert page.locator("#explorer").is_visible()
         assert "extremes" not in page.evaluate("() => window.convExplorer.getState()")

@@ -13,9 +13,7 @@ import threading
 import pytest
 
 from builder.server import make_server
-from bench import RECORD_WORKER_STARTS
-from conftest import Watched, wait_ready
-from test_explorer import after_paint
+from pages import after_paint, RECORD_WORKER_STARTS, wait_ready, Watched
 
 CELL = "#kernel-grid .kernel-cell[data-row='0'][data-col='1']"
 

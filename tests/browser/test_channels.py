@@ -1,7 +1,6 @@
 """Channels mode: a colour image's three channels, filters as stacks of kernels, partial maps
 adding up, a depthwise separable layer beside the standard one, and their costs."""
 import io
-import json
 import time
 
 import numpy as np
@@ -9,8 +8,8 @@ import pytest
 from PIL import Image
 
 from app import images
-from conftest import assert_channels_match_core, open_explorer
-from test_explorer import state
+from pages import open_explorer, state
+from core_answers import assert_channels_match_core
 
 
 @pytest.fixture(scope="module")

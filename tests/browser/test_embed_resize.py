@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from conftest import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
+from pages import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
+
 
 # What each view is about: these must lie inside the frame.
 ESSENTIAL = {

@@ -16,7 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
+from pages import assert_inside, embed_codes, frame_box, wait_for_fitted_height, wait_ready
+
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {  # page name: (view, what must lie inside its frame)

@@ -5,17 +5,16 @@ checked against CPython's core on the same state, and every page is checked for 
 CSP-blocked requests) and for requests to another origin.
 """
 import io
-import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from app import images, network
-from conftest import DIGITS_MODEL, assert_channels_match_core, assert_output_matches_core, cpython_probs
 from engine_pages import ENGINES, launch, serve_collecting_errors
+from core_answers import assert_channels_match_core, assert_output_matches_core, cpython_probs, DIGITS_MODEL
+from references import SOBEL_X
 
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 EDITOR = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
 CONVOLUTION = """import numpy as np
 

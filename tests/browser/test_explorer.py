@@ -5,33 +5,13 @@ the same state, exactly (float32, as the page receives it).
 """
 import json
 import re
-import time
 
 import numpy as np
 import pytest
 
-from conftest import assert_output_matches_core, open_explorer
-from test_ops import ref_conv2d  # the textbook loop, nothing from app/
-
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
-
-
-def state(page):
-    return page.evaluate("() => window.convExplorer.getState()")
-
-
-def set_state(page, partial):
-    page.evaluate("(p) => window.convExplorer.setState(p)", partial)
-
-
-def after_paint(page, action, timeout_s=10):
-    """Do action (a click, a key) and wait until the page has painted the result."""
-    count = page.evaluate("() => Number(document.body.dataset.painted)")
-    action()
-    deadline = time.monotonic() + timeout_s
-    while page.evaluate("() => Number(document.body.dataset.painted)") == count:
-        assert time.monotonic() < deadline, "the page did not repaint"
-        page.wait_for_timeout(5)
+from pages import after_paint, input_cell_centre, open_explorer, set_state, state
+from core_answers import assert_output_matches_core
+from references import ref_conv2d, SOBEL_X
 
 
 @pytest.fixture
@@ -117,12 +97,6 @@ def test_blur_removes_fine_detail(page):
     assert np.ptp(image) == 1
     assert np.ptp(out) == pytest.approx(1 / 3, abs=1e-6)
     assert_output_matches_core(s)
-
-
-def input_cell_centre(page, row, col):
-    page.locator("#input-canvas").scroll_into_view_if_needed()
-    box = page.locator("#input-canvas").bounding_box()
-    return box["x"] + (col + 0.5) * box["width"] / 24, box["y"] + (row + 0.5) * box["height"] / 24
 
 
 def test_dragging_the_window_updates_the_inspector(page):

@@ -3,7 +3,6 @@ hovering for receptive fields, drawing, shifting, uploading and exporting.
 
 Painted stages are compared with CPython's app.pipeline on the same state, exactly.
 """
-import io
 import json
 import time
 
@@ -12,7 +11,9 @@ import pytest
 from PIL import Image
 
 from app import images, ops, pipeline
-from test_explorer import SOBEL_X, after_paint, state, input_cell_centre
+from pages import after_paint, input_cell_centre, state
+from references import SOBEL_X
+from image_files import image_bytes
 
 
 @pytest.fixture
@@ -144,16 +145,10 @@ def test_drawing_on_the_input(page):
     assert np.array(state(page)["image"]).max() == 0
 
 
-def png_bytes(array, mode="L", fmt="PNG"):
-    buffer = io.BytesIO()
-    Image.fromarray(array).convert(mode).save(buffer, fmt)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
 def test_uploading_an_image(page, fmt):
     gradient = np.tile(np.linspace(0, 255, 40).astype(np.uint8), (30, 1))
-    data = png_bytes(gradient, "RGB", fmt)
+    data = image_bytes(gradient, "RGB", fmt)
     after_paint(page, lambda: page.set_input_files("#upload", files=[
         {"name": f"gradient.{fmt.lower()}", "mimeType": f"image/{fmt.lower()}", "buffer": data}]))
     s = state(page)

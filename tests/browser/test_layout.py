@@ -5,22 +5,13 @@ Geometry, not presence: a part can be in the DOM and still be below the fold of 
 """
 import pytest
 
-from conftest import Watched, wait_ready
-from test_modes import wait_for
+from pages import assert_on_screen, box, open_explorer, wait_for
+
 
 STAGES = "&act=relu&pool=max.2.2&k2=1,0,-1,2,0,-2,1,0,-1"
 STAGE_MAPS = ["#stage-activation-canvas", "#stage-pool-canvas", "#stage-conv2-canvas"]
 EXPLORE = ["#input-canvas", "#kernel-grid", "#output-canvas"]
 MIN_MAP_PX = 140
-
-
-def open_at(browser, url, width, height):
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    watched = Watched(page)
-    page.goto(url)
-    wait_ready(page)
-    return watched
 
 
 def settle(page):
@@ -29,21 +20,6 @@ def settle(page):
     wait_for(page, "() => !['explore', 'learn'].includes(document.body.dataset.mode) || "
                    "document.getElementById('explorer').dataset.rows !== undefined", what="the layout")
     page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-
-
-def box(page, selector):
-    b = page.locator(selector).first.bounding_box()
-    assert b is not None, f"{selector} is not shown"
-    return b
-
-
-def assert_on_screen(page, selectors, width, height):
-    assert page.evaluate("() => [scrollX, scrollY]") == [0, 0]
-    for sel in selectors:
-        b = box(page, sel)
-        assert b["x"] >= 0 and b["y"] >= 0, f"{sel} starts off screen at {b}"
-        assert b["x"] + b["width"] <= width + 0.5, f"{sel} leaves the right edge of {width}×{height}: {b}"
-        assert b["y"] + b["height"] <= height + 0.5, f"{sel} leaves the bottom of {width}×{height}: {b}"
 
 
 def assert_maps_wide(page, selectors, minimum=MIN_MAP_PX):
@@ -79,7 +55,7 @@ CASES = [
 @pytest.mark.parametrize("name,query,fragment,size,parts,maps", CASES, ids=[c[0] for c in CASES])
 def test_the_parts_of_a_view_are_on_screen_at_once(browser, base_url, name, query, fragment, size, parts, maps):
     width, height = size
-    watched = open_at(browser, f"{base_url}{query}{fragment}", width, height)
+    watched = open_explorer(browser, f"{base_url}{query}{fragment}", width, height)
     page = watched.page
     try:
         settle(page)
@@ -92,7 +68,7 @@ def test_the_parts_of_a_view_are_on_screen_at_once(browser, base_url, name, quer
 
 
 def test_the_receptive_field_of_a_layer_2_cell_shows_in_every_earlier_map_at_once(browser, base_url):
-    watched = open_at(browser, f"{base_url}#v=1&img=digit3{STAGES}", 1280, 800)
+    watched = open_explorer(browser, f"{base_url}#v=1&img=digit3{STAGES}", 1280, 800)
     page = watched.page
     try:
         settle(page)
@@ -107,7 +83,7 @@ def test_the_receptive_field_of_a_layer_2_cell_shows_in_every_earlier_map_at_onc
 
 @pytest.mark.parametrize("width,height", [(360, 740), (390, 844), (414, 896)])
 def test_phones_stack_input_kernel_and_map_each_filling_the_width(browser, base_url, width, height):
-    watched = open_at(browser, f"{base_url}#v=1&img=digit3", width, height)
+    watched = open_explorer(browser, f"{base_url}#v=1&img=digit3", width, height)
     page = watched.page
     try:
         settle(page)
@@ -121,7 +97,7 @@ def test_phones_stack_input_kernel_and_map_each_filling_the_width(browser, base_
 
 
 def test_an_embed_links_to_the_same_view_in_the_full_explorer(browser, base_url):
-    watched = open_at(browser, f"{base_url}?embed&hide=layer#v=1&img=digit7&s=2", 640, 480)
+    watched = open_explorer(browser, f"{base_url}?embed&hide=layer#v=1&img=digit7&s=2", 640, 480)
     page = watched.page
     try:
         link = page.locator("#open-full")
@@ -139,7 +115,7 @@ def test_the_full_page_has_no_embed_link(explorer):
 
 def test_a_learn_embed_shows_the_empty_loss_curve_before_the_first_step(browser, base_url):
     """The curve's box on screen is not enough: something must be drawn in it (the frame and its sentence)."""
-    watched = open_at(browser, f"{base_url}?embed#v=1&mode=learn", 640, 480)
+    watched = open_explorer(browser, f"{base_url}?embed#v=1&mode=learn", 640, 480)
     page = watched.page
     try:
         settle(page)

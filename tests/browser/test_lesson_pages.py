@@ -8,12 +8,8 @@ import time
 import pytest
 
 from builder import course
-
-from conftest import Watched, wait_ready
-from test_accessibility import assert_accessible  # noqa: F401 (a fixture)
-from test_modes import wait_for
-
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+from pages import state, wait_for, wait_ready, Watched
+from references import SOBEL_X
 
 
 @pytest.fixture(scope="module")
@@ -44,10 +40,6 @@ def embed(page, index=0):
     frame = page.locator("figure.view iframe").nth(index).element_handle().content_frame()
     wait_ready(frame)
     return frame
-
-
-def state(frame):
-    return frame.evaluate("() => window.convExplorer.getState()")
 
 
 def verdict(page):

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from pages import CHROMIUM, CHROMIUM_ARGS, serve_in_thread, wait_for, wait_ready
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import wait_ready, wait_until  # noqa: E402
 
 CORPUS = Path(__file__).with_name("links-v1.json")
 SOBEL = "1,0,-1,2,0,-2,1,0,-1"
@@ -72,13 +73,13 @@ def opened(page, base_url, fragment, link=None):
     given = f"#{fragment}" if fragment else ""
     try:
         if link is None:
-            wait_until(page, "(given) => location.hash !== given", given, timeout_s=2)
+            wait_for(page, "(given) => location.hash !== given", 2, arg=given)
         else:
-            wait_until(page, "(link) => location.hash === link", link, timeout_s=10)
+            wait_for(page, "(link) => location.hash === link", 10, arg=link)
     except AssertionError:
         pass
     if "mode=code" in fragment:  # code mode opens its first exercise once its editor has loaded
-        wait_until(page, "() => document.getElementById('code-prompt').textContent")
+        wait_for(page, "() => document.getElementById('code-prompt').textContent")
     state = rounded(page.evaluate("() => window.convExplorer.getState()"))
     for key in ARRAYS:  # the maps by digest: the corpus stays small, and a differing map is named
         if key in state:
@@ -102,7 +103,6 @@ def test_a_v1_link_opens_the_view_it_opened_when_it_was_made(page, base_url, fra
 
 if __name__ == "__main__" and sys.argv[1:] == ["--record"]:
     from playwright.sync_api import sync_playwright
-    from conftest import CHROMIUM, CHROMIUM_ARGS, serve_in_thread
     server = serve_in_thread(Path(__file__).resolve().parents[2] / "dist")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

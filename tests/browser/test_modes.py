@@ -1,26 +1,16 @@
 """Beyond the anchors: gradient descent learns a filter in the page, and a learner writes
 their own convolution, runs it, and checks it on hidden cases."""
 import json
-import time
 
 import numpy as np
 import pytest
 
-from conftest import open_explorer, wait_ready
-from test_explorer import state
-from test_learner_code import SOLUTION
+from pages import EDITOR_JS, editor_text, open_explorer, run_code, set_code, state, wait_for, wait_ready
+from references import LOOP_CONV2D, SOBEL_X
 
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
 # A correct solution, written with loops (the same one the CPython tests of the checker use).
-CORRECT = "import numpy as np\n" + SOLUTION
-
-
-def wait_for(page, predicate_js, timeout_s=30, what="the page"):
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(predicate_js):
-        assert time.monotonic() < deadline, f"{what} never happened"
-        page.wait_for_timeout(50)
+CORRECT = "import numpy as np\n" + LOOP_CONV2D
 
 
 def test_gradient_descent_learns_sobel_x_from_its_outputs(browser, base_url):
@@ -69,25 +59,6 @@ def coding(browser, base_url):
     wait_for(page, "() => /Ready/.test(document.getElementById('code-status').textContent)", 60, "the code worker")
     yield watched
     page.context.close()
-
-
-EDITOR_JS = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
-
-
-def editor_text(page):
-    return page.evaluate(f"() => {EDITOR_JS}.getValue()")
-
-
-def set_code(page, code):
-    page.evaluate(f"(code) => {EDITOR_JS}.setValue(code)", code)
-
-
-def run_code(page, code, button="#code-check"):
-    set_code(page, code)
-    runs = int(page.locator("#code-verdict").get_attribute("data-runs") or 0)
-    page.click(button)
-    wait_for(page, f"() => Number(document.getElementById('code-verdict').dataset.runs) > {runs}", 30, "a result")
-    return page.locator("#code-verdict").inner_text(), page.locator("#code-error").inner_text()
 
 
 def test_the_starter_code_fails_with_a_plain_explanation(coding):

@@ -2,7 +2,9 @@
 by row, the inspector follows it, and the map can be built cell by cell."""
 import time
 
-from test_explorer import SOBEL_X, state
+from pages import state
+from references import SOBEL_X
+
 
 
 def reset(page, **extra):

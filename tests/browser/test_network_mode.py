@@ -9,15 +9,14 @@ import pytest
 
 from builder.digits import mnist_split
 from app import network
-from conftest import DIGITS_MODEL, cpython_probs, edit_through_a_restart, hang_python
-from test_explorer import set_state, state
-from test_layout import assert_on_screen, open_at
+from pages import assert_on_screen, edit_through_a_restart, hang_python, open_explorer, set_state, state
+from core_answers import cpython_probs, DIGITS_MODEL
 
 
 @pytest.fixture(scope="module")
 def net_page(browser, base_url):
-    watched = open_at(browser, f"{base_url}#v=1&mode=network", 1280, 800)
-    wait_for(watched.page, lambda n: n.get("probs") and not n["accuracyPending"])
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800)
+    wait_for_network(watched.page, lambda n: n.get("probs") and not n["accuracyPending"])
     yield watched
     watched.page.context.close()
 
@@ -32,7 +31,7 @@ def trained():
     return network.load(DIGITS_MODEL)
 
 
-def wait_for(page, check, timeout_s=20):
+def wait_for_network(page, check, timeout_s=20):
     """Poll getState().network until check(it) is true (no sleeps: the page's own state decides)."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -93,7 +92,7 @@ def test_a_wrong_answer_can_be_picked_and_is_wrong(net_page, heldout, trained):
     expected = np.flatnonzero(network.forward(trained, images).argmax(1) != labels).tolist()
     assert wrong == expected and len(wrong) == 54
     page.select_option("#net-mistakes", str(wrong[0]))
-    net = wait_for(page, lambda n: n["digit"] == wrong[0])
+    net = wait_for_network(page, lambda n: n["digit"] == wrong[0])
     np.testing.assert_array_equal(np.array(state(page)["image"], np.float32), images[wrong[0]])
     assert net["prediction"] != labels[wrong[0]]
     assert page.locator("#net-digit-label").inner_text() == (
@@ -104,25 +103,25 @@ def test_zeroing_a_filter_changes_the_accuracy_as_cpython_says_and_reset_restore
     page = net_page.page
     images, labels = heldout
     page.locator(".net-map-button[data-layer='0'][data-filter='2']").click()
-    wait_for(page, lambda n: n["layer"] == 0 and n["filter"] == 2)
+    wait_for_network(page, lambda n: n["layer"] == 0 and n["filter"] == 2)
     assert page.locator("#net-detail-title").inner_text() == "Convolution 1, filter 3"
     page.locator("#net-zero").click()
-    net = wait_for(page, lambda n: "0" in n["edits"] and not n["accuracyPending"] and n["accuracy"] != n["trainedAccuracy"])
+    net = wait_for_network(page, lambda n: "0" in n["edits"] and not n["accuracyPending"] and n["accuracy"] != n["trainedAccuracy"])
     assert net["edits"]["0"]["2"] == {"w": [0] * 9, "b": 0}
     expected = network.accuracy(edited(trained, net["edits"]), images, labels)
     assert net["accuracy"] == pytest.approx(expected, abs=0.5 / 2000)
     assert page.locator("#net-accuracy").inner_text() == f"Held-out accuracy: 97.30% → {100 * expected:.2f}%"
     np.testing.assert_allclose(net["probs"], cpython_probs(edited(trained, net["edits"]), state(page)["image"]), atol=1e-5)
     page.locator("#net-reset").click()
-    net = wait_for(page, lambda n: n["edits"] == {} and not n["accuracyPending"] and n["accuracy"] == n["trainedAccuracy"])
+    net = wait_for_network(page, lambda n: n["edits"] == {} and not n["accuracyPending"] and n["accuracy"] == n["trainedAccuracy"])
 
 
 def test_a_weight_click_is_an_edit_and_the_link_carries_it(net_page, browser, base_url, trained):
     page = net_page.page
     page.locator(".net-map-button[data-layer='3'][data-filter='5']").click()
-    wait_for(page, lambda n: n["layer"] == 3 and n["filter"] == 5)
+    wait_for_network(page, lambda n: n["layer"] == 3 and n["filter"] == 5)
     page.locator("#net-kernels .kernel-cell >> nth=4").click()  # input channel 1, centre weight
-    net = wait_for(page, lambda n: "3" in n["edits"] and not n["accuracyPending"])
+    net = wait_for_network(page, lambda n: "3" in n["edits"] and not n["accuracyPending"])
     weight = net["edits"]["3"]["5"]["w"]
     # Only the clicked weight is listed; null stands for the trained value (links stay short).
     assert weight[4] in (0, 1, 2, -2, -1) and weight[:4] == [None] * 4 and net["edits"]["3"]["5"]["b"] is None
@@ -131,9 +130,9 @@ def test_a_weight_click_is_an_edit_and_the_link_carries_it(net_page, browser, ba
         assert time.monotonic() < deadline, "the link never carried the network's edits"
         page.wait_for_timeout(20)
     link = page.evaluate("() => location.hash")
-    other = open_at(browser, f"{base_url}{link}", 1280, 800)
+    other = open_explorer(browser, f"{base_url}{link}", 1280, 800)
     try:
-        again = wait_for(other.page, lambda n: n.get("probs") and not n["accuracyPending"])
+        again = wait_for_network(other.page, lambda n: n.get("probs") and not n["accuracyPending"])
         assert again["edits"] == net["edits"] and again["accuracy"] == net["accuracy"]
         # The link carries the drawing in 8 bits a pixel: the same image to within 1/255.
         image = state(other.page)["image"]
@@ -142,13 +141,13 @@ def test_a_weight_click_is_an_edit_and_the_link_carries_it(net_page, browser, ba
     finally:
         other.page.context.close()
     page.locator("#net-reset").click()
-    wait_for(page, lambda n: n["edits"] == {} and not n["accuracyPending"])
+    wait_for_network(page, lambda n: n["edits"] == {} and not n["accuracyPending"])
 
 
 def test_drawing_moves_the_probabilities(net_page, trained):
     page = net_page.page
     page.locator("#net-clear").click()
-    wait_for(page, lambda n: n["digit"] is None)
+    wait_for_network(page, lambda n: n["digit"] is None)
     box = page.locator("#net-input").bounding_box()
     cell = box["width"] / 24
     page.mouse.move(box["x"] + 12.5 * cell, box["y"] + 4.5 * cell)  # cell centres, not their borders
@@ -199,7 +198,7 @@ def hover_cell(page, selector, row, col, rows):
 def test_pointing_at_a_cell_shows_its_sum_and_what_it_sees(net_page):
     page = net_page.page
     page.locator(".net-map-button[data-layer='3'][data-filter='4']").click()
-    wait_for(page, lambda n: n["layer"] == 3 and n["filter"] == 4)
+    wait_for_network(page, lambda n: n["layer"] == 3 and n["filter"] == 4)
     hover_cell(page, ".net-map-button[data-layer='3'][data-filter='4'] canvas", 4, 5, 9)
     arithmetic = page.locator("#net-arithmetic")
     deadline = time.monotonic() + 5
@@ -228,7 +227,7 @@ def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
     page.set_input_files("#net-files", [
         {"name": "mine.json", "mimeType": "application/json", "buffer": json.dumps(spec).encode()},
         {"name": "mine.npz", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}])
-    net = wait_for(page, lambda n: n["modelName"] == n["model"] == "leans-to-7" and not n["accuracyPending"])
+    net = wait_for_network(page, lambda n: n["modelName"] == n["model"] == "leans-to-7" and not n["accuracyPending"])
     assert net["model"] == "leans-to-7" and net["edits"] == {}
     mine = network.from_spec(spec, arrays)
     np.testing.assert_allclose(net["probs"], cpython_probs(mine, state(page)["image"]), atol=1e-5)
@@ -241,10 +240,10 @@ def heldout_arrays():
 
 
 def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_sideways(browser, base_url):
-    watched = open_at(browser, f"{base_url}#v=1&mode=network", 390, 844)
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 390, 844)
     page = watched.page
     try:
-        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         net_input, layers = page.locator("#net-input").bounding_box(), page.locator("#net-layers").bounding_box()
         probs = page.locator("#net-probs").bounding_box()
@@ -256,10 +255,10 @@ def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_s
 
 
 def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(browser, base_url, heldout, trained):
-    watched = open_at(browser, f"{base_url}#v=1&mode=network", 1280, 800)
+    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800)
     page = watched.page
     try:
-        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         hang_python(page, browser)
         edit_through_a_restart(page, {"image": heldout[0][5].tolist()})
         s = state(page)
@@ -270,10 +269,10 @@ def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(br
 
 
 def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(browser, base_url):
-    watched = open_at(browser, f"{base_url}?embed#v=1&mode=network", 800, 600)
+    watched = open_explorer(browser, f"{base_url}?embed#v=1&mode=network", 800, 600)
     page = watched.page
     try:
-        wait_for(page, lambda n: n.get("probs") and not n["accuracyPending"])
+        wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         parts = ["#net-input", "#net-probs", "#net-prediction"] + [
             f".net-map-button >> nth={i}" for i in range(page.locator(".net-map-button").count())]
         assert_on_screen(page, parts, 800, 600)

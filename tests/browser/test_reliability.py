@@ -6,12 +6,13 @@ import random
 import shutil
 import time
 
-import numpy as np
 import pytest
 
 from builder.runtime import PYODIDE_VERSION
-from conftest import Watched, assert_output_matches_core, edit_through_a_restart, hang_python, serve_in_thread
-from test_explorer import SOBEL_X, state
+from pages import edit_through_a_restart, hang_python, serve_in_thread, state
+from core_answers import assert_output_matches_core
+from references import SOBEL_X
+from image_files import encode, lying_png
 
 
 def test_a_thousand_edits_without_waiting_paint_the_last_one(explorer):
@@ -65,7 +66,6 @@ def loading_error(browser, url, route=None, timeout_s=30):
     if route:
         context.route(*route)
     page = context.new_page()
-    watched = Watched(page)
     page.goto(url)
     try:
         deadline = time.monotonic() + timeout_s
@@ -201,7 +201,6 @@ def hostile_files():
     """A corpus of broken and hostile uploads, generated here (nothing is downloaded)."""
     from PIL import Image
 
-    from test_images import encode, lying_png
     good = encode(Image.new("L", (40, 40), 128))
     return [
         ("empty.png", b"", "The file is empty."),

@@ -8,7 +8,7 @@ import pytest
 
 from builder import course
 from builder import settings
-from conftest import open_explorer, serve_in_thread, wait_until
+from pages import open_explorer, serve_in_thread, wait_for
 
 MANIFEST = settings.load()
 CORPUS = json.loads((Path(__file__).parent / "links-v1.json").read_text())
@@ -59,9 +59,9 @@ def test_a_changed_manifest_changes_the_page_and_the_lesson_checker(browser, cha
     try:
         assert page.evaluate("() => convExplorer.getState().stride") == 2
         page.evaluate("() => convExplorer.setState({stride: 1})")
-        assert "&s=1" in wait_until(page, "() => location.hash.includes('s=1') && location.hash")
+        assert "&s=1" in wait_for(page, "() => location.hash.includes('s=1') && location.hash")
         page.evaluate("() => convExplorer.setState({stride: 2})")
-        assert "s=" not in wait_until(page, "() => !location.hash.includes('s=1') && location.hash")
+        assert "s=" not in wait_for(page, "() => !location.hash.includes('s=1') && location.hash")
         problem = page.evaluate("() => convExplorer.setState({stride: 4}).then(() => null, (e) => e.message)")
         assert problem == "Stride must be a whole number from 1 to 3."
         assert page_reads(page, ["s=4"])[0]["notices"] == [

@@ -9,9 +9,10 @@ import time
 
 import pytest
 
-from conftest import (Watched, assert_output_matches_core, edit_through_a_restart, hang_python, python_targets,
-                      serve_in_thread, wait_ready)
-from test_explorer import SOBEL_X
+from pages import edit_through_a_restart, hang_python, python_targets, serve_in_thread, wait_ready, Watched
+from core_answers import assert_output_matches_core
+from references import SOBEL_X
+
 
 VIEWS = [  # four different views, as a lesson page would embed them
     f"v=1&img=digit0&k={','.join(map(str, sum(SOBEL_X, [])))}",

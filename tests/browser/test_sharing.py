@@ -6,8 +6,8 @@ import time
 import pytest
 
 from builder import settings
-from conftest import open_explorer, serve_in_thread, wait_ready
-from test_explorer import SOBEL_X, after_paint, state
+from pages import after_paint, open_explorer, serve_in_thread, state, wait_ready
+from references import SOBEL_X
 
 SETTINGS = ["kernel", "bias", "stride", "padding", "paddingMode", "dilation", "activation", "pool",
             "layer2", "window", "colormap", "numbers", "imageName", "image"]

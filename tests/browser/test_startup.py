@@ -14,11 +14,10 @@ import numpy as np
 import pytest
 
 from app import images
-from bench import RECORD_WORKER_STARTS, as_built_without_node
-from conftest import Watched, assert_output_matches_core, edit_through_a_restart, hang_python, serve_in_thread, wait_ready
-from test_explorer import SOBEL_X, after_paint, state
-from test_layers import png_bytes
-from test_modes import run_code, wait_for
+from pages import after_paint, as_built_without_node, edit_through_a_restart, hang_python, RECORD_WORKER_STARTS, run_code, serve_in_thread, state, wait_for, wait_ready, Watched
+from core_answers import assert_output_matches_core
+from references import SOBEL_X
+from image_files import image_bytes
 
 
 
@@ -111,7 +110,7 @@ def test_outputs_match_the_core_on_either_path(started):
 def test_an_upload_loads_pillow_and_decodes_on_either_path(started):
     page = started[0].page
     gradient = np.tile(np.linspace(0, 255, 40).astype(np.uint8), (30, 1))
-    data = png_bytes(gradient, "RGB", "PNG")
+    data = image_bytes(gradient, "RGB", "PNG")
     after_paint(page, lambda: page.set_input_files("#upload", files=[
         {"name": "gradient.png", "mimeType": "image/png", "buffer": data}]))
     s = state(page)

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 
 from app import api
-from test_ops import ref_conv2d  # the textbook loop, nothing from app/
+from references import ref_conv2d, SOBEL_X
 
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 RNG = np.random.default_rng(12)
 
 

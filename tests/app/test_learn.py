@@ -9,16 +9,17 @@ app/) and adds up the gradient one output position at a time, which is the
 weight-sharing fact written out.
 """
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.learn import DEFAULT_MOMENTUM, Trainer, initial_kernel, kernel_gradient
+from builder import ROOT
 from app.ops import conv2d
+from references import SOBEL_X as SOBEL_X_LISTS
 
-IMAGES = Path(__file__).resolve().parent.parent / "images"
-SOBEL_X = np.array([[1.0, 0.0, -1.0], [2.0, 0.0, -2.0], [1.0, 0.0, -1.0]])
+IMAGES = ROOT / "images"
+SOBEL_X = np.array(SOBEL_X_LISTS, dtype=np.float64)
 
 
 def load_pgm(name):

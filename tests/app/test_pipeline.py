@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from app import ops, pipeline
+from references import SOBEL_X
 
-SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 RNG = np.random.default_rng(3)
 IMAGE = RNG.random((24, 24))
 

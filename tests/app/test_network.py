@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from builder import ROOT
-from builder.digits import crop_digit, mnist_digits, mnist_split, write_digits
-from app import digits, network
+from builder.digits import mnist_split
+from app import network
 
 MODEL = ROOT / "models" / "digits.json"
 
@@ -146,21 +146,6 @@ def test_the_committed_weights_reach_the_documented_held_out_accuracy(shipped, h
     assert f"{documented:.2%} of the 2,000 held-out digits" in readme
 
 
-def test_the_held_out_file_the_page_reads_is_exactly_the_held_out_split(tmp_path, heldout):
-    write_digits(tmp_path)
-    images, labels = digits.decode_heldout((tmp_path / "digits-heldout.bin").read_bytes())
-    np.testing.assert_array_equal(images, heldout[0])
-    np.testing.assert_array_equal(labels, heldout[1])
-
-
-def test_the_held_out_digits_were_never_trained_on():
-    train, held = mnist_split()
-    seen = {tuple(x) for _, x in train}
-    assert sum(tuple(x) in seen for _, x in held) == 0
-    for d, all_of_class in mnist_digits().items():  # the last 200 of each class file
-        assert [crop_digit(x) for x in all_of_class[-200:]] == [x for label, x in held if label == d]
-
-
 # --- checks: one sentence naming the layer and the shapes ----------------------------------------
 
 def mutated(change):
@@ -250,7 +235,7 @@ def test_one_filter_alone_is_that_filter_of_the_whole_layer(cin, stride, padding
                                    whole[:, f:f + 1], rtol=1e-5, atol=1e-5)
 
 
-# --- the README's PyTorch export, run against stand-ins for torch.nn (no PyTorch here) -------------
+# --- docs/formats.md's PyTorch export, run against stand-ins for torch.nn (no PyTorch here) -------------
 
 class _Param:
     def __init__(self, a):
@@ -296,9 +281,9 @@ def _fake_torch_nn():
     return torch, nn
 
 
-def test_the_readmes_pytorch_export_writes_a_model_that_loads(tmp_path, monkeypatch):
-    readme = (ROOT / "README.md").read_text()
-    snippet = readme.split("```python\nimport json, numpy as np, torch.nn as nn\n", 1)[1].split("```", 1)[0]
+def test_the_documented_pytorch_export_writes_a_model_that_loads(tmp_path, monkeypatch):
+    formats = (ROOT / "docs" / "formats.md").read_text()
+    snippet = formats.split("```python\nimport json, numpy as np, torch.nn as nn\n", 1)[1].split("```", 1)[0]
     torch, nn = _fake_torch_nn()
     monkeypatch.setitem(__import__("sys").modules, "torch", torch)
     monkeypatch.setitem(__import__("sys").modules, "torch.nn", nn)

@@ -6,26 +6,18 @@ formats and modes, orientation and transparency, cropping and resizing, then
 hostile input (every ValueError path) and the limits.
 """
 import io
-import re
-import struct
 import warnings
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from app.images import decode
+from image_files import encode, lying_png
 
 
 # Lanczos rings: near a sharp edge, flat areas come out a level (1/255) or so off.
 RING = 1.5 / 255
-
-
-def encode(im, fmt="PNG", **params):
-    buf = io.BytesIO()
-    im.save(buf, fmt, **params)
-    return buf.getvalue()
 
 
 def quadrant(side=32, mode="L", bright=255, dark=0):
@@ -40,17 +32,6 @@ def halves(side, left, right, mode):
     im = Image.new(mode, (side, side), left)
     im.paste(right, (side // 2, 0, side, side))
     return im
-
-
-def png_chunk(kind, payload):
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-
-def lying_png(width, height):
-    """A tiny PNG whose header claims width×height 8-bit gray pixels; its data is one row of garbage."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr)
-            + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + png_chunk(b"IEND", b""))
 
 
 def assert_sentence(message):

@@ -10,14 +10,14 @@ run_preview, case_inputs, then every ValueError path of load.
 import json
 import re
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from app.exercises import case_inputs, check, load, run_preview
+from builder import ROOT
 
-EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+EXERCISES = ROOT / "exercises"
 FILES = sorted(EXERCISES.glob("*.json"))
 
 
