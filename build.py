@@ -29,7 +29,7 @@ from builder.server import serve
 PYTEST = ["-c", str(ROOT / "tests" / "pytest.ini"), "--rootdir", str(ROOT)]
 
 # Commands that drive the browsers from a module in tests/: (what needs the browser, module)
-TOOLS = {"bench": ("the benchmark's browser runs", "bench"), "shots": ("the README's pictures", "shots")}
+TOOLS = {"bench": ("the benchmark's browser runs", "bench.run"), "shots": ("the README's pictures", "shots")}
 
 
 def test(pytest_args):

@@ -8,8 +8,10 @@ per page, visits interleaved, each after about:blank, the first not counted. The
 callback attached right after the load event, seconds before Python is ready), so no driver's round
 trip is in it. Written to out["engines"].
 """
-from bench import STARTUP_PAGES, stats
 from engine_pages import ENGINES, launch
+
+from .common import stats
+from .startup import STARTUP_PAGES
 
 PAGES = {"bare": STARTUP_PAGES["bare"], "explorer": STARTUP_PAGES["explorer"]}
 READY_AT = "() => window.convExplorer.ready.then(() => performance.now())"
