@@ -3,7 +3,7 @@
 
     python build.py                 assemble dist/ (a static folder, no server code)
     python build.py serve [--port]  build, then serve dist/ on localhost
-    python build.py test [pytest args]   build, then run every test
+    python build.py test [pytest args]   build, then run every test (node --test, then pytest)
     python build.py bench           build, then measure in headless Chromium
     python build.py shots [names]   build, then renew the README's pictures (docs/pictures/)
     --no-snapshot                   leave out the interpreter snapshot (made with Node when present)
@@ -28,18 +28,23 @@ from builder.server import serve
 # pytest's settings live with the tests; the root is pytest's root, so test ids read tests/...
 PYTEST = ["-c", str(ROOT / "tests" / "pytest.ini"), "--rootdir", str(ROOT)]
 
+# The page's modules that need no browser, under Node's own test runner (no npm package).
+NODE_TEST = ["node", "--import", "./tests/js/setup.mjs", "--test", "--test-reporter=dot", "tests/js/"]
+
 # Commands that drive the browsers from a module in tests/: (what needs the browser, module)
 TOOLS = {"bench": ("the benchmark's browser runs", "bench.run"), "shots": ("the README's pictures", "shots")}
 
 
 def test(pytest_args):
     ensure_test_dependencies(engines=True)
+    say("node --test tests/js/: the page's modules that need no browser")
+    node = subprocess.run(NODE_TEST, cwd=ROOT).returncode
     env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
     code = subprocess.run([sys.executable, "-m", "pytest", *PYTEST, *pytest_args], cwd=ROOT, env=env).returncode
     if code == 5:  # pytest: no tests collected; nothing was checked, so that is a failure
         say("no tests were collected: nothing was checked")
         return 1
-    return code
+    return code or node
 
 
 def main(argv=None):

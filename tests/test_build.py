@@ -12,13 +12,26 @@ def test_the_command_line_offers_the_readmes_commands_and_flags():
         assert word in shown
 
 
-def test_a_test_run_that_collects_nothing_fails(monkeypatch):
+def fake_runs(monkeypatch, codes):
+    """build.test with subprocess.run answering codes[program] (node, then pytest); returns what ran."""
     monkeypatch.setattr(build, "ensure_test_dependencies", lambda **kw: None)
     ran = []
-    monkeypatch.setattr(build.subprocess, "run",
-                        lambda args, **kw: ran.append(args) or subprocess.CompletedProcess(args, 5))
+    monkeypatch.setattr(build.subprocess, "run", lambda args, **kw: ran.append(args) or subprocess.CompletedProcess(
+        args, codes["node" if args[0] == "node" else "pytest"]))
+    return ran
+
+
+def test_a_test_run_that_collects_nothing_fails(monkeypatch):
+    ran = fake_runs(monkeypatch, {"node": 0, "pytest": 5})
     assert build.test(["-k", "nothing"]) == 1
-    assert ran[0][-2:] == ["-k", "nothing"] and "tests/pytest.ini" in " ".join(ran[0])  # the tests' own settings
+    assert ran[1][-2:] == ["-k", "nothing"] and "tests/pytest.ini" in " ".join(ran[1])  # the tests' own settings
+
+
+def test_the_node_tests_run_first_and_their_failure_fails_the_run(monkeypatch):
+    ran = fake_runs(monkeypatch, {"node": 1, "pytest": 0})
+    assert build.test([]) == 1
+    assert ran[0] == build.NODE_TEST and "--test" in ran[0] and ran[0][-1] == "tests/js/"
+    assert fake_runs(monkeypatch, {"node": 0, "pytest": 0}) is not None and build.test([]) == 0
 
 
 def test_the_root_holds_the_design_cards_top_level_and_nothing_loose():

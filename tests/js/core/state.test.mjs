@@ -1,0 +1,75 @@
+// static/core/state.js: the one state object, its checks, and the small kernel and padding helpers.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { SETTINGS } from "../../../static/core/settings.js";
+import { coreSettings, defaultState, listed, merge, padAmounts, resizeKernel, withWeight } from "../../../static/core/state.js";
+
+const SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]];
+
+test("the defaults are the manifest's, and a fresh copy each call", () => {
+  const s = defaultState();
+  assert.deepEqual(Object.keys(s), Object.keys(SETTINGS));
+  assert.equal(s.image, "digit3");
+  assert.deepEqual(s.kernel, SOBEL_X);
+  assert.deepEqual(s.window, { row: 13, col: 17 });
+  s.kernel[0][0] = 9;
+  assert.equal(defaultState().kernel[0][0], 1);
+});
+
+test("merge applies checked settings and leaves the old state alone", () => {
+  const before = defaultState();
+  const after = merge(before, { stride: 2, padding: "same", pool: { mode: "max" }, output: [[1]] });
+  assert.equal(after.stride, 2);
+  assert.equal(after.padding, "same");
+  assert.deepEqual(after.pool, { mode: "max", size: 2, stride: 2 }); // size and stride default to 2
+  assert.equal("output" in after, false); // results are not settings
+  assert.equal(before.stride, 1);
+});
+
+test("a bad value is refused with one sentence naming the limits", () => {
+  const refused = (partial) => assert.throws(() => merge(defaultState(), partial), RangeError);
+  refused({ stride: 0 });
+  assert.throws(() => merge(defaultState(), { stride: 1.5 }), { message: "Stride must be a whole number from 1 to 4." });
+  assert.throws(() => merge(defaultState(), { kernel: [[1, 2]] }), { message: "The kernel must be a square grid from 1×1 to 7×7." });
+  assert.throws(() => merge(defaultState(), { kernel: [[1001]] }), { message: "Kernel weights are limited to −1000…1000." });
+  assert.throws(() => merge(defaultState(), { colour: 1 }), { message: 'Unknown setting "colour".' });
+  assert.throws(() => merge(defaultState(), [1]), { message: "setState takes an object of settings." });
+  refused({ activation: "tanh" });
+  refused({ bias: Infinity });
+  refused({ numbers: "yes" });
+  refused({ channels: { filters: [] } });
+  refused({ network: { edits: { 0: { 0: { w: [2000] } } } } });
+});
+
+test("listed reads as a sentence's list", () => {
+  assert.equal(listed(["a", "b"]), "a or b");
+  assert.equal(listed(["a", "b", "c"]), "one of a, b or c");
+});
+
+test("a resized kernel keeps its centre", () => {
+  assert.deepEqual(resizeKernel([[5]], 3), [[0, 0, 0], [0, 5, 0], [0, 0, 0]]);
+  assert.deepEqual(resizeKernel(SOBEL_X, 1), [[0]]);
+  assert.deepEqual(resizeKernel([[1, 2], [3, 4]], 3), [[1, 2, 0], [3, 4, 0], [0, 0, 0]]);
+});
+
+test("withWeight changes one weight in a copy", () => {
+  const k = withWeight(SOBEL_X, 1, 2, 7);
+  assert.deepEqual(k, [[1, 0, -1], [2, 0, 7], [1, 0, -1]]);
+  assert.equal(SOBEL_X[1][2], -2);
+});
+
+test("padding amounts: valid, same (the odd pixel after, as PyTorch) and a number", () => {
+  assert.deepEqual(padAmounts({ padding: "valid", dilation: 1, kernel: SOBEL_X }), [0, 0]);
+  assert.deepEqual(padAmounts({ padding: "same", dilation: 1, kernel: SOBEL_X }), [1, 1]);
+  assert.deepEqual(padAmounts({ padding: "same", dilation: 1, kernel: [[1, 1], [1, 1]] }), [0, 1]);
+  assert.deepEqual(padAmounts({ padding: "same", dilation: 3, kernel: [[1, 1], [1, 1]] }), [1, 2]);
+  assert.deepEqual(padAmounts({ padding: 2, dilation: 1, kernel: SOBEL_X }), [2, 2]);
+});
+
+test("the core's settings use the manifest's core names", () => {
+  const core = coreSettings(merge(defaultState(), { paddingMode: "reflect", layer2: { kernel: [[1]] } }));
+  assert.equal(core.padding_mode, "reflect");
+  assert.equal(core.stride, 1);
+  assert.equal(core.layer2.padding_mode, "zeros"); // the second layer pads with zeros
+  for (const [key, spec] of Object.entries(SETTINGS)) if (spec.core && key !== "layer2") assert.ok(spec.core in core, key);
+});
