@@ -1,6 +1,6 @@
 """Code mode: the learner writes a convolution (or a kernel) and this checks it.
 
-An exercise is one JSON file in exercises/ (format in the README): a prompt,
+An exercise is one JSON file in exercises/ (format in docs/formats.md): a prompt,
 starter code and hidden cases. The page runs the learner's code in its own
 worker and hands `check` the namespace that code left behind; `check` runs
 every case, compares with app.ops (the reference) and explains the first

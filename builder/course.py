@@ -2,7 +2,7 @@
 
 A lesson file that is wrong raises LessonError with one sentence naming the file and the field; the build
 (builder/assemble.py) stops with it before dist/ is cleared, so a bad file leaves the last build as it was. What a lesson holds
-is in the README ("Lessons"); tests/test_lessons.py checks every number a lesson states against the core.
+is in docs/formats.md ("Lessons"); tests/test_lessons.py checks every number a lesson states against the core.
 """
 import json
 import re
@@ -94,11 +94,11 @@ def lesson_problem(lesson, manifest=None):
         if fact is None and name == "question.check":
             continue
         if not isinstance(fact, dict) or not text_ok(fact.get("kind")) or not isinstance(fact.get("args", {}), dict):
-            return f"field \"{name}\" must be an object with a \"kind\" and an \"args\" object (see README, Lessons)"
+            return f"field \"{name}\" must be an object with a \"kind\" and an \"args\" object (see docs/formats.md, Lessons)"
         if name != "question.check" and "expect" not in fact:
             return f"field \"{name}\" must give \"expect\", the value the core must compute"
     if not isinstance(lesson.get("facts"), list) or not lesson["facts"]:
-        return "field \"facts\" must be a non-empty list of the numbers the lesson states (see README, Lessons)"
+        return "field \"facts\" must be a non-empty list of the numbers the lesson states (see docs/formats.md, Lessons)"
     return None
 
 

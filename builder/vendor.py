@@ -3,7 +3,7 @@ import tarfile
 
 from builder.downloads import fetch_npm_tarball
 
-# CodeMirror 5 (MIT): single UMD files that run under the page's CSP without a bundler (README "Code mode's editor").
+# CodeMirror 5 (MIT): single UMD files that run under the page's CSP without a bundler (docs/architecture.md, "Code mode's editor").
 CODEMIRROR_PACKAGE = "codemirror@5.65.19"
 CODEMIRROR_TARBALL = "codemirror-5.65.19.tgz"
 # npm's integrity for that version (`npm view codemirror@5.65.19 dist.integrity`): the trust anchor.

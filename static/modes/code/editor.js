@@ -1,6 +1,6 @@
 // Code mode's editor: CodeMirror 5 (npm codemirror@5.65.19, MIT, shipped in dist/vendor/ by build.py),
 // loaded only when code mode first opens. Its files are plain UMD scripts, so they run under the page's
-// Content-Security-Policy with no bundler (README "Code mode's editor").
+// Content-Security-Policy with no bundler (docs/architecture.md, "Code mode's editor").
 // Python highlighting, bracket matching and closing, four-space indents, undo, line numbers, and a mark
 // on the line an error points at. Escape then Tab leaves the editor, so keyboard users are never trapped.
 
