@@ -13,7 +13,7 @@ import pytest
 import axe
 from builder import DIST
 from builder.assemble import build
-from pages import CHROMIUM, CHROMIUM_ARGS, open_explorer, serve_in_thread
+from pages import CHROMIUM, CHROMIUM_ARGS, opened_explorer, serve_in_thread
 
 
 @pytest.fixture(scope="session")
@@ -42,9 +42,8 @@ def browser():
 @pytest.fixture(scope="module")
 def explorer(browser, base_url):
     """One loaded explorer per test module (Python takes seconds to start); tests reset what they change."""
-    watched = open_explorer(browser, base_url)
-    yield watched
-    watched.page.context.close()
+    with opened_explorer(browser, base_url) as watched:
+        yield watched
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ The launch (Debian's Chromium), the local server with the project's headers, the
 the page's own state: `page.wait_for_function` is blocked by the page's Content-Security-Policy), the
 page's state, what must be on screen, the explorer's Python workers, and embeds in another site's page.
 """
+import contextlib
 import json
 import shutil
 import threading
@@ -71,6 +72,16 @@ def open_explorer(browser, url, width=VIEWPORT["width"], height=VIEWPORT["height
     watched.page.goto(url)
     wait_ready(watched.page)
     return watched
+
+
+@contextlib.contextmanager
+def opened_explorer(browser, url, width=VIEWPORT["width"], height=VIEWPORT["height"], **context_args):
+    """open_explorer for a with block: the page's context is closed after it, whatever happens."""
+    watched = open_explorer(browser, url, width, height, **context_args)
+    try:
+        yield watched
+    finally:
+        watched.page.context.close()
 
 
 # --- the page's state --------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pages import open_explorer
+from pages import opened_explorer
 from references import SOBEL_X
 
 LAYERED = {"activation": "relu", "pool": {"mode": "max", "size": 2, "stride": 2},
@@ -21,9 +21,8 @@ DEFAULT = {"image": "digit3", "kernel": SOBEL_X, "bias": 0, "stride": 1, "paddin
 
 @pytest.fixture(scope="module")
 def dark_explorer(browser, base_url):
-    watched = open_explorer(browser, base_url, color_scheme="dark")
-    yield watched
-    watched.page.context.close()
+    with opened_explorer(browser, base_url, color_scheme="dark") as watched:
+        yield watched
 
 
 @pytest.fixture(params=["light", "dark"])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from builder import ROOT
-from pages import open_explorer, serve_in_thread, wait_for, wait_ready
+from pages import open_explorer, opened_explorer, serve_in_thread, wait_for, wait_ready
 from core_answers import expected_output
 
 
@@ -56,9 +56,8 @@ def test_the_shell_names_no_mode():
 
 
 def test_a_mode_added_by_the_guide_is_routed_shown_linked_and_unmounted(browser, site):
-    watched = open_explorer(browser, site)
-    page = watched.page
-    try:
+    with opened_explorer(browser, site) as watched:
+        page = watched.page
         button = page.locator('.modes button[data-mode="extremes"]')
         assert button.inner_text() == "Extremes"
         button.click()
@@ -95,8 +94,6 @@ def test_a_mode_added_by_the_guide_is_routed_shown_linked_and_unmounted(browser,
         assert page.locator("#explorer").is_visible()
         assert "extremes" not in page.evaluate("() => window.convExplorer.getState()")
         assert watched.errors == [] and watched.foreign_requests() == []
-    finally:
-        page.context.close()
 
 
 def test_a_link_to_a_mode_the_site_does_not_have_says_so(browser, base_url):

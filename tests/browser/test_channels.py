@@ -8,15 +8,14 @@ import pytest
 from PIL import Image
 
 from app import images
-from pages import open_explorer, state
+from pages import open_explorer, opened_explorer, state
 from core_answers import assert_channels_match_core
 
 
 @pytest.fixture(scope="module")
 def channels_page(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=channels")
-    yield watched
-    watched.page.context.close()
+    with opened_explorer(browser, f"{base_url}#v=1&mode=channels") as watched:
+        yield watched
 
 
 def painted_after(page, action):

@@ -5,7 +5,7 @@ Geometry, not presence: a part can be in the DOM and still be below the fold of 
 """
 import pytest
 
-from pages import assert_on_screen, box, open_explorer, wait_for
+from pages import assert_on_screen, box, opened_explorer, wait_for
 
 
 STAGES = "&act=relu&pool=max.2.2&k2=1,0,-1,2,0,-2,1,0,-1"
@@ -55,58 +55,46 @@ CASES = [
 @pytest.mark.parametrize("name,query,fragment,size,parts,maps", CASES, ids=[c[0] for c in CASES])
 def test_the_parts_of_a_view_are_on_screen_at_once(browser, base_url, name, query, fragment, size, parts, maps):
     width, height = size
-    watched = open_explorer(browser, f"{base_url}{query}{fragment}", width, height)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}{query}{fragment}", width, height) as watched:
+        page = watched.page
         settle(page)
         assert_on_screen(page, parts, width, height)
         assert_maps_wide(page, maps)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
         assert watched.errors == []
-    finally:
-        page.context.close()
 
 
 def test_the_receptive_field_of_a_layer_2_cell_shows_in_every_earlier_map_at_once(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&img=digit3{STAGES}", 1280, 800)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&img=digit3{STAGES}", 1280, 800) as watched:
+        page = watched.page
         settle(page)
         target = box(page, "#stage-conv2-canvas")
         page.mouse.move(target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
         wait_for(page, "() => !!document.getElementById('receptive').dataset.size", what="the highlight")
         # Every map the highlight is drawn on is inside the viewport at the same moment.
         assert_on_screen(page, ["#input-canvas", "#output-canvas"] + STAGE_MAPS, 1280, 800)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("width,height", [(360, 740), (390, 844), (414, 896)])
 def test_phones_stack_input_kernel_and_map_each_filling_the_width(browser, base_url, width, height):
-    watched = open_explorer(browser, f"{base_url}#v=1&img=digit3", width, height)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&img=digit3", width, height) as watched:
+        page = watched.page
         settle(page)
         inp, kernel, out = (box(page, s) for s in EXPLORE)
         assert inp["y"] + inp["height"] <= kernel["y"] and kernel["y"] + kernel["height"] <= out["y"]
         for b in (inp, out):
             assert b["width"] >= 0.75 * width
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-    finally:
-        page.context.close()
 
 
 def test_an_embed_links_to_the_same_view_in_the_full_explorer(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}?embed&hide=layer#v=1&img=digit7&s=2", 640, 480)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}?embed&hide=layer#v=1&img=digit7&s=2", 640, 480) as watched:
+        page = watched.page
         link = page.locator("#open-full")
         assert link.is_visible() and link.get_attribute("target") == "_blank"
         wait_for(page, "() => document.getElementById('open-full').href.includes('img=digit7')", what="the link")
         href = link.get_attribute("href")
         assert "embed" not in href and "hide=" not in href and "s=2" in href
-    finally:
-        page.context.close()
 
 
 def test_the_full_page_has_no_embed_link(explorer):
@@ -115,9 +103,8 @@ def test_the_full_page_has_no_embed_link(explorer):
 
 def test_a_learn_embed_shows_the_empty_loss_curve_before_the_first_step(browser, base_url):
     """The curve's box on screen is not enough: something must be drawn in it (the frame and its sentence)."""
-    watched = open_explorer(browser, f"{base_url}?embed#v=1&mode=learn", 640, 480)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}?embed#v=1&mode=learn", 640, 480) as watched:
+        page = watched.page
         settle(page)
         assert_on_screen(page, ["#loss-curve"], 640, 480)
         wait_for(page, """() => { const c = document.getElementById('loss-curve');
@@ -126,5 +113,3 @@ def test_a_learn_embed_shows_the_empty_loss_curve_before_the_first_step(browser,
             for (let i = 3; i < d.length; i += 4) if (d[i]) return true;
             return false; }""", what="the empty loss curve")
         assert page.locator("#loss-curve").get_attribute("aria-label") == "Loss curve: no steps yet"
-    finally:
-        page.context.close()

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from pages import EDITOR_JS, editor_text, open_explorer, run_code, set_code, state, wait_for, wait_ready
+from pages import EDITOR_JS, editor_text, open_explorer, opened_explorer, run_code, set_code, state, wait_for, wait_ready
 from references import LOOP_CONV2D, SOBEL_X
 
 
@@ -14,9 +14,8 @@ CORRECT = "import numpy as np\n" + LOOP_CONV2D
 
 
 def test_gradient_descent_learns_sobel_x_from_its_outputs(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=learn&img=digit3&k=0,0,0,0,0,0,0,0,0")
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&mode=learn&img=digit3&k=0,0,0,0,0,0,0,0,0") as watched:
+        page = watched.page
         assert page.locator(".learn-panel").is_visible() and page.locator(".inspector-panel").is_hidden()
         page.select_option("#learn-speed", "20")
         page.select_option("#learn-target", "sobel-x")  # resets: the kernel starts from zeros
@@ -32,14 +31,11 @@ def test_gradient_descent_learns_sobel_x_from_its_outputs(browser, base_url):
         page.click("#learn-reveal")
         assert "Sobel x" in page.locator("#learn-revealed-name").inner_text()
         assert watched.errors == []
-    finally:
-        page.context.close()
 
 
 def test_pause_stops_learning_at_once(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=learn")
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&mode=learn") as watched:
+        page = watched.page
         page.select_option("#learn-speed", "1")
         page.click("#learn-play")
         wait_for(page, "() => Number(document.getElementById('learn-status').dataset.step) >= 5")
@@ -48,8 +44,6 @@ def test_pause_stops_learning_at_once(browser, base_url):
         page.wait_for_timeout(300)
         assert int(page.locator("#learn-status").get_attribute("data-step")) <= stopped + 1  # one batch may land
         assert page.locator("#learn-play").inner_text() == "▶ Learn"
-    finally:
-        page.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -182,9 +176,8 @@ def test_the_editor_is_named_loaded_from_this_site_without_errors(coding):
 
 
 def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1")
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1") as watched:
+        page = watched.page
         assert page.evaluate("() => [...document.scripts].some((s) => /codemirror/.test(s.src))") is False
         assert page.evaluate("() => performance.getEntriesByType('resource').some((r) => /codemirror/.test(r.name))") is False
         page.evaluate("""() => { window.cspViolations = [];
@@ -197,8 +190,6 @@ def test_code_mode_loads_the_editor_only_when_opened(browser, base_url):
         page.locator("#code-mode .CodeMirror-matchingbracket").first.wait_for()
         assert page.evaluate("() => window.cspViolations") == []
         assert watched.errors == [] and watched.foreign_requests() == []
-    finally:
-        page.context.close()
 
 
 def test_without_the_editors_files_the_plain_text_box_takes_code_and_the_page_says_so(browser, base_url):
@@ -326,9 +317,8 @@ def test_result_numbers_fit_their_cells_or_go_to_a_table(coding, values, shown, 
 
 def test_an_exercise_link_and_a_kept_draft(browser, base_url):
     url = f"{base_url}#v=1&mode=code&ex=max-pooling"
-    watched = open_explorer(browser, url)
-    page = watched.page
-    try:
+    with opened_explorer(browser, url) as watched:
+        page = watched.page
         assert page.locator("#exercise-select").input_value() == "max-pooling"
         assert "def max_pool" in editor_text(page)
         page.click("#code-mode .CodeMirror-code")
@@ -337,5 +327,3 @@ def test_an_exercise_link_and_a_kept_draft(browser, base_url):
         page.reload()
         wait_for(page, f"() => !!document.querySelector('#code-mode .CodeMirror') && {EDITOR_JS}.getValue().length > 0", 60)
         assert editor_text(page) == "# my draft\n"
-    finally:
-        page.context.close()

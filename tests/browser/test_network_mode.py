@@ -9,16 +9,15 @@ import pytest
 
 from builder.digits import mnist_split
 from app import network
-from pages import assert_on_screen, edit_through_a_restart, hang_python, open_explorer, set_state, state
+from pages import assert_on_screen, edit_through_a_restart, hang_python, open_explorer, opened_explorer, set_state, state
 from core_answers import cpython_probs, DIGITS_MODEL
 
 
 @pytest.fixture(scope="module")
 def net_page(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800)
-    wait_for_network(watched.page, lambda n: n.get("probs") and not n["accuracyPending"])
-    yield watched
-    watched.page.context.close()
+    with opened_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800) as watched:
+        wait_for_network(watched.page, lambda n: n.get("probs") and not n["accuracyPending"])
+        yield watched
 
 
 @pytest.fixture(scope="module")
@@ -240,9 +239,8 @@ def heldout_arrays():
 
 
 def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_sideways(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 390, 844)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&mode=network", 390, 844) as watched:
+        page = watched.page
         wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         net_input, layers = page.locator("#net-input").bounding_box(), page.locator("#net-layers").bounding_box()
@@ -250,34 +248,26 @@ def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_s
         assert net_input["x"] >= 0 and net_input["x"] + net_input["width"] <= 390
         assert net_input["y"] < probs["y"] < layers["y"]
         assert layers["x"] + layers["width"] <= 390  # its columns scroll inside it
-    finally:
-        page.context.close()
 
 
 def test_a_hung_worker_in_network_mode_is_replaced_and_the_network_comes_back(browser, base_url, heldout, trained):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800) as watched:
+        page = watched.page
         wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         hang_python(page, browser)
         edit_through_a_restart(page, {"image": heldout[0][5].tolist()})
         s = state(page)
         np.testing.assert_allclose(s["network"]["probs"], cpython_probs(trained, s["image"]), atol=1e-5)
         assert s["network"]["trainedAccuracy"] == pytest.approx(0.973)
-    finally:
-        page.context.close()
 
 
 def test_an_embed_at_800_by_600_shows_input_every_map_and_the_answer_at_once(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}?embed#v=1&mode=network", 800, 600)
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}?embed#v=1&mode=network", 800, 600) as watched:
+        page = watched.page
         wait_for_network(page, lambda n: n.get("probs") and not n["accuracyPending"])
         parts = ["#net-input", "#net-probs", "#net-prediction"] + [
             f".net-map-button >> nth={i}" for i in range(page.locator(".net-map-button").count())]
         assert_on_screen(page, parts, 800, 600)
-    finally:
-        page.context.close()
 
 
 def test_the_embed_dialog_hands_out_the_frame_network_mode_needs(net_page):

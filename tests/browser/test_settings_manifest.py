@@ -8,7 +8,7 @@ import pytest
 
 from builder import course
 from builder import settings
-from pages import open_explorer, serve_in_thread, wait_for
+from pages import opened_explorer, serve_in_thread, wait_for
 
 MANIFEST = settings.load()
 CORPUS = json.loads((Path(__file__).parent / "links-v1.json").read_text())
@@ -54,9 +54,8 @@ def changed_site(dist, tmp_path_factory):
 
 def test_a_changed_manifest_changes_the_page_and_the_lesson_checker(browser, changed_site):
     url, path = changed_site
-    watched = open_explorer(browser, url)
-    page = watched.page
-    try:
+    with opened_explorer(browser, url) as watched:
+        page = watched.page
         assert page.evaluate("() => convExplorer.getState().stride") == 2
         page.evaluate("() => convExplorer.setState({stride: 1})")
         assert "&s=1" in wait_for(page, "() => location.hash.includes('s=1') && location.hash")
@@ -68,8 +67,6 @@ def test_a_changed_manifest_changes_the_page_and_the_lesson_checker(browser, cha
             "The link's stride (s=) should be a whole number from 1 to 3; the default is used."]
         page.click("#embed-open")
         assert page.locator("#embed-hide label").filter(has_text="the sums at the window").count() == 1
-    finally:
-        page.context.close()
     lesson = json.loads((course.LESSONS / "05-output-size.json").read_text())
     lesson["views"][0]["fragment"] = "v=1&img=digit3&s=4"
     assert course.lesson_problem(lesson) is None  # today's manifest takes stride 4

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from builder import settings
-from pages import after_paint, open_explorer, serve_in_thread, state, wait_ready
+from pages import after_paint, open_explorer, opened_explorer, serve_in_thread, state, wait_ready
 from references import SOBEL_X
 
 SETTINGS = ["kernel", "bias", "stride", "padding", "paddingMode", "dilation", "activation", "pool",
@@ -351,9 +351,8 @@ CHOICES = settings.load()["settings"]  # read once for the module, not once a ca
 
 @pytest.fixture(scope="module")
 def url_module(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1")
-    yield watched.page
-    watched.page.context.close()
+    with opened_explorer(browser, f"{base_url}#v=1") as watched:
+        yield watched.page
 
 
 @pytest.mark.parametrize("field", LINK_NOTICES)
@@ -386,9 +385,8 @@ def test_every_key_of_the_link_has_a_notice_test(url_module):
 
 
 def test_a_link_to_an_exercise_that_does_not_exist_says_so(browser, base_url):
-    watched = open_explorer(browser, f"{base_url}#v=1&mode=code&ex=valid-convolutoin")
-    page = watched.page
-    try:
+    with opened_explorer(browser, f"{base_url}#v=1&mode=code&ex=valid-convolutoin") as watched:
+        page = watched.page
         deadline = time.monotonic() + 30
         while page.locator("#exercise-select option").count() == 0:
             assert time.monotonic() < deadline, "the exercises never loaded"
@@ -397,5 +395,3 @@ def test_a_link_to_an_exercise_that_does_not_exist_says_so(browser, base_url):
             "The link's exercise “valid-convolutoin” does not exist; the first exercise, “Valid convolution”, "
             "is shown instead.")
         assert page.locator("#exercise-select").input_value() == "valid-convolution"
-    finally:
-        page.context.close()
