@@ -1,6 +1,7 @@
 // The state in the URL fragment, compact and readable:
 //   #v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1&pad=same&w=13,17
-// Only settings that differ from the defaults are written (plus v, img, k).
+// Only settings that differ from the defaults are written (plus v, and the manifest's "always":
+// the image and the kernel, so a link says what it shows).
 // Reading never throws: a field that does not parse is left at its default
 // and named in a notice. Version 1 is the only format so far; a later one
 // must keep reading v=1 links.
@@ -118,19 +119,19 @@ const TYPES = {
 };
 TYPES.mode = TYPES.choice;
 
-// key in the link → {setting, label, read, write, fallback: the default's text}, in the manifest's
-// order (the order links are written in).
+// key in the link → {setting, label, read, write, fallback: the default's text, always: written even at
+// the default}, in the manifest's order (the order links are written in).
 const FIELDS = Object.fromEntries(Object.entries(SETTINGS).map(([setting, spec]) => {
   const [read, write] = TYPES[spec.type](spec);
-  return [spec.link, { setting, label: spec.label, read, write, fallback: write(spec.default) }];
+  return [spec.link, { setting, label: spec.label, read, write, fallback: write(spec.default), always: !!spec.always }];
 }));
 
 /** The fragment (without '#') for state s and its pixels. */
 export function writeFragment(s, pixels) {
   const parts = [`v=${FORMAT_VERSION}`];
-  for (const [key, { setting, write, fallback }] of Object.entries(FIELDS)) {
+  for (const [key, { setting, write, fallback, always }] of Object.entries(FIELDS)) {
     const text = write(s[setting]);
-    if (key === "img" || key === "k" || text !== fallback) {
+    if (always || text !== fallback) {
       parts.push(`${key}=${encodeURIComponent(text).replace(/%2C/g, ",")}`); // commas stay readable
     }
   }
