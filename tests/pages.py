@@ -54,7 +54,7 @@ def wait_for(page, script, timeout_s=30, what=None, arg=None):
     deadline = time.monotonic() + timeout_s
     while not (value := page.evaluate(script, arg)):
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what} never happened" if what else f"never true: {script}")
+            raise AssertionError(f"waited {timeout_s} s for {what or script}")
         page.wait_for_timeout(20)
     return value
 

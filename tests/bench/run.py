@@ -24,7 +24,7 @@ from .machine import machine
 
 RESULTS = ROOT / "bench-results.json"
 
-# Repetitions. Full: about 9 minutes on 2 cores (the start-up comparison is 5-7 of them); --quick: about 3½.
+# Repetitions. --quick takes about 11 minutes for every part on 2 cores (docs/benchmark.md gives each part's).
 REPS = {
     "full": {"cold": 5, "warm": 3, "warm_offtherecord": 2, "startup": 5, "clicks": 40, "set_loop": 200, "drags": 2, "core": 30,
              "heap_edits": 10000, "net_digits": 200, "net_edits": 20},
@@ -104,7 +104,7 @@ def summary(out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python build.py bench", description="Measure Convolution Explorer in headless Chromium.")
-    ap.add_argument("--quick", action="store_true", help="fewer repetitions (about a minute)")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (about 11 minutes for every part; --only for some)")
     ap.add_argument("--out", default=str(RESULTS), help="where to write the JSON (default: bench-results.json)")
     ap.add_argument("--only", help=f"run only these parts, comma-separated: {', '.join(name for name, _ in PARTS)}")
     ap.add_argument("--compare", help="a dist/ folder of another build (e.g. an older commit's) to time in the start-up part")
