@@ -36,7 +36,7 @@ TOOLS = {"bench": ("the benchmark's browser runs", "bench.run"), "shots": ("the 
 
 
 def test(pytest_args):
-    ensure_test_dependencies(engines=True)
+    ensure_test_dependencies(engines=True, node_tests=True)
     say("node --test tests/js/: the page's modules that need no browser")
     node = subprocess.run(NODE_TEST, cwd=ROOT).returncode
     env = {**os.environ, "CONVEXPLORER_BUILT": "1"}
