@@ -121,3 +121,17 @@ def ref_pool2d(x, size, stride, mode):
             window = [x[i * stride + m][j * stride + n] for m in range(size) for n in range(size)]
             out[i, j] = max(window) if mode == "max" else sum(window) / len(window)
     return out
+
+
+def ref_conv2d_channels(image, weights, bias, stride=1, padding=0, dilation=1, groups=1, mode="zeros"):
+    """out[f] = bias[f] + sum over the channels c of f's group of ref_conv2d(image[c], weights[f, c'])."""
+    cin = image.shape[0]
+    cout = weights.shape[0]
+    per_in, per_out = cin // groups, cout // groups
+    maps = []
+    for f in range(cout):
+        g = f // per_out
+        total = sum(ref_conv2d(image[g * per_in + j], weights[f, j], stride, padding, dilation, 0.0, mode)
+                    for j in range(per_in))
+        maps.append(total + bias[f])
+    return np.stack(maps)

@@ -9,6 +9,7 @@ import pytest
 from builder import ROOT
 from builder.digits import mnist_split
 from app import network
+from references import ref_conv2d_channels, ref_pool2d
 
 MODEL = ROOT / "models" / "digits.json"
 
@@ -28,42 +29,19 @@ def shipped():
 # --- an independent reference: plain loops over every output cell -------------------------------
 
 def loop_forward(spec, arrays, image):
-    """One image (C, H, W) through spec's layers with explicit loops; returns the output as a list."""
+    """One image (C, H, W) through spec's layers with the loop references; returns the output."""
     x = np.array(image, dtype=np.float64)
     for layer in spec["layers"]:
         kind = layer["type"]
         if kind == "conv2d":
             w, b = np.array(arrays[layer["weight"]], np.float64), np.array(arrays[layer["bias"]], np.float64)
-            s, p = layer.get("stride", 1), layer.get("padding", 0)
-            cout, cin, k, _ = w.shape
-            c, h, wd = x.shape
-            padded = np.zeros((c, h + 2 * p, wd + 2 * p))
-            padded[:, p:p + h, p:p + wd] = x
-            oh, ow = (h + 2 * p - k) // s + 1, (wd + 2 * p - k) // s + 1
-            out = np.zeros((cout, oh, ow))
-            for o in range(cout):
-                for i in range(oh):
-                    for j in range(ow):
-                        total = b[o]
-                        for ci in range(cin):
-                            for m in range(k):
-                                for n in range(k):
-                                    total += w[o, ci, m, n] * padded[ci, i * s + m, j * s + n]
-                        out[o, i, j] = total
-            x = out
+            x = ref_conv2d_channels(x, w, b, layer.get("stride", 1), layer.get("padding", 0))
         elif kind == "relu":
             x = np.where(x > 0, x, 0.0)
         elif kind in ("maxpool2d", "avgpool2d"):
-            size, s = layer["size"], layer.get("stride", layer["size"])
-            c, h, wd = x.shape
-            oh, ow = (h - size) // s + 1, (wd - size) // s + 1
-            out = np.zeros((c, oh, ow))
-            for ci in range(c):
-                for i in range(oh):
-                    for j in range(ow):
-                        window = [x[ci, i * s + m, j * s + n] for m in range(size) for n in range(size)]
-                        out[ci, i, j] = max(window) if kind == "maxpool2d" else sum(window) / len(window)
-            x = out
+            size = layer["size"]
+            mode = "max" if kind == "maxpool2d" else "avg"
+            x = np.stack([ref_pool2d(plane, size, layer.get("stride", size), mode) for plane in x])
         elif kind == "flatten":
             x = np.array([v for plane in x for row in plane for v in row])
         else:

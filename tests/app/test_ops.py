@@ -16,7 +16,8 @@ from hypothesis import given, settings, strategies as st
 from scipy import signal
 
 from app.ops import conv2d, leaky_relu, output_size, pad, pad_amounts, pool2d, receptive_field, relu
-from references import ref_conv2d, ref_conv_error, ref_count_windows, ref_pad, ref_pool2d, ref_same_pads
+from references import (ref_conv2d, ref_conv2d_channels, ref_conv_error, ref_count_windows, ref_pad, ref_pool2d,
+                        ref_same_pads)
 
 MODES = ["zeros", "reflect", "replicate", "circular"]
 
@@ -784,20 +785,6 @@ def test_pool2d_refuses_or_matches_the_naive_loop(h, w, size, stride, mode, seed
 
 
 # --- channels and groups (PyTorch Conv2d semantics) -------------------------------------
-
-
-def ref_conv2d_channels(image, weights, bias, stride=1, padding=0, dilation=1, groups=1, mode="zeros"):
-    """out[f] = bias[f] + sum over the channels c of f's group of ref_conv2d(image[c], weights[f, c'])."""
-    cin = image.shape[0]
-    cout = weights.shape[0]
-    per_in, per_out = cin // groups, cout // groups
-    maps = []
-    for f in range(cout):
-        g = f // per_out
-        total = sum(ref_conv2d(image[g * per_in + j], weights[f, j], stride, padding, dilation, 0.0, mode)
-                    for j in range(per_in))
-        maps.append(total + bias[f])
-    return np.stack(maps)
 
 
 @pytest.mark.parametrize("cin,cout,groups", [(1, 1, 1), (3, 2, 1), (3, 4, 1), (3, 3, 3), (4, 2, 2), (2, 4, 2)])
