@@ -314,7 +314,7 @@ export class NetworkMode {
   async openFiles(files) {
     const spec = files.find((f) => f.name.endsWith(".json")), npz = files.find((f) => f.name.endsWith(".npz"));
     if (!spec || !npz) {
-      this.say("Choose two files together: the model's .json and its .npz (docs/formats.md in the explorer's source shows how to export them from PyTorch).");
+      this.say("Choose two files together: the model's .json and its .npz.");
       return;
     }
     try {
