@@ -161,9 +161,7 @@ def _conv2d_channels(image, kernel, *, stride, padding, dilation, bias, padding_
     if cin_group != cin // groups:
         raise ValueError(f"each filter needs {cin // groups} kernels (input channels ÷ groups), "
                          f"but the weights give {cin_group}")
-    bias = np.broadcast_to(np.asarray(bias, dtype=np.float64), (cout,)) if np.ndim(bias) == 0 else np.asarray(bias, dtype=np.float64)
-    if bias.shape != (cout,) or not np.all(np.isfinite(bias)):
-        raise ValueError(f"the bias must be one finite number per filter ({cout}), got shape {bias.shape}")
+    bias = _bias_per_channel(bias, cout, "filter")
     p = pad_amounts(k, stride=stride, padding=padding, dilation=dilation)
     if min(h, w) + sum(p) < dilation * (k - 1) + 1:
         raise ValueError(_no_fit_message((h, w), k, dilation, sum(p)))
@@ -236,3 +234,178 @@ def receptive_field(layers, row, col):
         top, bottom = top * s - p, bottom * s - p + reach
         left, right = left * s - p, right * s - p + reach
     return top, left, bottom, right
+
+
+def transposed_output_size(n, k, *, stride=1, padding=0, output_padding=0, dilation=1):
+    """Output length of a transposed convolution along one axis, as PyTorch's ConvTranspose2d:
+    (n − 1)·s − 2p + d·(k − 1) + output_padding + 1.
+
+    Raises ValueError for an output padding that is not smaller than the stride or the
+    dilation (it would add rows no stamp reaches), and for padding that crops everything.
+    """
+    n = _check_int("input size", n, 1)
+    k = _check_int("kernel size", k, 1)
+    s = _check_int("stride", stride, 1)
+    d = _check_int("dilation", dilation, 1)
+    if isinstance(padding, str):
+        raise ValueError(f"a transposed convolution takes its padding as a number, not {padding!r}")
+    p = _check_int("padding", padding, 0)
+    op = _check_int("output padding", output_padding, 0)
+    if op >= s and op >= d:
+        raise ValueError(f"output padding {op} must be smaller than the stride ({s}) or the dilation ({d}); "
+                         "it only chooses between the input sizes a stride rounds to the same output")
+    covered = (n - 1) * s + d * (k - 1) + 1  # what the stamps cover before padding crops it
+    size = covered - 2 * p + op
+    if size < 1:
+        raise ValueError(f"padding {p} crops away the whole output: the stamps of {n} input pixels cover {covered}, "
+                         f"and padding takes {p} from each end; use at most {(covered + op - 1) // 2}")
+    return size
+
+
+def conv_transpose2d(image, kernel, *, stride=1, padding=0, output_padding=0, dilation=1, bias=0.0):
+    """Transposed convolution of image (H, W) with kernel (K, K); returns (H', W') float64.
+
+    Each input pixel stamps the kernel, scaled by its value, onto the output at
+    (i·s, j·s), taps d apart; overlapping stamps add; then `padding` rows and
+    columns are cropped from every side (and output_padding added at the bottom
+    and right). H' = (H − 1)·s − 2p + d·(K − 1) + output_padding + 1.
+
+    It is the adjoint of conv2d with the same kernel, stride, padding and
+    dilation: the gradient of a conv2d layer with respect to its input.
+
+    With channels, as PyTorch's ConvTranspose2d: image (Cin, H, W), kernel
+    (Cin, Cout, K, K), bias a number or (Cout,); returns (Cout, H', W').
+    """
+    channels = np.ndim(image) == 3
+    if channels:
+        image = np.asarray(image, dtype=np.float64)
+        kernel = np.asarray(kernel, dtype=np.float64)
+        if image.shape[0] == 0 or image.size == 0 or not np.all(np.isfinite(image)):
+            raise ValueError(f"the image must be (channels, height, width) of finite numbers, got shape {image.shape}")
+        if kernel.ndim != 4 or kernel.shape[2] != kernel.shape[3] or not np.all(np.isfinite(kernel)):
+            raise ValueError("with channels the weights of a transposed convolution must be (input channels, "
+                             f"output channels, K, K) finite numbers, got shape {kernel.shape}")
+        if kernel.shape[0] != image.shape[0]:
+            raise ValueError(f"the weights have {kernel.shape[0]} input channels but the image has {image.shape[0]}")
+    else:
+        image = _as_2d("the image", image)[None]
+        kernel = _as_2d("the kernel", kernel)
+        if kernel.shape[0] != kernel.shape[1]:
+            raise ValueError(f"the kernel must be square, got {kernel.shape[0]}×{kernel.shape[1]}")
+        kernel = kernel[None, None]
+    cout, k = kernel.shape[1], kernel.shape[2]
+    bias = _bias_per_channel(bias, cout)
+    _, h, w = image.shape
+    out_h = transposed_output_size(h, k, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    out_w = transposed_output_size(w, k, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    s, d, p = stride, dilation, padding
+    # Every stamp lands in `full` (the uncropped output, with room for output_padding), then p is cropped.
+    full = np.zeros((cout, (h - 1) * s + d * (k - 1) + 1 + output_padding, (w - 1) * s + d * (k - 1) + 1 + output_padding))
+    row_end, col_end = (h - 1) * s + 1, (w - 1) * s + 1
+    for m in range(k):
+        for n in range(k):
+            r, c = m * d, n * d
+            full[:, r:r + row_end:s, c:c + col_end:s] += np.tensordot(kernel[:, :, m, n], image, axes=([0], [0]))
+    out = full[:, p:p + out_h, p:p + out_w] + bias[:, None, None]
+    return out if channels else out[0]
+
+
+def _bias_per_channel(bias, count, channel="output channel"):
+    """bias as (count,) float64: one number is every channel's."""
+    bias = np.asarray(bias, dtype=np.float64)
+    if bias.ndim == 0:
+        bias = np.full(count, float(bias))
+    if bias.shape != (count,) or not np.all(np.isfinite(bias)):
+        what = "a finite number" if count == 1 else f"one finite number per {channel} ({count})"
+        raise ValueError(f"the bias must be {what}, got shape {bias.shape}")
+    return bias
+
+
+def transposed_as_convolution(image, kernel, *, stride=1, padding=0, output_padding=0, dilation=1):
+    """The same transposed convolution written as an ordinary one: (spread (H'', W''), flipped (K, K)).
+
+    spread is the image (H, W) with stride − 1 zeros between its pixels and
+    d·(K − 1) − p zeros around it (output_padding more at the bottom and right;
+    a negative amount crops); flipped is the kernel turned 180°. Then
+    conv2d(spread, flipped, dilation=d) equals conv_transpose2d(image, kernel, …).
+    """
+    image = _as_2d("the image", image)
+    kernel = _as_2d("the kernel", kernel)
+    h, w = image.shape
+    k = kernel.shape[0]
+    for n in (h, w):  # the same refusals, in the same words
+        transposed_output_size(n, k, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    spread = np.zeros(((h - 1) * stride + 1, (w - 1) * stride + 1))
+    spread[::stride, ::stride] = image
+    border = dilation * (k - 1) - padding
+    before, after = max(border, 0), max(border + output_padding, 0)
+    spread = np.pad(spread, ((before, after), (before, after)))
+    crop_before, crop_after = max(-border, 0), max(-(border + output_padding), 0)
+    spread = spread[crop_before:spread.shape[0] - crop_after, crop_before:spread.shape[1] - crop_after]
+    return spread, kernel[::-1, ::-1].copy()
+
+
+def stamp_counts(height, width, k, *, stride=1, padding=0, output_padding=0, dilation=1):
+    """How many (input pixel, kernel tap) pairs land on each output cell: (H', W') float64.
+
+    Uneven counts (stride 2 with a 3×3 kernel: 1, 2 and 4) are the checkerboard
+    a transposed convolution paints even on a flat input.
+    """
+    return conv_transpose2d(np.ones((height, width)), np.ones((k, k)), stride=stride, padding=padding,
+                            output_padding=output_padding, dilation=dilation)
+
+
+def conv1d_pad_amounts(k, *, stride=1, padding=0, dilation=1):
+    """Zeros added (before, after) to a signal: padding is a number, "valid", "same" or "causal".
+
+    "causal" pads d·(k − 1) before and nothing after, as WaveNet: output t sees
+    only samples up to t.
+    """
+    if padding == "causal":
+        k = _check_int("kernel size", k, 1)
+        _check_int("stride", stride, 1)
+        return _check_int("dilation", dilation, 1) * (k - 1), 0
+    return pad_amounts(k, stride=stride, padding=padding, dilation=dilation)
+
+
+def conv1d(signal, kernel, *, stride=1, padding=0, dilation=1, bias=0.0):
+    """Cross-correlate signal (L,) with kernel (K,); returns (L',) float64.
+
+    out[t] = bias + sum_m kernel[m] * padded[t·s + m·d]: a learned FIR filter
+    (a convolution in the signal-processing sense with the taps reversed).
+    padding: a number, "valid", "same" (stride 1) or "causal" (all of it before).
+
+    With channels, as PyTorch's Conv1d: signal (Cin, L), kernel (Cout, Cin, K),
+    bias a number or (Cout,); returns (Cout, L').
+    """
+    channels = np.ndim(signal) == 2
+    signal = np.asarray(signal, dtype=np.float64)
+    kernel = np.asarray(kernel, dtype=np.float64)
+    if channels:
+        if signal.shape[0] == 0 or signal.shape[1] == 0 or not np.all(np.isfinite(signal)):
+            raise ValueError(f"the signal must be (channels, samples) of finite numbers, got shape {signal.shape}")
+        if kernel.ndim != 3 or kernel.shape[1] != signal.shape[0] or kernel.shape[2] == 0 or not np.all(np.isfinite(kernel)):
+            raise ValueError(f"with channels the weights must be (filters, {signal.shape[0]} channels, taps) "
+                             f"finite numbers, got shape {kernel.shape}")
+    else:
+        if signal.ndim != 1 or signal.size == 0 or not np.all(np.isfinite(signal)):
+            raise ValueError(f"the signal must be a non-empty row of finite numbers, got shape {signal.shape}")
+        if kernel.ndim != 1 or kernel.size == 0 or not np.all(np.isfinite(kernel)):
+            raise ValueError(f"the kernel must be a non-empty row of finite numbers (its taps), got shape {kernel.shape}")
+        signal, kernel = signal[None], kernel[None, None]
+    cout, k = kernel.shape[0], kernel.shape[2]
+    bias = _bias_per_channel(bias, cout)
+    before, after = conv1d_pad_amounts(k, stride=stride, padding=padding, dilation=dilation)
+    length = signal.shape[1]
+    span = dilation * (k - 1) + 1
+    if length + before + after < span:
+        reach = f" with dilation {dilation} (it spans {span} samples)" if dilation > 1 else ""
+        where = "without padding" if before + after == 0 else f"with {before + after} samples of padding"
+        raise ValueError(f"a kernel of {k} taps{reach} does not fit a signal of {length} samples {where}")
+    out_len = (length + before + after - span) // stride + 1
+    padded = np.pad(signal, ((0, 0), (before, after)))
+    out = np.repeat(bias[:, None], out_len, axis=1)
+    end = (out_len - 1) * stride + 1
+    for m in range(k):
+        out += kernel[:, :, m] @ padded[:, m * dilation:m * dilation + end:stride]
+    return out if channels else out[0]

@@ -135,3 +135,51 @@ def ref_conv2d_channels(image, weights, bias, stride=1, padding=0, dilation=1, g
                     for j in range(per_in))
         maps.append(total + bias[f])
     return np.stack(maps)
+
+
+def ref_transposed_error(n, k, stride, padding, output_padding, dilation):
+    """Why this transposed convolution is impossible along an axis of n, or None (PyTorch's rules)."""
+    if output_padding >= stride and output_padding >= dilation:
+        return "output padding must be smaller than the stride or the dilation"
+    covered = max(i * stride + m * dilation for i in range(n) for m in range(k)) + 1
+    if covered - 2 * padding + output_padding < 1:
+        return "padding crops everything"
+    return None
+
+
+def ref_conv_transpose2d(image, kernel, stride=1, padding=0, output_padding=0, dilation=1, bias=0.0):
+    """Scatter: input pixel (i, j) adds image[i][j] * kernel[m][n] to output (i*s + m*d - p, j*s + n*d - p).
+
+    The output's size is what the stamps cover, less p on each side, plus output_padding at the end.
+    """
+    h, w, k = len(image), len(image[0]), len(kernel)
+    covered_h = max(i * stride + m * dilation for i in range(h) for m in range(k)) + 1
+    covered_w = max(j * stride + n * dilation for j in range(w) for n in range(k)) + 1
+    out = np.full((covered_h - 2 * padding + output_padding, covered_w - 2 * padding + output_padding), float(bias))
+    for i in range(h):
+        for j in range(w):
+            for m in range(k):
+                for n in range(k):
+                    r, c = i * stride + m * dilation - padding, j * stride + n * dilation - padding
+                    if 0 <= r < out.shape[0] and 0 <= c < out.shape[1]:
+                        out[r, c] += image[i][j] * kernel[m][n]
+    return out
+
+
+def ref_conv_matrix(h, w, kernel, stride=1, padding=0, dilation=1):
+    """The matrix C of ref_conv2d on (h, w) images: C @ x.ravel() == ref_conv2d(x).ravel(), built column by
+    column from basis images. Its transpose is what "transposed convolution" names."""
+    columns = []
+    for index in range(h * w):
+        basis = np.zeros(h * w)
+        basis[index] = 1.0
+        columns.append(ref_conv2d(basis.reshape(h, w), kernel, stride, padding, dilation).ravel())
+    return np.stack(columns, axis=1)
+
+
+def ref_conv1d(signal, kernel, stride=1, before=0, after=0, dilation=1, bias=0.0):
+    """out[t] = bias + sum_m kernel[m] * padded[t*s + m*d], padded with `before` and `after` zeros."""
+    padded = [0.0] * before + [float(v) for v in signal] + [0.0] * after
+    span = dilation * (len(kernel) - 1) + 1
+    return np.array([bias + sum(kernel[m] * padded[t * stride + m * dilation] for m in range(len(kernel)))
+                     for t in range(ref_count_windows(len(padded), span, stride))])

@@ -6,7 +6,8 @@ stride-1 correlation.
 
 Sections follow app/ops.py: output_size / pad_amounts, pad, conv2d, pool2d,
 relu / leaky_relu, receptive_field, then every ValueError path, then
-property-based tests with hypothesis.
+property-based tests with hypothesis; then conv_transpose2d and conv1d, each
+with its hand-checked cases, its reference and its properties.
 """
 import re
 
@@ -15,9 +16,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy import signal
 
-from app.ops import conv2d, leaky_relu, output_size, pad, pad_amounts, pool2d, receptive_field, relu
-from references import (ref_conv2d, ref_conv2d_channels, ref_conv_error, ref_count_windows, ref_pad, ref_pool2d,
-                        ref_same_pads)
+from app.ops import (conv1d, conv1d_pad_amounts, conv2d, conv_transpose2d, leaky_relu, output_size, pad,
+                     pad_amounts, pool2d, receptive_field, relu, stamp_counts, transposed_as_convolution,
+                     transposed_output_size)
+from references import (ref_conv1d, ref_conv2d, ref_conv2d_channels, ref_conv_error, ref_conv_matrix,
+                        ref_conv_transpose2d, ref_count_windows, ref_pad, ref_pool2d, ref_same_pads,
+                        ref_transposed_error)
 
 MODES = ["zeros", "reflect", "replicate", "circular"]
 
@@ -830,3 +834,235 @@ def test_channel_errors_are_readable(image_shape, weight_shape, kwargs, message)
 def test_groups_need_channels():
     with pytest.raises(ValueError, match=r"groups needs an image with channels"):
         conv2d(np.zeros((5, 5)), np.zeros((3, 3)), groups=2)
+
+
+# --------------------------------------------------------------------------
+# conv_transpose2d: hand-checked, against the scatter loop, and as the
+# transpose of conv2d's matrix (the definition that gives it its name)
+# --------------------------------------------------------------------------
+
+def test_each_input_pixel_stamps_the_kernel_and_overlaps_add():
+    # 2×2 input, 3×3 ones, stride 2: four stamps at (0,0), (0,2), (2,0), (2,2) overlap in row/column 2.
+    got = conv_transpose2d([[1, 2], [3, 4]], np.ones((3, 3)), stride=2)
+    assert got.tolist() == [[1, 1, 3, 2, 2], [1, 1, 3, 2, 2], [4, 4, 10, 6, 6], [3, 3, 7, 4, 4], [3, 3, 7, 4, 4]]
+
+
+def test_an_impulse_stamps_the_kernel_unflipped():
+    kernel = np.arange(9.0).reshape(3, 3)
+    np.testing.assert_array_equal(conv_transpose2d([[1.0]], kernel), kernel)
+    np.testing.assert_array_equal(conv_transpose2d([[0, 0], [0, 2]], kernel, stride=3)[3:, 3:], 2 * kernel)
+
+
+def test_padding_crops_and_output_padding_adds_at_the_end():
+    full = conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), stride=2)  # 7×7
+    np.testing.assert_array_equal(conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), stride=2, padding=1), full[1:-1, 1:-1])
+    with_op = conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), stride=2, padding=1, output_padding=1)
+    assert with_op.shape == (6, 6)
+    np.testing.assert_array_equal(with_op[:5, :5], full[1:-1, 1:-1])
+    np.testing.assert_array_equal(with_op[5], full[6, 1:7])  # the row padding had cropped comes back
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("padding", [0, 1, 2])
+@pytest.mark.parametrize("output_padding", [0, 1, 2])
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_conv_transpose2d_matches_the_scatter_loop(k, stride, padding, output_padding, dilation):
+    rng = np.random.default_rng(k * 100 + stride * 10 + padding)
+    image, kernel = rng.standard_normal((4, 5)), rng.standard_normal((k, k))
+    kwargs = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    if ref_transposed_error(4, k, stride, padding, output_padding, dilation):
+        raises(r"output padding|crops away the whole output", conv_transpose2d, image, kernel, **kwargs)
+        return
+    got = conv_transpose2d(image, kernel, bias=0.5, **kwargs)
+    np.testing.assert_allclose(got, ref_conv_transpose2d(image, kernel, stride, padding, output_padding, dilation, 0.5),
+                               rtol=0, atol=1e-12)
+
+
+def forward_then_back(n, k, s, p, d):
+    """The output padding that brings a conv2d output of an n×n input back to n×n (None: no conv)."""
+    span = d * (k - 1) + 1
+    if n + 2 * p < span:
+        return None
+    return (n + 2 * p - span) % s
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 7), k=st.integers(1, 4), s=st.integers(1, 3), p=st.integers(0, 2), d=st.integers(1, 2),
+       seed=st.integers(0, 2**16))
+def test_conv_transpose2d_is_the_transpose_of_the_conv2d_matrix(n, k, s, p, d, seed):
+    """Its name: multiplying by C.T, where C is conv2d's matrix, built from the reference on basis images."""
+    op = forward_then_back(n, k, s, p, d)
+    if op is None or op >= max(s, d):
+        return
+    rng = np.random.default_rng(seed)
+    kernel = rng.standard_normal((k, k))
+    matrix = ref_conv_matrix(n, n, kernel, s, p, d)
+    m = ref_count_windows(n + 2 * p, d * (k - 1) + 1, s)
+    grad = rng.standard_normal((m, m))
+    got = conv_transpose2d(grad, kernel, stride=s, padding=p, output_padding=op, dilation=d)
+    assert got.shape == (n, n)
+    np.testing.assert_allclose(got.ravel(), matrix.T @ grad.ravel(), rtol=0, atol=1e-10)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(h=st.integers(1, 5), w=st.integers(1, 5), k=st.integers(1, 4), s=st.integers(1, 4), p=st.integers(0, 4),
+       op=st.integers(0, 3), d=st.integers(1, 3), seed=st.integers(0, 2**16))
+def test_conv_transpose2d_refuses_exactly_when_it_must_or_matches_the_loop(h, w, k, s, p, op, d, seed):
+    rng = np.random.default_rng(seed)
+    image, kernel = rng.integers(-3, 4, (h, w)).astype(float), rng.integers(-3, 4, (k, k)).astype(float)
+    kwargs = dict(stride=s, padding=p, output_padding=op, dilation=d)
+    if ref_transposed_error(h, k, s, p, op, d) or ref_transposed_error(w, k, s, p, op, d):
+        raises(r"output padding|crops away the whole output", conv_transpose2d, image, kernel, **kwargs)
+        return
+    want = ref_conv_transpose2d(image, kernel, s, p, op, d)
+    np.testing.assert_array_equal(conv_transpose2d(image, kernel, **kwargs), want)  # small integers: exact
+    assert transposed_output_size(h, k, **kwargs) == want.shape[0]
+    spread, flipped = transposed_as_convolution(image, kernel, **kwargs)
+    np.testing.assert_array_equal(conv2d(spread, flipped, dilation=d), want)
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(1, 30), k=st.integers(1, 7), s=st.integers(1, 4), p=st.integers(0, 3), d=st.integers(1, 3))
+def test_the_transposed_size_undoes_the_forward_size(n, k, s, p, d):
+    """A conv2d from n, then the transposed layer with the right output_padding, gives n back."""
+    op = forward_then_back(n, k, s, p, d)
+    if op is None:
+        return
+    forward = output_size(n, k, stride=s, padding=p, dilation=d)
+    if op >= max(s, d):
+        raises("output padding", transposed_output_size, forward, k, stride=s, padding=p, output_padding=op, dilation=d)
+    else:
+        assert transposed_output_size(forward, k, stride=s, padding=p, output_padding=op, dilation=d) == n
+
+
+def test_stamp_counts_show_the_checkerboard_of_stride_2_with_a_3x3_kernel():
+    counts = stamp_counts(4, 4, 3, stride=2)
+    assert counts.shape == (9, 9)
+    assert counts[1:-1, 1:-1].tolist()[0][:4] == [1, 2, 1, 2]  # row 1: cells one stamp reaches, and two
+    assert counts[2, 2] == 4 and counts[2, 3] == 2 and counts[3, 3] == 1
+    assert set(np.unique(stamp_counts(4, 4, 3, stride=3))) == {1.0}  # stride = kernel: no overlap, no gaps
+    assert set(np.unique(stamp_counts(4, 4, 4, stride=2)[2:-2, 2:-2])) == {4.0}  # k divisible by s: even
+
+
+def test_with_channels_each_output_channel_sums_every_input_channel():
+    rng = np.random.default_rng(11)
+    image, weights, bias = rng.standard_normal((3, 4, 4)), rng.standard_normal((3, 2, 3, 3)), np.array([0.5, -1.0])
+    got = conv_transpose2d(image, weights, stride=2, padding=1, output_padding=1, bias=bias)
+    assert got.shape == (2, 8, 8)
+    for o in range(2):
+        want = sum(ref_conv_transpose2d(image[c], weights[c, o], 2, 1, 1) for c in range(3)) + bias[o]
+        np.testing.assert_allclose(got[o], want, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), stride=2, output_padding=2),
+     r"^output padding 2 must be smaller than the stride \(2\) or the dilation \(1\)"),
+    (lambda: conv_transpose2d(np.ones((2, 2)), np.ones((3, 3)), padding=2),
+     r"^padding 2 crops away the whole output: the stamps of 2 input pixels cover 4, and padding takes 2 "
+     r"from each end; use at most 1$"),
+    (lambda: conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), padding="same"), r"padding as a number, not 'same'"),
+    (lambda: conv_transpose2d(np.ones((3, 3)), np.ones((2, 3))), r"the kernel must be square, got 2×3"),
+    (lambda: conv_transpose2d(np.ones((3, 3)), np.ones((3, 3)), bias=np.nan), r"the bias must be a finite number"),
+    (lambda: conv_transpose2d(np.ones((2, 3, 3)), np.ones((3, 1, 3, 3))), r"3 input channels but the image has 2"),
+    (lambda: conv_transpose2d(np.ones((2, 3, 3)), np.ones((2, 3, 3))), r"\(input channels, output channels, K, K\)"),
+    (lambda: conv_transpose2d(np.ones((2, 3, 3)), np.ones((2, 2, 3, 3)), bias=[1, 2, 3]),
+     r"one finite number per output channel \(2\)"),
+    (lambda: transposed_as_convolution(np.ones((2, 2)), np.ones((3, 3)), stride=1, output_padding=1),
+     r"output padding 1 must be smaller"),
+])
+def test_transposed_refusals_are_one_readable_sentence(call, message):
+    with pytest.raises(ValueError, match=message) as excinfo:
+        call()
+    assert_readable(excinfo)
+
+
+def test_as_a_convolution_inserts_zeros_pads_and_flips():
+    spread, flipped = transposed_as_convolution([[1, 2], [3, 4]], [[1, 2], [3, 4]], stride=2)
+    assert spread.tolist() == [[0, 0, 0, 0, 0], [0, 1, 0, 2, 0], [0, 0, 0, 0, 0], [0, 3, 0, 4, 0], [0, 0, 0, 0, 0]]
+    assert flipped.tolist() == [[4, 3], [2, 1]]
+    spread, _ = transposed_as_convolution(np.ones((5, 5)), np.ones((3, 3)), padding=3)  # more than d(k−1): crop
+    assert spread.shape == (3, 3)
+
+
+# --------------------------------------------------------------------------
+# conv1d: a learned FIR filter
+# --------------------------------------------------------------------------
+
+def test_a_moving_average_and_a_causal_difference_by_hand():
+    np.testing.assert_allclose(conv1d([3, 3, 3, 6, 6, 6], np.ones(3) / 3), [3, 4, 5, 6], rtol=0, atol=1e-12)
+    assert conv1d([1, 2, 4, 8], [-1, 1], padding="causal").tolist() == [1, 1, 2, 4]  # x[t] − x[t−1], x[−1] = 0
+    assert conv1d([1, 2, 3, 4, 5], [1, 0, 0], padding="same").tolist() == [0, 1, 2, 3, 4]
+    assert conv1d([1, 2, 3, 4, 5, 6, 7], [1, 1], stride=2, dilation=3).tolist() == [5, 9]
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+@pytest.mark.parametrize("stride", [1, 2, 3])
+@pytest.mark.parametrize("padding", [0, 2, "valid", "same", "causal"])
+@pytest.mark.parametrize("dilation", [1, 2, 4])
+def test_conv1d_matches_the_loop(k, stride, padding, dilation):
+    rng = np.random.default_rng(k * 10 + stride)
+    signal, kernel = rng.standard_normal(17), rng.standard_normal(k)
+    if padding == "same" and stride > 1:
+        raises("'same'", conv1d, signal, kernel, stride=stride, padding=padding)
+        return
+    before, after = {"valid": (0, 0), "same": ref_same_pads(k, dilation),
+                     "causal": (dilation * (k - 1), 0)}.get(padding, (padding, padding))
+    want = ref_conv1d(signal, kernel, stride, before, after, dilation, 0.25)
+    if len(want) == 0:
+        raises("does not fit a signal of 17 samples", conv1d, signal, kernel, stride=stride, padding=padding, dilation=dilation)
+        return
+    np.testing.assert_allclose(conv1d(signal, kernel, stride=stride, padding=padding, dilation=dilation, bias=0.25),
+                               want, rtol=0, atol=1e-12)
+
+
+def test_conv1d_is_numpys_correlate_and_convolve_with_the_taps_reversed():
+    rng = np.random.default_rng(3)
+    signal, kernel = rng.standard_normal(40), rng.standard_normal(6)
+    np.testing.assert_allclose(conv1d(signal, kernel), np.correlate(signal, kernel, "valid"), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(conv1d(signal, kernel[::-1]), np.convolve(signal, kernel, "valid"), rtol=0, atol=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(length=st.integers(1, 20), k=st.integers(1, 5), d=st.integers(1, 4), t=st.integers(0, 19),
+       seed=st.integers(0, 2**16))
+def test_a_causal_output_never_sees_the_future(length, k, d, t, seed):
+    """Changing sample t changes no output before t, and the output keeps the signal's length."""
+    t = t % length
+    rng = np.random.default_rng(seed)
+    signal, kernel = rng.standard_normal(length), rng.standard_normal(k) + 3.0  # no zero taps
+    before = conv1d(signal, kernel, padding="causal", dilation=d)
+    signal[t] += 1.0
+    after = conv1d(signal, kernel, padding="causal", dilation=d)
+    assert before.shape == (length,)
+    np.testing.assert_array_equal(after[:t], before[:t])
+    assert after[t] != before[t]
+    assert conv1d_pad_amounts(k, padding="causal", dilation=d) == (d * (k - 1), 0)
+
+
+def test_conv1d_with_channels_sums_the_input_channels():
+    rng = np.random.default_rng(8)
+    signal, weights, bias = rng.standard_normal((2, 12)), rng.standard_normal((3, 2, 4)), np.array([1.0, 0.0, -1.0])
+    got = conv1d(signal, weights, padding="causal", dilation=2, bias=bias)
+    assert got.shape == (3, 12)
+    for o in range(3):
+        want = sum(ref_conv1d(signal[c], weights[o, c], 1, 6, 0, 2) for c in range(2)) + bias[o]
+        np.testing.assert_allclose(got[o], want, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda: conv1d(np.ones(4), np.ones(5)), r"^a kernel of 5 taps does not fit a signal of 4 samples without padding$"),
+    (lambda: conv1d(np.ones(6), np.ones(3), dilation=3),
+     r"^a kernel of 3 taps with dilation 3 \(it spans 7 samples\) does not fit a signal of 6 samples"),
+    (lambda: conv1d(np.ones(6), np.ones(3), stride=2, padding="same"), r"'same' keeps the size only at stride 1"),
+    (lambda: conv1d(np.ones(6), np.ones(3), padding="both"), r"padding must be a number, 'valid' or 'same'"),
+    (lambda: conv1d(np.ones((6, 2, 1)), np.ones(3)), r"the signal must be a non-empty row of finite numbers"),
+    (lambda: conv1d(np.ones(6), np.ones((3, 3))), r"the kernel must be a non-empty row"),
+    (lambda: conv1d(np.array([1.0, np.inf]), np.ones(1)), r"the signal must be a non-empty row of finite numbers"),
+    (lambda: conv1d(np.ones((2, 6)), np.ones((1, 3, 3))), r"\(filters, 2 channels, taps\)"),
+    (lambda: conv1d(np.ones(6), np.ones(3), stride=0), r"stride must be at least 1, not 0"),
+])
+def test_conv1d_refusals_are_one_readable_sentence(call, message):
+    with pytest.raises(ValueError, match=message) as excinfo:
+        call()
+    assert_readable(excinfo)
