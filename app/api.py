@@ -90,11 +90,21 @@ def compute_channels(settings_json, pixels, shape):
     cin, height, width = (int(n) for n in shape)
     image = np.empty(cin * height * width, dtype=np.float32)
     _fill(image, pixels)
+    return _pack_or_refuse(pipeline.run_channels, image.reshape(cin, height, width), json.loads(settings_json))
+
+
+def _pack_or_refuse(run, *args):
+    """run(*args)'s stages packed, or its refusal: a malformed layer from the page is a readable error too."""
     try:
-        stages = pipeline.run_channels(image.reshape(cin, height, width), json.loads(settings_json))
-    except (ValueError, KeyError, TypeError) as e:  # a malformed layer from the page is a readable error too
+        stages = run(*args)
+    except (ValueError, KeyError, TypeError) as e:
         return json.dumps({"error": str(e) if isinstance(e, ValueError) else f"the layer is incomplete ({e})"}), np.zeros(0, dtype=np.float32)
     return _pack(stages)
+
+
+def compute_transposed(settings_json):
+    """Transposed mode: its stages (see pipeline.run_transposed); returns (meta_json, data) like compute."""
+    return _pack_or_refuse(pipeline.run_transposed, json.loads(settings_json))
 
 
 def decode_image(data, size, color=False):

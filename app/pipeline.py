@@ -81,3 +81,31 @@ def run_channels(image, settings):
                        for c, (channel, kernel) in enumerate(zip(image, kernels))]
     stages += [(f"output {f}", m) for f, m in enumerate(outputs)]
     return stages
+
+
+def run_transposed(settings):
+    """A transposed convolution shown two ways, and how many stamps land where.
+
+    settings: "input" (H, W) and "kernel" (K, K) grids, "stride", "padding",
+    "output_padding", "dilation", "bias"; with "compare": true, the nearest-
+    neighbour upsampling by the stride that "resize then convolve" starts from.
+    Returns [(name, array)]: "output" (H', W'), the transposed convolution;
+    "spread" (H'', W'') and "flipped" (K, K), the same layer as an ordinary
+    convolution (ops.transposed_as_convolution); "counts" (H', W'), stamps per
+    output cell; and, comparing, "resized" (sH, sW) and "resized output", that
+    image convolved with the kernel at stride 1 with 'same' padding.
+    """
+    geometry = {"stride": settings.get("stride", 1), "padding": settings.get("padding", 0),
+                "output_padding": settings.get("output_padding", 0), "dilation": settings.get("dilation", 1)}
+    image = np.asarray(settings["input"], dtype=np.float64)
+    kernel = np.asarray(settings["kernel"], dtype=np.float64)
+    output = ops.conv_transpose2d(image, kernel, bias=settings.get("bias", 0.0), **geometry)
+    spread, flipped = ops.transposed_as_convolution(image, kernel, **geometry)
+    stages = [("output", output), ("spread", spread), ("flipped", flipped),
+              ("counts", ops.stamp_counts(*image.shape, kernel.shape[0], **geometry))]
+    if settings.get("compare"):
+        s = geometry["stride"]
+        resized = np.repeat(np.repeat(image, s, axis=0), s, axis=1)
+        stages += [("resized", resized), ("resized output", ops.conv2d(
+            resized, kernel, padding="same", dilation=geometry["dilation"], bias=settings.get("bias", 0.0)))]
+    return stages

@@ -12,6 +12,7 @@ export const KERNEL_SIZES = Array.from({ length: LIMITS.kernelSide }, (_, i) => 
 const copy = (v) => structuredClone(v);
 const defaultChannels = () => copy(SETTINGS.channels.default);
 const defaultNetwork = () => copy(SETTINGS.network.default);
+const defaultTransposed = () => copy(SETTINGS.transposed.default);
 
 /** Every setting at its default: a fresh object each call, so a caller may change it. */
 export function defaultState() {
@@ -81,7 +82,7 @@ const TYPES = {
 TYPES.mode = TYPES.choice;
 
 // The settings whose value is an object of their own are checked here, field by field.
-const OBJECTS = { channels: (v) => checkChannels(v), network: (v) => checkNetwork(v) };
+const OBJECTS = { channels: (v) => checkChannels(v), network: (v) => checkNetwork(v), transposed: (v) => checkTransposed(v) };
 
 /** setting → check(value): the value to keep, or a RangeError with a sentence for the learner. */
 const CHECKS = Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) =>
@@ -115,6 +116,23 @@ function checkChannels(v) {
     stride: CHECKS.stride(c.stride), padding: CHECKS.padding(c.padding),
     window: CHECKS.window(c.window),
     selected: Number.isInteger(c.selected) && c.selected >= 0 && c.selected < cout ? c.selected : 0,
+  };
+}
+
+/** Transposed mode's layer: each field's type and range (whether they work together is Python's call). */
+function checkTransposed(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("transposed must be an object (see getState().transposed).");
+  const t = { ...defaultTransposed(), ...v };
+  const cell = t.cell;
+  if (!cell || !isInt(cell.row) || !isInt(cell.col) || cell.row < 0 || cell.col < 0) {
+    fail("transposed.cell must be {row, col}, an output cell counted from 0.");
+  }
+  if (typeof t.compare !== "boolean") fail("transposed.compare must be true or false.");
+  return {
+    input: checkKernel(t.input, "transposed layer's input"), kernel: checkKernel(t.kernel, "transposed layer's kernel"),
+    bias: CHECKS.bias(t.bias), stride: CHECKS.stride(t.stride), padding: checkInt("transposed padding", t.padding, 0, SETTINGS.padding.max),
+    outputPadding: checkInt("output padding", t.outputPadding, 0, 3), dilation: CHECKS.dilation(t.dilation),
+    cell: { row: cell.row, col: cell.col }, compare: t.compare,
   };
 }
 

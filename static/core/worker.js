@@ -6,6 +6,7 @@
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
+//               {id, type: "transposed", settings}  (transposed mode: its small input is in settings)
 //               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
 //               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
 //               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
@@ -366,7 +367,8 @@ async function respond(data, client, send) {
     else if (type === "channels") {
       const { settings, pixels, shape } = data;
       out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
-    } else if (type === "network-load") {
+    } else if (type === "transposed") out = takePair(api.compute_transposed(JSON.stringify(data.settings)));
+    else if (type === "network-load") {
       const { spec, npz, name, heldout } = data;
       out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null, client));
     } else if (type === "network") out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client));

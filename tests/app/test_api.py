@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from app import api
-from references import ref_conv2d, SOBEL_X
+from references import ref_conv2d, ref_conv_transpose2d, SOBEL_X
 
 RNG = np.random.default_rng(12)
 
@@ -73,3 +73,18 @@ def test_prepare_imports_what_each_mode_needs():
         assert json.loads(api.prepare(mode)[0]) == {"mode": mode}
         assert all(name in sys.modules for name in names)
     assert json.loads(api.prepare("explore")[0]) == {"mode": "explore"}  # nothing more to import
+
+
+def test_transposed_mode_gets_its_stages_packed_and_its_refusal_as_a_sentence():
+    grid = [[1, 2], [3, 4]]
+    meta, data = api.compute_transposed(json.dumps({"input": grid, "kernel": SOBEL_X, "stride": 2, "bias": 0.5}))
+    meta = json.loads(meta)
+    assert [s["name"] for s in meta["stages"]] == ["output", "spread", "flipped", "counts"]
+    assert meta["stages"][0]["shape"] == [5, 5]
+    np.testing.assert_array_equal(np.asarray(data[:25]).reshape(5, 5), ref_conv_transpose2d(grid, SOBEL_X, 2, bias=0.5))
+    meta, data = api.compute_transposed(json.dumps({"input": grid, "kernel": SOBEL_X, "stride": 2, "output_padding": 2}))
+    assert json.loads(meta) == {"error": "output padding 2 must be smaller than the stride (2) or the dilation (1); "
+                                         "it only chooses between the input sizes a stride rounds to the same output"}
+    assert data.size == 0
+    meta, _ = api.compute_transposed(json.dumps({"kernel": SOBEL_X}))
+    assert json.loads(meta) == {"error": "the layer is incomplete ('input')"}

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from app import ops, pipeline
-from references import SOBEL_X
+from references import SOBEL_X, ref_conv2d, ref_conv_transpose2d
 
 RNG = np.random.default_rng(3)
 IMAGE = RNG.random((24, 24))
@@ -70,3 +70,25 @@ def test_the_separable_view_carries_the_standard_layer_it_replaces():
     standard = ops.conv2d(COLOR, np.array(KERNELS), bias=[0.5, 0])
     for f in range(2):
         np.testing.assert_array_equal(stages[f"standard {f}"], standard[f])
+
+
+def test_transposed_stages_show_one_layer_two_ways():
+    grid = RNG.integers(-2, 3, (3, 4)).astype(float)
+    settings = {"input": grid.tolist(), "kernel": SOBEL_X, "stride": 2, "padding": 1, "output_padding": 1,
+                "dilation": 1, "bias": -0.5}
+    stages = dict(pipeline.run_transposed(settings))
+    assert list(stages) == ["output", "spread", "flipped", "counts"]
+    np.testing.assert_array_equal(stages["output"], ref_conv_transpose2d(grid, SOBEL_X, 2, 1, 1, 1, -0.5))
+    np.testing.assert_array_equal(ref_conv2d(stages["spread"], stages["flipped"]) - 0.5, stages["output"])
+    assert stages["counts"].shape == stages["output"].shape
+
+
+def test_resize_then_convolve_keeps_the_counts_even():
+    """The comparison: nearest-neighbour upsampling by the stride, then a 'same' convolution at stride 1."""
+    settings = {"input": [[1, 2], [3, 4]], "kernel": np.ones((3, 3)).tolist(), "stride": 2, "compare": True}
+    stages = dict(pipeline.run_transposed(settings))
+    assert stages["resized"].tolist() == [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]]
+    np.testing.assert_array_equal(stages["resized output"], ref_conv2d(stages["resized"], np.ones((3, 3)), padding=1))
+    flat = dict(pipeline.run_transposed({**settings, "input": np.ones((4, 4)).tolist()}))
+    assert set(np.unique(flat["resized output"][1:-1, 1:-1])) == {9.0}  # a flat input stays flat inside
+    assert set(np.unique(flat["output"][1:-1, 1:-1])) == {1.0, 2.0, 4.0}  # the transposed one: a checkerboard

@@ -13,7 +13,7 @@ from PIL import Image
 from app import images, network
 from engine_pages import ENGINES, launch, serve_collecting_errors
 from core_answers import assert_channels_match_core, assert_output_matches_core, cpython_probs, DIGITS_MODEL
-from references import SOBEL_X
+from references import SOBEL_X, ref_conv_transpose2d
 
 EDITOR = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
 CONVOLUTION = """import numpy as np
@@ -164,6 +164,19 @@ def test_every_mode_opens_and_works(engine, site):
     cell = ".ch-filter .kernel-grid .kernel-cell[data-row='1'][data-col='1']"  # the first filter, red channel
     after_paint(engine, lambda: engine.click(cell))
     assert_channels_match_core(state(engine))
+
+    # Transposed: a click on an input pixel changes its stamp, as the scatter loop adds them; keys move the cell.
+    open_mode(engine, "transposed", "!!document.getElementById('tr-sum').textContent")
+    after_paint(engine, lambda: engine.click("#tr-input .kernel-cell[data-row='1'][data-col='1']"))
+    s = state(engine)
+    t = s["transposed"]
+    assert t["input"][1][1] == 2
+    want = ref_conv_transpose2d(t["input"], t["kernel"], t["stride"], t["padding"], t["outputPadding"], t["dilation"], t["bias"])
+    np.testing.assert_allclose(s["transposedStages"][0]["data"], want, rtol=0, atol=1e-4)
+    engine.eval("() => document.getElementById('tr-output').focus()")
+    engine.keys(press="ArrowUp")
+    assert engine.wait("() => window.convExplorer.getState().transposed.cell.row === 1 && "
+                       "document.getElementById('tr-sum-title').textContent", what="the cell above") == "Output row 2, column 4"
 
     # Learn: each step of gradient descent on one image (a convex loss, a safe step size) lowers the loss.
     open_mode(engine, "learn")

@@ -41,6 +41,19 @@ test("a bad value is refused with one sentence naming the limits", () => {
   refused({ network: { edits: { 0: { 0: { w: [2000] } } } } });
 });
 
+test("a transposed layer keeps what it is given, fills in the rest and names what is wrong", () => {
+  const s = merge(defaultState(), { transposed: { input: [[1]], stride: 3 } });
+  assert.deepEqual(s.transposed.input, [[1]]);
+  assert.equal(s.transposed.stride, 3);
+  assert.deepEqual(s.transposed.kernel, defaultState().transposed.kernel);
+  const says = (transposed, message) => assert.throws(() => merge(defaultState(), { transposed }), { message });
+  says({ input: [[1, 2]] }, "The transposed layer's input must be a square grid from 1×1 to 7×7.");
+  says({ outputPadding: 4 }, "Output padding must be a whole number from 0 to 3.");
+  says({ padding: "same" }, "Transposed padding must be a whole number from 0 to 8.");
+  says({ cell: { row: -1, col: 0 } }, "transposed.cell must be {row, col}, an output cell counted from 0.");
+  says([1], "transposed must be an object (see getState().transposed).");
+});
+
 test("listed reads as a sentence's list", () => {
   assert.equal(listed(["a", "b"]), "a or b");
   assert.equal(listed(["a", "b", "c"]), "one of a, b or c");
