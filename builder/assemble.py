@@ -7,6 +7,7 @@ from builder import CACHE, DIST, ROOT, course, say, startup_files, stop
 from builder.data import write_data, write_models
 from builder.digits import write_digits
 from builder.downloads import sha256
+from builder.atlas import write_atlas
 from builder.page import MODES, page, stylesheet
 from builder.runtime import NUMPY_WHEEL, PYODIDE_VERSION, fetch_runtime, write_runtime
 from builder.server import HEADERS
@@ -59,6 +60,7 @@ def build(pyodide_dir=None, snapshot=True):
     wheel = _by_content(wheel, "wheels", wheel.name)
     write_data(DIST / "data")
     course.write_lessons(DIST / "lessons", lessons)
+    write_atlas(DIST / "lessons")
     write_digits(DIST / "data")
     if (ROOT / "models").exists():
         write_models(DIST / "data" / "models")

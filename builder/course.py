@@ -140,12 +140,12 @@ def _page_csp():
     return m.group(0)
 
 
-def _head(title):
+def head(title):
     """The <head> every lesson page shares (builder/templates/head.html): the explorer's policy, styles, icon."""
     return Template((TEMPLATES / "head.html").read_text()).substitute(csp=_page_csp(), page_title=title)
 
 
-def _embed_src(view):
+def embed_src(view):
     query = "embed"
     for key in ("hide", "lock"):
         if view.get(key):
@@ -160,7 +160,7 @@ def _lesson_html(lesson, lessons, template):
     figures = []
     for v, view in enumerate(lesson["views"]):
         label = f"Explorer {v + 1}" if len(lesson["views"]) > 1 else "The explorer"
-        src = _embed_src(view)
+        src = embed_src(view)
         figures.append(
             f'<figure class="view" id="view-{v + 1}" data-fragment="{escape(view["fragment"])}">\n'
             f'      <iframe src="{src}" title="{label}: {escape(view["caption"])}" loading="{"eager" if v == 0 else "lazy"}"></iframe>\n'
@@ -187,7 +187,7 @@ def _lesson_html(lesson, lessons, template):
         f'<a rel="{rel}" href="{other["page"]}">{arrow[0]}{other["number"]}. {escape(other["title"])}{arrow[1]}</a>'
         if other else "<span></span>")
     values = {
-        "head": _head(f"{lesson['number']}. {escape(lesson['title'])} · Convolution Explorer lessons"),
+        "head": head(f"{lesson['number']}. {escape(lesson['title'])} · Convolution Explorer lessons"),
         "title": escape(lesson["title"]),
         "number": str(lesson["number"]),
         "position": f"Lesson {i + 1} of {n}",
@@ -217,6 +217,6 @@ def write_lessons(out, lessons=None):
         (out / lesson["page"]).write_text(_lesson_html(lesson, lessons, template))
     items = "\n      ".join(f'<li><a href="{l["page"]}">{escape(l["title"])}</a></li>' for l in lessons)
     index = Template((TEMPLATES / "lessons-index.html").read_text())
-    (out / "index.html").write_text(index.substitute(head=_head("Lessons · Convolution Explorer"),
+    (out / "index.html").write_text(index.substitute(head=head("Lessons · Convolution Explorer"),
                                                      count=str(len(lessons)), items=items))
     return lessons

@@ -35,20 +35,31 @@ def encode_pixels(a):
 MANIFEST = settings.load()
 
 
-def parse_fragment(fragment):
-    """A fragment → (image (H, W), core settings for app.pipeline.run, mode), read as the page reads it."""
+def view_state(fragment):
+    """A fragment → the page's whole state, read as the page reads it."""
     partial, notices = settings.read_link(fragment, MANIFEST)
     assert not notices, f"{fragment!r}: {notices}"
-    state = {**settings.defaults(MANIFEST), **partial}
+    return {**settings.defaults(MANIFEST), **partial}
+
+
+def parse_fragment(fragment):
+    """A fragment → (image (H, W), core settings for app.pipeline.run, mode)."""
+    state = view_state(fragment)
     img = image(state["image"]) if isinstance(state["image"], str) else np.asarray(state["image"], dtype=np.float64)
     return img, settings.core_settings(state, MANIFEST), state["mode"]
 
 
 def stages(fragment):
-    """{stage name: (H', W') array} for an explore-mode view."""
-    img, settings, mode = parse_fragment(fragment)
-    assert mode == "explore", f"only explore-mode views have stage facts, not {mode}"
-    return dict(pipeline.run(img, settings))
+    """{stage name: array} for an explore-mode view, or a transposed-mode view's maps (output, counts, …)."""
+    img, core, mode = parse_fragment(fragment)
+    if mode == "transposed":
+        t = view_state(fragment)["transposed"]
+        return dict(pipeline.run_transposed({
+            "input": t["input"], "kernel": t["kernel"], "bias": t["bias"], "stride": t["stride"],
+            "padding": t["padding"], "output_padding": t["outputPadding"], "dilation": t["dilation"],
+            "compare": t["compare"]}))
+    assert mode == "explore", f"only explore- and transposed-mode views have stage facts, not {mode}"
+    return dict(pipeline.run(img, core))
 
 
 def _conv_params(k, cin=1, cout=1, bias=True, separable=False):
@@ -132,6 +143,9 @@ def compute(fact, lesson=None):
     if kind == "output_size":
         return ops.output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0),
                                dilation=a.get("dilation", 1))
+    if kind == "transposed_size":
+        return ops.transposed_output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0),
+                                          output_padding=a.get("output_padding", 0), dilation=a.get("dilation", 1))
     if kind == "cells":
         side = ops.output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0))
         return side * side
@@ -170,6 +184,8 @@ def compute(fact, lesson=None):
             return _round(m.max() - m.min())
         if prop == "max_abs":
             return _round(np.abs(m).max())
+        if prop == "at":  # the value of one cell, [row, col] from 0
+            return _round(m[tuple(a["cell"])])
         if prop == "peak":  # where |value| is largest: [row, col] of the map
             r, c = np.unravel_index(np.argmax(np.abs(m)), m.shape)
             return [int(r), int(c)]

@@ -1,4 +1,4 @@
-"""The course: sixteen lesson files, each a claim with numbers the core must agree with, built into pages.
+"""The course: eighteen lesson files, each a claim with numbers the core must agree with, built into pages.
 
 Every fact a lesson lists is computed here with the core (tests/lesson_facts.py: app.ops,
 app.pipeline, app.learn) and compared with what the lesson says; so is the answer of its question;
@@ -18,7 +18,9 @@ BY_FILE = {lesson["file"]: lesson for lesson in LESSONS}
 # The claims of the course texts (../shared/lessons.md), in their order.
 CLAIMS = ["what-a-filter-is", "sobel-x", "blur", "build-your-own-filter", "output-size", "weight-sharing",
           "relu", "pooling", "stride-versus-pooling", "receptive-field", "dilation", "equivariance",
-          "features-of-features", "depthwise-separable", "learned-filters", "common-bugs"]
+          "features-of-features", "depthwise-separable", "learned-filters", "common-bugs",
+          # and the issues' claims beyond one conv2d
+          "transposed-convolution", "checkerboard-artefacts"]
 
 
 def same(got, want):
@@ -30,7 +32,7 @@ def same(got, want):
     return got == want
 
 
-def test_sixteen_lessons_one_per_claim_in_order():
+def test_one_lesson_per_claim_in_order():
     assert [(lesson["number"], lesson["file"]) for lesson in LESSONS] == \
         [(i + 1, f"{i + 1:02d}-{name}.json") for i, name in enumerate(CLAIMS)]
 
@@ -124,6 +126,8 @@ def test_every_view_is_one_the_core_can_compute(file, name, fragment):
     image, settings, mode = lesson_facts.parse_fragment(fragment)
     if mode == "explore":
         assert lesson_facts.stages(fragment)["conv"].size > 0
+    elif mode == "transposed":
+        assert lesson_facts.stages(fragment)["output"].size > 0
     else:
         assert mode in ("channels", "learn"), f"{file} {name}: mode {mode}"
 

@@ -149,7 +149,7 @@ def test_the_explorer_links_to_the_lessons_in_order(browser, base_url):
         page.click("a.lessons-link")
         page.wait_for_url("**/lessons/")
         titles = page.locator(".lesson-list a").all_inner_texts()
-        assert len(titles) == 16 and titles[0] == "A filter is a small grid of weights"
+        assert len(titles) == 18 and titles[0] == "A filter is a small grid of weights"
         page.click(f"text={titles[0]}")
         page.click("a[rel=next]")
         assert page.locator("h1").inner_text().endswith("Sobel-x lights up vertical edges")
@@ -303,3 +303,21 @@ def test_numbers_are_read_as_people_write_them(lesson):
         page.fill("#answer", typed)
         page.click("text=Check my answer")
         assert verdict(page) == said, typed
+
+
+def test_the_atlas_shows_a_figure_both_ways_and_its_embed_code_names_this_site(warm, base_url):
+    watched = open_lesson(warm, base_url, "atlas.html")
+    page = watched.page
+    figure = page.locator("#padding-strides-odd")
+    figure.scroll_into_view_if_needed()
+    frames = [figure.locator("iframe").nth(i).element_handle().content_frame() for i in (0, 1)]
+    for frame in frames:
+        wait_ready(frame)
+    forward, transposed = state(frames[0]), state(frames[1])
+    assert (len(forward["image"]), len(forward["output"])) == (6, 3)  # the guide's i = 6 → o = 3
+    assert len(transposed["transposed"]["input"]) == 3
+    assert len(transposed["transposedStages"][0]["data"]) == 6  # and back to 6 with output padding 1
+    code = figure.locator("code[data-embed]").nth(1).text_content()  # inside a closed <details>
+    assert code.startswith(f'<iframe src="{base_url}index.html?embed#v=1&mode=transposed&tr=')
+    assert f'<script src="{base_url}static/embed-resize.js" async></script>' in code
+    assert watched.errors == []

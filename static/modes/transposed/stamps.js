@@ -50,11 +50,10 @@ export function sumText(terms, bias, total) {
   return `${parts.join(" + ")} = ${formatNumber(total)}`.replace(/\+ −/g, "− ");
 }
 
-/** The layer an atlas figure opens: its sizes, an input of small varied values, a kernel of ones (the guide's shaded square). */
+/** The layer an atlas figure opens: its sizes, its input values and a kernel of ones (the guide's shaded square). */
 export function figureLayer({ transposed: t }) {
   return {
-    input: Array.from({ length: t.input }, (_, i) => Array.from({ length: t.input }, (_, j) => ((i + 2 * j) % 3) + 1)),
-    kernel: Array.from({ length: t.kernel }, () => Array(t.kernel).fill(1)),
+    input: t.values.map((row) => [...row]), kernel: Array.from({ length: t.kernel }, () => Array(t.kernel).fill(1)),
     bias: 0, stride: t.stride, padding: t.padding, outputPadding: t.outputPadding, dilation: t.dilation,
   };
 }

@@ -113,6 +113,7 @@ class TransposedView {
   }
 
   choose(cell) {
+    if (!this.result) return;
     const [h, w] = this.result.output.shape;
     if (cell.row < 0 || cell.col < 0 || cell.row >= h || cell.col >= w) return;
     this.hover = null;
@@ -137,32 +138,23 @@ class TransposedView {
       : this.cellTitle();
   }
 
+  /** Draw the layer and, once Python has computed them (not in a preview), its maps. */
   paint(result, layer) {
-    this.result = result;
+    this.result = result.output ? result : null;
+    this.paintControls(layer);
+    if (!this.result) return this.paintPreview(layer);
     const { output, counts, spread, flipped } = result;
-    const range = rangeOf(output.data, "diverging");
     const draw = (name, stage, extra = {}) => this.maps[name].update({
       data: stage.data, height: stage.shape[0], width: stage.shape[1], colormap: "diverging",
       range: rangeOf(stage.data, "diverging"), numbers: true, ...extra,
     });
-    draw("output", output, { range });
+    draw("output", output);
     draw("counts", counts, { colormap: "gray", range: [0, Math.max(...counts.data, 1)] });
     const { before, after, crop } = spreadGeometry(layer);
     // The border of zeros the padding adds is shaded as padding; the zeros inserted between pixels are not.
     draw("spread", spread, { padded: spread.data, height: spread.shape[0] - before - after,
       width: spread.shape[1] - before - after, pad: [before, after] });
-    this.input.update(layer.input);
-    this.kernel.update(layer.kernel);
     this.flipped.update(stageRows([flipped])[0].data);
-    $("tr-bias").value = String(layer.bias);
-    $("tr-size").value = String(layer.input.length);
-    $("tr-kernel-size").value = String(layer.kernel.length);
-    $("tr-stride").value = String(layer.stride);
-    $("tr-padding").value = String(layer.padding);
-    $("tr-output-padding").value = String(layer.outputPadding);
-    $("tr-dilation").value = String(layer.dilation);
-    $("tr-compare").checked = layer.compare;
-    $("tr-figure").value = figureOf(layer, FIGURES)?.id ?? "";
     this.paintSizes(layer, output.shape);
     const between = layer.stride === 1 ? "the input" : `the input with ${layer.stride - 1} zero${layer.stride === 2 ? "" : "s"} between pixels`;
     $("tr-spread-caption").textContent = `${between}, ${crop ? `${crop} cropped from each side` : `${before} zeros around`}`;
@@ -173,6 +165,29 @@ class TransposedView {
       $("tr-resized-caption").textContent = `the input ${layer.stride}× larger (each pixel repeated)`;
     }
     this.paintCell();
+  }
+
+  paintControls(layer) {
+    this.input.update(layer.input);
+    this.kernel.update(layer.kernel);
+    $("tr-bias").value = String(layer.bias);
+    $("tr-size").value = String(layer.input.length);
+    $("tr-kernel-size").value = String(layer.kernel.length);
+    $("tr-stride").value = String(layer.stride);
+    $("tr-padding").value = String(layer.padding);
+    $("tr-output-padding").value = String(layer.outputPadding);
+    $("tr-dilation").value = String(layer.dilation);
+    $("tr-compare").checked = layer.compare;
+    $("tr-figure").value = figureOf(layer, FIGURES)?.id ?? "";
+  }
+
+  /** Before Python is ready: the editors and the settings, and an empty output of the size the formula gives. */
+  paintPreview(layer) {
+    const side = outputSide(layer.input.length, layer);
+    if (side < 1) return;
+    this.maps.output.update({ data: new Float32Array(side * side), height: side, width: side, colormap: "diverging", range: [-1, 1] });
+    this.paintSizes(layer, [side, side]);
+    $("tr-sum-title").textContent = "Python is starting: the values follow.";
   }
 
   paintSizes(layer, [h, w]) {
@@ -230,6 +245,8 @@ export default {
   },
 
   run: (state) => view.run(state.transposed),
+
+  preview: () => ({ preview: true, stages: [] }),
 
   paint(state, result) {
     painted = result;

@@ -47,6 +47,8 @@ test("every figure of the guide opens a layer whose output side is the forward c
   assert.equal(FIGURES.length, 8);
   for (const figure of FIGURES) {
     const layer = figureLayer(figure);
+    assert.equal(layer.input.length, figure.transposed.input, figure.id);
+    assert.ok(layer.input.every((row) => row.length === figure.transposed.input), figure.id);
     assert.equal(outputSide(layer.input.length, layer), figure.transposed.output, figure.id);
     assert.equal(figure.transposed.output, figure.forward.input, figure.id);
     assert.equal(figure.transposed.input, figure.forward.output, figure.id);
