@@ -102,9 +102,24 @@ def _pack_or_refuse(run, *args):
     return _pack(stages)
 
 
-def compute_transposed(settings_json):
-    """Transposed mode: its stages (see pipeline.run_transposed); returns (meta_json, data) like compute."""
-    return _pack_or_refuse(pipeline.run_transposed, json.loads(settings_json))
+def compute_transposed(settings_json, client=0):
+    """Transposed mode: its stages (see pipeline.run_transposed); returns (meta_json, data) like compute.
+
+    The gradient of explore's layer is taken on the client's stored image (set_image).
+    """
+    settings = json.loads(settings_json)
+    if settings.get("gradient"):
+        settings["image"] = _client(client).image
+    return _pack_or_refuse(pipeline.run_transposed, settings)
+
+
+def compute_signal(settings_json, samples=None):
+    """1-D mode: its stages (see pipeline.run_signal); samples: a recording, a flat float32 buffer, or None."""
+    if samples is not None:
+        flat = np.empty(len(samples), dtype=np.float32)
+        _fill(flat, samples)
+        samples = flat
+    return _pack_or_refuse(pipeline.run_signal, json.loads(settings_json), samples)
 
 
 def decode_image(data, size, color=False):
@@ -183,7 +198,7 @@ def _fill(flat, buffer):
 # first answer is as quick as the next: NumPy's random (random starting kernels) loads several
 # WebAssembly libraries the first time, which took 0.3-0.4 s in the browser. (Code mode runs one
 # unseen Check in its own Python instead, which imports all a Check needs.)
-MODE_IMPORTS = {"learn": ("app.learn", "numpy.random")}
+MODE_IMPORTS = {"learn": ("app.learn", "numpy.random"), "signal": ("app.signals", "numpy.random")}
 
 
 def prepare(mode):

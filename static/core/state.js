@@ -13,6 +13,7 @@ const copy = (v) => structuredClone(v);
 const defaultChannels = () => copy(SETTINGS.channels.default);
 const defaultNetwork = () => copy(SETTINGS.network.default);
 const defaultTransposed = () => copy(SETTINGS.transposed.default);
+const defaultSignal = () => copy(SETTINGS.signal.default);
 
 /** Every setting at its default: a fresh object each call, so a caller may change it. */
 export function defaultState() {
@@ -82,7 +83,8 @@ const TYPES = {
 TYPES.mode = TYPES.choice;
 
 // The settings whose value is an object of their own are checked here, field by field.
-const OBJECTS = { channels: (v) => checkChannels(v), network: (v) => checkNetwork(v), transposed: (v) => checkTransposed(v) };
+const OBJECTS = { channels: (v) => checkChannels(v), network: (v) => checkNetwork(v), transposed: (v) => checkTransposed(v),
+  signal: (v) => checkSignal(v) };
 
 /** setting → check(value): the value to keep, or a RangeError with a sentence for the learner. */
 const CHECKS = Object.fromEntries(Object.entries(SETTINGS).map(([key, spec]) =>
@@ -119,6 +121,9 @@ function checkChannels(v) {
   };
 }
 
+// What a gradient view of explore's layer starts from: one output cell, every cell, or the map itself.
+export const UPSTREAMS = ["cell", "ones", "map"];
+
 /** Transposed mode's layer: each field's type and range (whether they work together is Python's call). */
 function checkTransposed(v) {
   if (!v || typeof v !== "object" || Array.isArray(v)) fail("transposed must be an object (see getState().transposed).");
@@ -128,11 +133,39 @@ function checkTransposed(v) {
     fail("transposed.cell must be {row, col}, an output cell counted from 0.");
   }
   if (typeof t.compare !== "boolean") fail("transposed.compare must be true or false.");
+  if (![null, ...UPSTREAMS].includes(t.gradient)) fail(`transposed.gradient must be null or ${listed(UPSTREAMS.map((u) => `"${u}"`))}.`);
   return {
     input: checkKernel(t.input, "transposed layer's input"), kernel: checkKernel(t.kernel, "transposed layer's kernel"),
     bias: CHECKS.bias(t.bias), stride: CHECKS.stride(t.stride), padding: checkInt("transposed padding", t.padding, 0, SETTINGS.padding.max),
     outputPadding: checkInt("output padding", t.outputPadding, 0, 3), dilation: CHECKS.dilation(t.dilation),
-    cell: { row: cell.row, col: cell.col }, compare: t.compare,
+    cell: { row: cell.row, col: cell.col }, compare: t.compare, gradient: t.gradient,
+  };
+}
+
+export const MAX_TAPS = 63;
+
+/** 1-D mode's layer: each field's type and range (a filter's own rules, odd taps and a cutoff below half
+ * the sample rate, are Python's). */
+function checkSignal(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("signal must be an object (see getState().signal).");
+  const g = { ...defaultSignal(), ...v };
+  const { sources, filters } = SETTINGS.signal;
+  if (!sources.includes(g.source)) fail(`signal.source must be ${listed(sources.map((x) => `"${x}"`))}.`);
+  let filter = null;
+  if (g.filter !== null) {
+    if (!g.filter || !filters.includes(g.filter.kind)) fail(`signal.filter must be null or {kind, taps, cutoff} with kind ${listed(filters.map((x) => `"${x}"`))}.`);
+    filter = { kind: g.filter.kind, taps: checkInt("the filter's taps", g.filter.taps ?? 31, 1, MAX_TAPS),
+      cutoff: TYPES.number(g.filter.cutoff ?? 500, { label: "the cutoff", min: 1, max: 3999 }) };
+  }
+  if (!Array.isArray(g.taps) || g.taps.length < 1 || g.taps.length > MAX_TAPS ||
+      !g.taps.every((x) => typeof x === "number" && Number.isFinite(x) && Math.abs(x) <= MAX_WEIGHT)) {
+    fail(`signal.taps must be 1 to ${MAX_TAPS} numbers from −${MAX_WEIGHT} to ${MAX_WEIGHT}.`);
+  }
+  const padding = ["valid", "same", "causal"].includes(g.padding) ? g.padding : checkInt("1-D padding", g.padding, 0, 64);
+  if (!["response", "spectrogram"].includes(g.view)) fail('signal.view must be "response" or "spectrogram".');
+  return {
+    source: g.source, filter, taps: [...g.taps], bias: CHECKS.bias(g.bias), stride: CHECKS.stride(g.stride), padding,
+    dilation: checkInt("1-D dilation", g.dilation, 1, 8), at: checkInt("signal.at", g.at, 0, 1e6), view: g.view,
   };
 }
 
@@ -189,9 +222,10 @@ export function coreSettings(s) {
   return { ...core, layer2: s.layer2 && { ...s.layer2, padding_mode: "zeros" } }; // the second layer pads with zeros
 }
 
-/** Padding (before, after) along one axis, as the core's pad_amounts computes it. */
+/** Padding (before, after) along one axis, as the core's pad_amounts (and conv1d_pad_amounts) computes it. */
 export function padAmounts(s) {
   if (s.padding === "valid") return [0, 0];
+  if (s.padding === "causal") return [s.dilation * (s.kernel.length - 1), 0]; // 1-D only: all of it before
   if (s.padding === "same") {
     const total = s.dilation * (s.kernel.length - 1);
     return [Math.floor(total / 2), total - Math.floor(total / 2)];

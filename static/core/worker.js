@@ -6,7 +6,9 @@
 //               {id, type: "learn", config, images?: [{data, height, width}], steps}  (gradient descent)
 //               {id, type: "code", code, exercise, action}  (code mode: only in the separate code worker)
 //               {id, type: "channels", settings, pixels: Float32Array, shape: [3, H, W]}  (channels mode)
-//               {id, type: "transposed", settings}  (transposed mode: its small input is in settings)
+//               {id, type: "transposed", settings}  (transposed mode: its small input is in settings; the
+//               gradient of explore's layer is taken on the client's image, sent by "compute")
+//               {id, type: "signal", settings, samples?: Float32Array}  (1-D mode; samples: a recording)
 //               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
 //               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
 //               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
@@ -367,7 +369,8 @@ async function respond(data, client, send) {
     else if (type === "channels") {
       const { settings, pixels, shape } = data;
       out = takePair(api.compute_channels(JSON.stringify(settings), pixels, shape));
-    } else if (type === "transposed") out = takePair(api.compute_transposed(JSON.stringify(data.settings)));
+    } else if (type === "transposed") out = takePair(api.compute_transposed(JSON.stringify(data.settings), client));
+    else if (type === "signal") out = takePair(api.compute_signal(JSON.stringify(data.settings), data.samples ?? null));
     else if (type === "network-load") {
       const { spec, npz, name, heldout } = data;
       out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null, client));

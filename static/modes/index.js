@@ -23,6 +23,7 @@ export const MODES = [
   { id: "explore", title: "Explore", load: () => import("./explore/explore.js") },
   { id: "channels", title: "Channels", load: () => import("./channels/channels.js") },
   { id: "transposed", title: "Transposed", load: () => import("./transposed/transposed.js") },
+  { id: "signal", title: "1-D signals", load: () => import("./signal/signal.js") },
   { id: "learn", title: "Learn a filter", load: () => import("./learn/learn.js") },
   { id: "code", title: "Write the code", load: () => import("./code/code.js") },
   { id: "network", title: "Network", load: () => import("./network/network.js") },

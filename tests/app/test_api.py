@@ -88,3 +88,26 @@ def test_transposed_mode_gets_its_stages_packed_and_its_refusal_as_a_sentence():
     assert data.size == 0
     meta, _ = api.compute_transposed(json.dumps({"kernel": SOBEL_X}))
     assert json.loads(meta) == {"error": "the layer is incomplete ('input')"}
+
+
+def test_the_gradient_of_explores_layer_is_taken_on_the_clients_own_image():
+    image = RNG.random((6, 6)).astype(np.float32)
+    api.set_image(image.ravel(), 6, 6, client=3)
+    api.set_image(np.zeros(64, dtype=np.float32), 8, 8, client=4)  # another explorer's image stays its own
+    settings = {"input": [[1]], "kernel": [[1]], "gradient": {"kernel": SOBEL_X, "upstream": "map", "padding": 0}}
+    meta, data = api.compute_transposed(json.dumps(settings), 3)
+    meta = json.loads(meta)
+    assert [(s["name"], s["shape"]) for s in meta["stages"]][-2:] == [("upstream", [4, 4]), ("gradient", [6, 6])]
+    upstream = np.asarray(data[-52:-36]).reshape(4, 4)
+    np.testing.assert_allclose(upstream, ref_conv2d(image.astype(np.float64), SOBEL_X), rtol=0, atol=1e-5)
+
+
+def test_one_dimensional_mode_packs_its_rows_and_takes_a_recording():
+    meta, data = api.compute_signal(json.dumps({"source": "custom", "taps": [-1, 1], "padding": "causal"}),
+                                    np.array([0, 1, 3, 6], dtype=np.float32))
+    meta = json.loads(meta)
+    assert [(s["name"], s["shape"]) for s in meta["stages"]] == [("input", [1, 4]), ("output", [1, 4]), ("response", [1, 257]),
+                                                                 ("taps", [1, 2])]
+    assert data[4:8].tolist() == [0, 1, 2, 3]  # x[t] − x[t − 1]
+    meta, _ = api.compute_signal(json.dumps({"source": "step", "taps": [1] * 9, "padding": 0, "dilation": 2000}))
+    assert json.loads(meta)["error"].startswith("a kernel of 9 taps with dilation 2000")

@@ -52,6 +52,7 @@ def test_relu_pooling_and_second_layer_have_no_serious_accessibility_violations(
 @pytest.mark.parametrize("mode,ready_selector", [
     ("channels", ".ch-filter"),
     ("transposed", "#tr-input .kernel-cell"),
+    ("signal", "#sg-sum:not(:empty)"),
     ("learn", "#learn-play"),
     ("code", "#code-mode .CodeMirror"),
     ("network", ".net-map-button"),

@@ -100,7 +100,7 @@ def test_a_link_to_a_mode_the_site_does_not_have_says_so(browser, base_url):
     page = open_explorer(browser, f"{base_url}#v=1&mode=extremes").page
     try:
         wait_ready(page)
-        assert "mode (mode=) should be one of channels, code, explore, learn, network or transposed" in page.locator("#message").inner_text()
+        assert "mode (mode=) should be one of channels, code, explore, learn, network, signal or transposed" in page.locator("#message").inner_text()
         assert page.evaluate("() => window.convExplorer.getState().mode") == "explore"
     finally:
         page.context.close()

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import images, network
+from app import images, network, signals
 from engine_pages import ENGINES, launch, serve_collecting_errors
 from core_answers import assert_channels_match_core, assert_output_matches_core, cpython_probs, DIGITS_MODEL
-from references import SOBEL_X, ref_conv_transpose2d
+from references import SOBEL_X, ref_conv1d, ref_conv_transpose2d
 
 EDITOR = "document.querySelector('#code-mode .CodeMirror').CodeMirror"  # CodeMirror 5 keeps its instance there
 CONVOLUTION = """import numpy as np
@@ -177,6 +177,15 @@ def test_every_mode_opens_and_works(engine, site):
     engine.keys(press="ArrowUp")
     assert engine.wait("() => window.convExplorer.getState().transposed.cell.row === 1 && "
                        "document.getElementById('tr-sum-title').textContent", what="the cell above") == "Output row 2, column 4"
+
+    # 1-D: a key raises one tap, and the output is the 1-D loop's with the taps the page shows.
+    open_mode(engine, "signal", "!!document.getElementById('sg-sum').textContent")
+    engine.eval("() => document.getElementById('sg-taps-canvas').focus()")
+    after_paint(engine, lambda: engine.keys(press="ArrowUp"))
+    s = state(engine)
+    assert s["signal"]["filter"] is None
+    x = signals.builtin(s["signal"]["source"])
+    np.testing.assert_allclose(s["signalOutput"], ref_conv1d(x, s["signalTaps"], 1, 15, 15), rtol=0, atol=1e-5)
 
     # Learn: each step of gradient descent on one image (a convex loss, a safe step size) lowers the loss.
     open_mode(engine, "learn")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pages import after_paint, assert_on_screen, box, opened_explorer, set_state, state, wait_for
-from references import ref_conv_transpose2d
+from references import ref_conv2d, ref_conv_transpose2d
 
 ATLAS = json.loads(open("static/modes/transposed/atlas.json").read())["figures"]
 
@@ -138,7 +138,8 @@ def test_resize_then_convolve_beside_it(transposed):
 
 def test_a_link_opens_the_same_layer_and_cell(browser, base_url):
     layer = {"input": [[1, -2, 0], [3, 1, 1], [0, 2, -1]], "kernel": [[1, 0], [0, -1]], "bias": 0.5, "stride": 3,
-             "padding": 1, "outputPadding": 2, "dilation": 1, "cell": {"row": 4, "col": 1}, "compare": False}
+             "padding": 1, "outputPadding": 2, "dilation": 1, "cell": {"row": 4, "col": 1}, "compare": False,
+             "gradient": None}
     with opened_explorer(browser, f"{base_url}#v=1&mode=transposed&tr={quote(json.dumps(layer))}") as watched:
         page = watched.page
         wait_for(page, "() => !!document.getElementById('tr-sum').textContent")
@@ -178,3 +179,45 @@ def test_a_phone_stacks_the_panels_at_full_width(browser, base_url):
         assert editors["y"] + editors["height"] <= scatter["y"] and scatter["y"] + scatter["height"] <= conv["y"]
         assert box(page, "#tr-output")["width"] >= 0.45 * 390
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_explores_layer_opens_as_its_gradient_and_the_check_agrees(browser, base_url):
+    with opened_explorer(browser, f"{base_url}#v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1&s=2&pad=1&w=9,13") as watched:
+        page = watched.page
+        page.click("#to-transposed")
+        wait_for(page, "() => !document.getElementById('tr-gradient-panel').hidden", what="the gradient view")
+        s = state(page)
+        assert s["mode"] == "transposed" and s["transposed"]["gradient"] == "cell"
+        assert s["transposed"]["cell"] == {"row": 5, "col": 7}  # the output cell under explore's window
+        maps = stages(page)
+        g = maps["upstream"]
+        assert g.shape == (12, 12) and g.sum() == 1 and g[5, 7] == 1
+        image = np.array(s["image"])
+        # dL/dx by the scatter loop, padding 1 cropped and output padding 1: back to 24×24.
+        want = ref_conv_transpose2d(g, s["kernel"], 2, 1, 1)
+        np.testing.assert_allclose(maps["gradient"], want, rtol=0, atol=1e-6)
+        assert "padding 1, output padding 1" in page.locator("#tr-gradient-layer").inner_text()
+        assert not page.locator(".tr-body").is_visible()
+
+        after_paint(page, lambda: page.click("#tr-check"))
+        assert page.locator("#tr-gradient-text").inner_text() == (
+            "Checked: changing each of the 576 pixels by 1 moves L by exactly dL/dx there (the largest difference is 0).")
+        after_paint(page, lambda: page.select_option("#tr-upstream", "map"))
+        y = stages(page)["upstream"]
+        np.testing.assert_allclose(y, ref_conv2d(image, s["kernel"], 2, 1), rtol=0, atol=1e-5)  # g = y, the feature map
+        np.testing.assert_allclose(stages(page)["gradient"], ref_conv_transpose2d(y, s["kernel"], 2, 1, 1), rtol=0, atol=1e-4)
+        set_state(page, {"paddingMode": "reflect"})
+        wait_for(page, "() => window.convExplorer.getState().paddingMode === 'reflect'")
+        # The digit's border is dark, so y is 0 there: with g = 1 everywhere the border's own gradient shows.
+        after_paint(page, lambda: page.select_option("#tr-upstream", "ones"))
+        after_paint(page, lambda: page.click("#tr-check"))
+        assert "with reflect padding the border pixels are read again as padding" in page.locator("#tr-gradient-text").inner_text()
+
+        wait_for(page, """() => decodeURIComponent(location.hash).includes('"gradient":"ones"')""", what="the link")
+        link = page.evaluate("() => location.href")
+        after_paint(page, lambda: page.click("#tr-gradient-close"))
+        assert page.locator(".tr-body").is_visible() and not page.locator("#tr-gradient-panel").is_visible()
+        assert watched.errors == []
+    with opened_explorer(browser, link) as again:
+        wait_for(again.page, "() => !document.getElementById('tr-gradient-panel').hidden", what="the gradient view")
+        assert state(again.page)["transposed"]["gradient"] == "ones" and state(again.page)["paddingMode"] == "reflect"

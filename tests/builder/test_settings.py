@@ -10,11 +10,11 @@ MANIFEST = settings.load()
 def test_every_key_of_a_version_1_link_is_still_read():
     """A renamed key would break every link already in a course page."""
     assert settings.link_keys(MANIFEST) == {"v", "px", "img", "k", "b", "s", "pad", "pm", "d", "act", "pool", "k2", "w",
-                                            "cm", "num", "fill", "mode", "ch", "ex", "net", "tr"}
+                                            "cm", "num", "fill", "mode", "ch", "ex", "net", "tr", "sig"}
 
 
 def test_the_modes_a_link_may_name_are_the_mode_folders():
-    assert MANIFEST["settings"]["mode"]["options"] == ["channels", "code", "explore", "learn", "network", "transposed"]
+    assert MANIFEST["settings"]["mode"]["options"] == ["channels", "code", "explore", "learn", "network", "signal", "transposed"]
 
 
 def test_a_value_that_does_not_parse_is_named_with_what_was_expected():

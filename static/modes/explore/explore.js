@@ -252,6 +252,11 @@ async function upload(file) {
 
 function wire() {
   wireControls(ctx.builtins, { get: state, set: ctx.set, say: ctx.say });
+  // This layer's gradient with respect to the image, for the output cell under the window: transposed mode.
+  $("to-transposed").addEventListener("click", () => {
+    const { row, col } = outCell();
+    ctx.set({ mode: "transposed", transposed: { ...state().transposed, gradient: "cell", cell: { row: Math.floor(row), col: Math.floor(col) } } });
+  });
   views.input.onCell(inputPointer);
   views.output.onCell((cell, kind) => hoverStage(0, cell, kind));
   const canvas = $("input-canvas");

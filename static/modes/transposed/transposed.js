@@ -14,6 +14,7 @@ import { rangeOf, formatNumber } from "../../views/colormap.js";
 import { resizeKernel, withWeight } from "../../core/state.js";
 import { splitStages, stageRows } from "../../core/compute.js";
 import { contributions, figureLayer, figureOf, outputSide, spreadGeometry, stampRegion, sumText } from "./stamps.js";
+import { GradientPanel } from "./gradient.js";
 
 const $ = (id) => document.getElementById(id);
 const { figures: FIGURES } = await (await fetch(new URL("./atlas.json", import.meta.url))).json();
@@ -55,6 +56,7 @@ class TransposedView {
     const editor = (id, key, name) => new KernelView($(id), null, null, {
       name, onChange: (r, c, v) => v !== null && this.set({ [key]: withWeight(this.layer[key], r, c, v) }),
     });
+    this.gradientPanel = new GradientPanel({ set: (partial) => this.set(partial) });
     this.input = editor("tr-input", "input", "Input");
     this.kernel = editor("tr-kernel", "kernel", "Kernel");
     this.flipped = new KernelView($("tr-flipped"), null, null, { name: "Flipped kernel", onChange: () => {} });
@@ -96,10 +98,12 @@ class TransposedView {
     return this.ctx.set({ transposed: { ...this.layer, ...partial } });
   }
 
-  async run(layer) {
+  async run(state) {
+    const layer = state.transposed;
     const settings = {
       input: layer.input, kernel: layer.kernel, bias: layer.bias, stride: layer.stride, padding: layer.padding,
       output_padding: layer.outputPadding, dilation: layer.dilation, compare: layer.compare,
+      gradient: layer.gradient && this.gradientPanel.request(state),
     };
     const stages = splitStages(await this.ctx.compute.call("transposed", { settings }));
     return { stages, layer, ...Object.fromEntries(stages.map((s) => [s.name, s])) };
@@ -139,8 +143,12 @@ class TransposedView {
   }
 
   /** Draw the layer and, once Python has computed them (not in a preview), its maps. */
-  paint(result, layer) {
+  paint(result, state) {
+    const layer = state.transposed;
     this.result = result.output ? result : null;
+    $("transposed-mode").dataset.gradient = String(!!layer.gradient);
+    $("tr-gradient-panel").hidden = !(layer.gradient && result.gradient);
+    if (layer.gradient && result.gradient) this.gradientPanel.paint(state, result);
     this.paintControls(layer);
     if (!this.result) return this.paintPreview(layer);
     const { output, counts, spread, flipped } = result;
@@ -244,13 +252,13 @@ export default {
     view = new TransposedView(ctx);
   },
 
-  run: (state) => view.run(state.transposed),
+  run: (state) => view.run(state),
 
   preview: () => ({ preview: true, stages: [] }),
 
   paint(state, result) {
     painted = result;
-    view.paint(result, state.transposed);
+    view.paint(result, state);
   },
 
   unmount() {

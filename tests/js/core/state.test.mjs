@@ -52,6 +52,20 @@ test("a transposed layer keeps what it is given, fills in the rest and names wha
   says({ padding: "same" }, "Transposed padding must be a whole number from 0 to 8.");
   says({ cell: { row: -1, col: 0 } }, "transposed.cell must be {row, col}, an output cell counted from 0.");
   says([1], "transposed must be an object (see getState().transposed).");
+  says({ gradient: "all" }, 'transposed.gradient must be null or one of "cell", "ones" or "map".');
+  assert.equal(merge(defaultState(), { transposed: { gradient: "map" } }).transposed.gradient, "map");
+});
+
+test("a 1-D layer: a named filter or the learner's taps, and what is wrong named", () => {
+  const s = merge(defaultState(), { signal: { filter: null, taps: [0.5, 0.5], padding: "causal" } });
+  assert.deepEqual([s.signal.filter, s.signal.taps, s.signal.padding, s.signal.source], [null, [0.5, 0.5], "causal", "sine-noise"]);
+  const says = (signal, message) => assert.throws(() => merge(defaultState(), { signal }), { message });
+  says({ source: "noise" }, 'signal.source must be one of "step", "sine-noise", "chirp", "square", "ecg" or "custom".');
+  says({ taps: [] }, "signal.taps must be 1 to 63 numbers from −1000 to 1000.");
+  says({ filter: { kind: "bandpass" } }, 'signal.filter must be null or {kind, taps, cutoff} with kind one of "lowpass", "highpass", "average", "difference" or "matched".');
+  says({ filter: { kind: "lowpass", taps: 64 } }, "The filter's taps must be a whole number from 1 to 63.");
+  says({ dilation: 9 }, "1-D dilation must be a whole number from 1 to 8.");
+  says({ padding: "full" }, "1-D padding must be a whole number from 0 to 64.");
 });
 
 test("listed reads as a sentence's list", () => {
@@ -71,12 +85,13 @@ test("withWeight changes one weight in a copy", () => {
   assert.equal(SOBEL_X[1][2], -2);
 });
 
-test("padding amounts: valid, same (the odd pixel after, as PyTorch) and a number", () => {
+test("padding amounts: valid, same (the odd pixel after, as PyTorch), a number and causal", () => {
   assert.deepEqual(padAmounts({ padding: "valid", dilation: 1, kernel: SOBEL_X }), [0, 0]);
   assert.deepEqual(padAmounts({ padding: "same", dilation: 1, kernel: SOBEL_X }), [1, 1]);
   assert.deepEqual(padAmounts({ padding: "same", dilation: 1, kernel: [[1, 1], [1, 1]] }), [0, 1]);
   assert.deepEqual(padAmounts({ padding: "same", dilation: 3, kernel: [[1, 1], [1, 1]] }), [1, 2]);
   assert.deepEqual(padAmounts({ padding: 2, dilation: 1, kernel: SOBEL_X }), [2, 2]);
+  assert.deepEqual(padAmounts({ padding: "causal", dilation: 4, kernel: [0.5, 0.5] }), [4, 0]); // 1-D taps: all before
 });
 
 test("the core's settings use the manifest's core names", () => {
