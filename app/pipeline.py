@@ -171,10 +171,11 @@ def run_signal(settings, samples=None):
 
     settings: "source" (a built-in signal's name, or "custom" for samples, (L,) at signals.RATE),
     "filter" {kind, taps, cutoff} (signals.filter_taps) or else "taps" (K,), "bias", "stride", "padding"
-    (a number, "valid", "same" or "causal"), "dilation".
+    (a number, "valid", "same" or "causal"), "dilation", and "stack": null or the dilations of a stack of
+    causal 2-tap layers, whose reach is drawn beside it.
     Returns [(name, (1, n) or (B, F) array)]: "input" (1, L); "output" (1, L'); "response" (1, 257),
     |H| from 0 Hz to rate/2 (of the taps as they are, dilation spreading them); "taps" (1, K), the
-    filter's; and, for a signal of
+    filter's; with a stack, "stack" (layers + 1, field) (signals.causal_stack_field); and, for a signal of
     at least 256 samples, "input spectrogram" and "output spectrogram" (129, F) in dB.
     """
     source = settings.get("source", "sine-noise")
@@ -194,6 +195,8 @@ def run_signal(settings, samples=None):
     spread[::d] = taps  # a dilated filter is the same filter with d − 1 zeros between its taps
     stages = [("input", x[None]), ("output", y[None]), ("response", signals.frequency_response(spread)[1][None]),
               ("taps", taps[None])]
+    if settings.get("stack"):  # a causal stack's reach, drawn beside the layer: 2 taps a layer, as WaveNet
+        stages.append(("stack", signals.causal_stack_field(settings["stack"], 2)[1]))
     if x.size >= 256 and y.size >= 256:  # (a strided output's frames are longer in time; its bins the same)
         stages += [("input spectrogram", signals.spectrogram(x)[2]), ("output spectrogram", signals.spectrogram(y)[2])]
     return stages

@@ -144,3 +144,24 @@ def filter_taps(kind, taps=31, cutoff=500.0, *, rate=RATE):
     if kind == "difference":
         return difference()
     return matched(heartbeat_template(taps))
+
+
+def causal_stack_field(dilations, k=2):
+    """Which samples one output of a stack of causal conv1d layers depends on, layer by layer.
+
+    dilations: one per layer, input first (WaveNet's: 1, 2, 4, 8); k taps each. Output t of the last
+    layer reads, through every layer, only samples t − (field − 1) … t of each layer below, where
+    field = 1 + Σ d·(k − 1). Returns (field, mask (layers + 1, field)): row 0 the last layer's output,
+    the last row the input; column c is sample t − (field − 1) + c; 1 where that sample feeds output t.
+    """
+    _need(isinstance(k, int) and k >= 1, f"each layer needs a whole number of taps, at least 1, not {k!r}")
+    _need(len(dilations) >= 1 and all(isinstance(d, int) and d >= 1 for d in dilations),
+          "a stack needs at least one layer, each with a whole-number dilation of at least 1")
+    field = 1 + sum(d * (k - 1) for d in dilations)
+    mask = np.zeros((len(dilations) + 1, field))
+    reached = {field - 1}  # output t, as a column
+    mask[0, field - 1] = 1
+    for row, d in enumerate(reversed(dilations), start=1):  # walk down: last layer first
+        reached = {c - m * d for c in reached for m in range(k)}
+        mask[row, sorted(reached)] = 1
+    return field, mask

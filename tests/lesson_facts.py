@@ -14,7 +14,7 @@ import numpy as np
 
 from builder import ROOT
 from builder.data import read_pgm
-from app import learn, ops, pipeline
+from app import learn, ops, pipeline, signals
 from builder import settings
 
 IMAGES = Path(ROOT) / "images"
@@ -58,7 +58,11 @@ def stages(fragment):
             "input": t["input"], "kernel": t["kernel"], "bias": t["bias"], "stride": t["stride"],
             "padding": t["padding"], "output_padding": t["outputPadding"], "dilation": t["dilation"],
             "compare": t["compare"]}))
-    assert mode == "explore", f"only explore- and transposed-mode views have stage facts, not {mode}"
+    if mode == "signal":
+        g = view_state(fragment)["signal"]
+        return dict(pipeline.run_signal({key: g[key] for key in ("source", "filter", "taps", "bias", "stride", "padding",
+                                                                  "dilation", "stack")}))
+    assert mode == "explore", f"only explore-, transposed- and 1-D-mode views have stage facts, not {mode}"
     return dict(pipeline.run(img, core))
 
 
@@ -146,6 +150,17 @@ def compute(fact, lesson=None):
     if kind == "transposed_size":
         return ops.transposed_output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0),
                                           output_padding=a.get("output_padding", 0), dilation=a.get("dilation", 1))
+    if kind == "response":  # |H| of a named filter (app.signals) at a frequency, Hz, to 3 decimals
+        freqs, magnitude = signals.frequency_response(signals.filter_taps(a["kind"], a.get("taps", 31), a.get("cutoff", 500)))
+        return _round(magnitude[int(np.argmin(np.abs(freqs - a["at"])))])
+    if kind == "response_above":  # the largest |H| at or above a frequency, up to half the sample rate
+        freqs, magnitude = signals.frequency_response(signals.filter_taps(a["kind"], a.get("taps", 31), a.get("cutoff", 500)))
+        return _round(magnitude[freqs >= a["above"]].max())
+    if kind == "loudest":  # the frequency, Hz, where a built-in signal is strongest
+        x = signals.builtin(a["source"])
+        return float(np.fft.rfftfreq(x.size, 1 / signals.RATE)[int(np.argmax(np.abs(np.fft.rfft(x))))])
+    if kind == "stack_field":  # how many samples one output of a causal stack sees
+        return signals.causal_stack_field(a["dilations"], a.get("k", 2))[0]
     if kind == "cells":
         side = ops.output_size(a["n"], a["k"], stride=a.get("stride", 1), padding=a.get("padding", 0))
         return side * side

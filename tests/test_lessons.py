@@ -1,4 +1,4 @@
-"""The course: eighteen lesson files, each a claim with numbers the core must agree with, built into pages.
+"""The course: twenty lesson files, each a claim with numbers the core must agree with, built into pages.
 
 Every fact a lesson lists is computed here with the core (tests/lesson_facts.py: app.ops,
 app.pipeline, app.learn) and compared with what the lesson says; so is the answer of its question;
@@ -20,7 +20,7 @@ CLAIMS = ["what-a-filter-is", "sobel-x", "blur", "build-your-own-filter", "outpu
           "relu", "pooling", "stride-versus-pooling", "receptive-field", "dilation", "equivariance",
           "features-of-features", "depthwise-separable", "learned-filters", "common-bugs",
           # and the issues' claims beyond one conv2d
-          "transposed-convolution", "checkerboard-artefacts"]
+          "transposed-convolution", "checkerboard-artefacts", "a-filter-you-can-hear", "causal-dilated-stacks"]
 
 
 def same(got, want):
@@ -126,7 +126,7 @@ def test_every_view_is_one_the_core_can_compute(file, name, fragment):
     image, settings, mode = lesson_facts.parse_fragment(fragment)
     if mode == "explore":
         assert lesson_facts.stages(fragment)["conv"].size > 0
-    elif mode == "transposed":
+    elif mode in ("transposed", "signal"):
         assert lesson_facts.stages(fragment)["output"].size > 0
     else:
         assert mode in ("channels", "learn"), f"{file} {name}: mode {mode}"

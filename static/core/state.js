@@ -163,9 +163,13 @@ function checkSignal(v) {
   }
   const padding = ["valid", "same", "causal"].includes(g.padding) ? g.padding : checkInt("1-D padding", g.padding, 0, 64);
   if (!["response", "spectrogram"].includes(g.view)) fail('signal.view must be "response" or "spectrogram".');
+  if (g.stack !== null && !(Array.isArray(g.stack) && g.stack.length >= 1 && g.stack.length <= 6 && g.stack.every((d) => isInt(d) && d >= 1 && d <= 32))) {
+    fail("signal.stack must be null or 1 to 6 dilations, each a whole number from 1 to 32.");
+  }
   return {
     source: g.source, filter, taps: [...g.taps], bias: CHECKS.bias(g.bias), stride: CHECKS.stride(g.stride), padding,
     dilation: checkInt("1-D dilation", g.dilation, 1, 8), at: checkInt("signal.at", g.at, 0, 1e6), view: g.view,
+    stack: g.stack && [...g.stack],
   };
 }
 

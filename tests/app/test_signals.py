@@ -126,3 +126,33 @@ def test_named_filters_are_the_functions_and_the_matched_one_finds_every_heartbe
 def test_refusals_are_one_readable_sentence(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def brute_force_reach(dilations, k, t=80):
+    """The samples of each layer that output t of a causal stack depends on, found by changing one at a time
+    and running the stack with ops.conv1d (random taps, no zero taps: nothing cancels)."""
+    rng = np.random.default_rng(len(dilations))
+    layers = [rng.uniform(0.5, 1.5, k) for _ in dilations]
+    x = rng.normal(size=t + 1)
+    def run(signal, first):
+        for taps, d in list(zip(layers, dilations))[first:]:
+            signal = ops.conv1d(signal, taps, padding="causal", dilation=d)
+        return signal[t]
+    rows = []
+    values = [x]
+    for taps, d in zip(layers, dilations):
+        values.append(ops.conv1d(values[-1], taps, padding="causal", dilation=d))
+    for level in range(len(dilations), -1, -1):  # output first, input last
+        base = run(values[level], level)
+        rows.append({s for s in range(t + 1) if run(values[level] + np.eye(1, t + 1, s)[0], level) != base})
+    return rows
+
+
+@pytest.mark.parametrize("dilations,k,field", [([1, 2, 4, 8], 2, 16), ([1, 1, 1, 1], 2, 5), ([1, 2, 4, 8, 16, 32], 2, 64),
+                                               ([1, 3], 3, 9)])
+def test_a_causal_stack_sees_one_plus_the_sum_of_its_dilations_past_samples(dilations, k, field):
+    got_field, mask = signals.causal_stack_field(dilations, k)
+    assert got_field == field and mask.shape == (len(dilations) + 1, field)
+    t = 80
+    for row, reached in zip(mask, brute_force_reach(dilations, k, t)):
+        assert {t - (field - 1) + c for c in np.flatnonzero(row)} == reached

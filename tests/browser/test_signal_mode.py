@@ -2,13 +2,15 @@
 (app.signals for the filters, the 1-D loop of tests/references.py for the layer), the window and its sum,
 the taps edited by keys and by dragging, the response, the spectrograms, sound, the link, the sizes."""
 import json
+import wave
 from urllib.parse import quote
 
 import numpy as np
 import pytest
 
 from app import signals
-from pages import after_paint, assert_on_screen, box, opened_explorer, set_state, state, wait_for
+from pages import CHROMIUM, CHROMIUM_ARGS, after_paint, assert_on_screen, box, open_explorer, opened_explorer, set_state, \
+    state, wait_for
 from references import ref_conv1d, ref_same_pads
 
 
@@ -102,7 +104,7 @@ def test_play_makes_a_sound_and_stops(signal_page):
 
 def test_a_link_opens_the_same_layer(browser, base_url):
     layer = {"source": "square", "filter": None, "taps": [0.25, 0.5, 0.25], "bias": 0.1, "stride": 2, "padding": 1,
-             "dilation": 2, "at": 77, "view": "response"}
+             "dilation": 2, "at": 77, "view": "response", "stack": None}
     with opened_explorer(browser, f"{base_url}#v=1&mode=signal&sig={quote(json.dumps(layer))}") as watched:
         page = watched.page
         wait_for(page, "() => !!document.getElementById('sg-sum').textContent")
@@ -131,3 +133,67 @@ def test_a_phone_puts_the_signals_first(browser, base_url):
         assert box(page, ".sg-signals")["y"] < box(page, ".sg-filter-panel")["y"]
         assert box(page, "#sg-input")["width"] >= 0.8 * 390
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def write_wav(path, seconds, rate=16000, frequency=440.0):
+    """A mono 16-bit WAV of a tone, written with the standard library."""
+    t = np.arange(int(seconds * rate)) / rate
+    pcm = (0.5 * np.sin(2 * np.pi * frequency * t) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
+def loudest_hz(samples, rate=signals.RATE):
+    spectrum = np.abs(np.fft.rfft(samples))
+    return np.fft.rfftfreq(len(samples), 1 / rate)[int(np.argmax(spectrum))]
+
+
+def test_an_uploaded_sound_is_resampled_kept_to_five_seconds_or_refused(signal_page, tmp_path):
+    page = signal_page.page
+    after_paint(page, lambda: set_state(page, {"signal": {**state(page)["signal"], "filter": None, "taps": [1], "padding": 0,
+                                                          "stride": 1, "dilation": 1, "bias": 0}}))
+    after_paint(page, lambda: page.set_input_files("#sg-upload", str(write_wav(tmp_path / "tone.wav", 1.5))))
+    s = state(page)
+    assert s["signal"]["source"] == "custom" and len(s["signalOutput"]) == 12000  # 1.5 s at 8,000 Hz
+    assert loudest_hz(s["signalOutput"]) == pytest.approx(440, abs=1)
+    after_paint(page, lambda: page.set_input_files("#sg-upload", str(write_wav(tmp_path / "long.wav", 7))))
+    assert len(state(page)["signalOutput"]) == 40000
+    assert page.locator("#message").inner_text() == '"long.wav" is 7.0 s long: its first 5 s are kept.'
+    (tmp_path / "notes.wav").write_text("not a sound")
+    page.set_input_files("#sg-upload", str(tmp_path / "notes.wav"))
+    wait_for(page, "() => /not a sound/.test(document.getElementById('message').textContent)", what="the refusal")
+    assert page.locator("#message").inner_text() == (
+        '"notes.wav" is not a sound this browser can decode (a WAV file always is). Your signal is unchanged.')
+    assert len(state(page)["signalOutput"]) == 40000
+
+
+def test_the_microphone_records_two_seconds(browser, base_url):
+    """Chromium's fake microphone (a beep) stands in for a learner's."""
+    fake = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
+    try:
+        watched = open_explorer(fake, f"{base_url}#v=1&mode=signal")
+        page = watched.page
+        wait_for(page, "() => !!document.getElementById('sg-sum').textContent")
+        page.click("#sg-record")
+        wait_for(page, "() => window.convExplorer.getState().signal.source === 'custom'", timeout_s=20, what="the recording")
+        assert 1.5 * signals.RATE <= len(state(page)["signalOutput"]) <= 2.5 * signals.RATE
+        assert page.locator("#sg-record").is_enabled() and watched.errors == []
+    finally:
+        fake.close()
+
+
+def test_a_causal_stack_draws_the_reach_of_one_output(signal_page):
+    page = signal_page.page
+    after_paint(page, lambda: page.select_option("#sg-stack", "1,2,4,8"))
+    assert page.locator("#sg-stack-panel").is_visible()
+    assert page.locator("#sg-stack-text").inner_text().startswith(
+        "One output of the last layer sees 16 samples: itself and the 15 before it, never a later one. 1 + (1 + 2 + 4 + 8)·(2 − 1) = 16")
+    after_paint(page, lambda: page.select_option("#sg-stack", "1,1,1,1"))
+    assert "sees 5 samples" in page.locator("#sg-stack-text").inner_text()
+    after_paint(page, lambda: page.select_option("#sg-stack", ""))
+    assert not page.locator("#sg-stack-panel").is_visible()

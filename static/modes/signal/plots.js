@@ -134,3 +134,34 @@ export function drawResponse(canvas, magnitude, nyquist, marks = []) {
   magnitude.forEach((v, i) => (i ? ctx.lineTo(x(i), y(v)) : ctx.moveTo(x(i), y(v))));
   ctx.stroke();
 }
+
+/** A causal stack's reach: mask (rows × field, row 0 the last layer's output, the last row the input), each
+ * sample a dot, filled where it feeds the output; lines from each filled dot to the two it reads below.
+ * dilations: input layer first. labels: one per row. */
+export function drawStack(canvas, mask, field, dilations, labels) {
+  const { ctx, w, h } = surface(canvas);
+  const rows = mask.length / field, left = 104, right = w - 10, top = 12, bottom = h - 12;
+  const x = (c) => left + (field === 1 ? 0 : (c / (field - 1)) * (right - left));
+  const y = (r) => top + (rows === 1 ? 0 : (r / (rows - 1)) * (bottom - top));
+  const on = (r, c) => c >= 0 && mask[r * field + c] > 0;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = MUTED();
+  ctx.textBaseline = "middle";
+  labels.forEach((label, r) => ctx.fillText(label, 4, y(r)));
+  ctx.strokeStyle = ACCENT;
+  ctx.lineWidth = 1.25;
+  for (let r = 0; r < rows - 1; r++) {
+    const d = dilations[dilations.length - 1 - r]; // the layer between row r and the row below it
+    for (let c = 0; c < field; c++) {
+      if (!on(r, c)) continue;
+      for (const below of [c, c - d]) if (on(r + 1, below)) { ctx.beginPath(); ctx.moveTo(x(c), y(r)); ctx.lineTo(x(below), y(r + 1)); ctx.stroke(); }
+    }
+  }
+  const radius = Math.max(1.5, Math.min(4, (right - left) / field / 3));
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < field; c++) {
+      ctx.beginPath(); ctx.arc(x(c), y(r), radius, 0, 2 * Math.PI);
+      if (on(r, c)) { ctx.fillStyle = ACCENT; ctx.fill(); } else { ctx.strokeStyle = MUTED(); ctx.stroke(); }
+    }
+  }
+}

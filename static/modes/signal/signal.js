@@ -12,7 +12,7 @@ import { formatNumber } from "../../views/colormap.js";
 import { SETTINGS } from "../../core/settings.js";
 import { MAX_TAPS } from "../../core/state.js";
 import { splitStages } from "../../core/compute.js";
-import { drawDetail, drawResponse, drawTaps, drawWave } from "./plots.js";
+import { drawDetail, drawResponse, drawStack, drawTaps, drawWave } from "./plots.js";
 import { padsOf, sumLine, windowSpan, windowTerms } from "./window.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +22,8 @@ const FILTERS = { lowpass: "Low-pass", highpass: "High-pass", average: "Moving a
 const CUTOFFS = [100, 200, 300, 500, 800, 1000, 1500, 2000, 3000];
 const STEP = 0.05; // a key press moves a tap this much (shift: ten times)
 const DETAIL = 400; // input samples the close-up shows: 50 ms, a few cycles of a 220 Hz tone
+const MAX_SECONDS = 5; // of an uploaded or recorded sound: longer ones keep their start
+const RECORD_MS = 2000;
 
 const option = (select, value, text) => select.append(new Option(text, String(value)));
 const rows = (stage) => stage.data;
@@ -50,6 +52,13 @@ class SignalView {
     on("sg-bias", (v) => (Number.isFinite(Number(v)) && v.trim() !== "" ? this.set({ bias: Number(v) })
       : ctx.say(`"${v}" is not a number; the bias stays ${formatNumber(this.layer.bias)}.`)));
     for (const radio of document.querySelectorAll('input[name="sg-view"]')) radio.addEventListener("change", () => this.set({ view: radio.value }));
+    on("sg-stack", (v) => this.set({ stack: v ? v.split(",").map(Number) : null }));
+    $("sg-upload").addEventListener("change", async (e) => {
+      const file = e.target.files[0];
+      e.target.value = "";
+      if (file) await this.useSound(() => file.arrayBuffer(), `"${file.name}"`);
+    });
+    $("sg-record").addEventListener("click", () => this.record());
     $("sg-play-input").addEventListener("click", () => this.play("input"));
     $("sg-play-output").addEventListener("click", () => this.play("output"));
     this.wireWindow();
@@ -90,7 +99,8 @@ class SignalView {
 
   async run(state) {
     const g = state.signal;
-    const settings = { source: g.source, filter: g.filter, taps: g.taps, bias: g.bias, stride: g.stride, padding: g.padding, dilation: g.dilation };
+    const settings = { source: g.source, filter: g.filter, taps: g.taps, bias: g.bias, stride: g.stride, padding: g.padding,
+      dilation: g.dilation, stack: g.stack };
     const stages = splitStages(await this.ctx.compute.call("signal", { settings, samples: g.source === "custom" ? this.recording : null }));
     return { stages, ...Object.fromEntries(stages.map((s) => [s.name, s])) };
   }
@@ -115,6 +125,9 @@ class SignalView {
     $("sg-dilation").value = String(g.dilation);
     $("sg-bias").value = String(g.bias);
     for (const radio of document.querySelectorAll('input[name="sg-view"]')) radio.checked = radio.value === g.view;
+    $("sg-stack").value = g.stack ? g.stack.join(",") : "";
+    if (g.stack && !$("sg-stack").value) $("sg-stack").append(new Option(`dilations ${g.stack.join(", ")}`, g.stack.join(","))); // a linked stack
+    $("sg-stack").value = g.stack ? g.stack.join(",") : "";
     this.selected = Math.min(this.selected, taps.length - 1);
     this.draw();
   }
@@ -153,6 +166,7 @@ class SignalView {
       const at = (f) => response.data[Math.round((f / (RATE / 2)) * (response.data.length - 1))];
       $("sg-response").setAttribute("aria-label", `Magnitude response: ${formatNumber(at(0))} at 0 Hz, ${formatNumber(at(1000))} at 1 kHz, ${formatNumber(at(3000))} at 3 kHz`);
     }
+    this.drawStackPanel(g);
     $("sg-input").setAttribute("aria-label", `Input, samples ${from} to ${to - 1}. The window reads samples ${span[0]} to ${span[1]}. Arrow keys move it.`);
     $("sg-output").setAttribute("aria-label", `Output, around sample ${t}: ${formatNumber(value, 3)}.`);
   }
@@ -167,6 +181,70 @@ class SignalView {
   /** The window's products, tap by tap, as stems: what the sum adds up. */
   drawZoom(terms) {
     drawTaps($("sg-zoom"), terms.map(({ x, w }) => x * w), -1);
+  }
+
+  /** The reach of one output of the causal stack, layer by layer (Python's mask: signals.causal_stack_field). */
+  drawStackPanel(g) {
+    $("sg-stack-panel").hidden = !g.stack;
+    if (!g.stack || !this.result.stack) return;
+    const { data, shape: [rows, field] } = this.result.stack;
+    const layers = g.stack.length;
+    // Row r is the output of layer L − r (its dilation g.stack[L − r − 1]); the last row is the input.
+    const labels = Array.from({ length: rows }, (_, r) => (r === rows - 1 ? "input" : `layer ${layers - r} (d = ${g.stack[layers - r - 1]})`));
+    drawStack($("sg-stack-canvas"), data, field, g.stack, labels);
+    const sum = g.stack.join(" + ");
+    $("sg-stack-title").textContent = `${layers} causal layers of 2 taps, dilations ${g.stack.join(", ")}`;
+    $("sg-stack-text").textContent = `One output of the last layer sees ${field} samples: itself and the ${field - 1} before it, ` +
+      `never a later one. 1 + (${sum})·(2 − 1) = ${field}: each layer adds its dilation to the reach, so doubling the ` +
+      `dilations doubles it, with 2 weights a layer.`;
+    $("sg-stack-canvas").setAttribute("aria-label", `The samples one output depends on, layer by layer: ${field} input samples.`);
+  }
+
+  // --- sounds from the learner: an upload or the microphone ----------------------------------------
+
+  /** Decode a sound (bytes: a function giving its ArrayBuffer) at the mode's rate, mono, and use it. */
+  async useSound(bytes, name) {
+    let audio;
+    try {
+      audio = await new OfflineAudioContext(1, 1, RATE).decodeAudioData(await bytes()); // resampled to RATE
+    } catch {
+      this.ctx.say(`${name} is not a sound this browser can decode (a WAV file always is). Your signal is unchanged.`);
+      return;
+    }
+    const n = Math.min(audio.length, MAX_SECONDS * RATE);
+    if (n < 2) return this.ctx.say(`${name} holds no sound. Your signal is unchanged.`);
+    const samples = new Float32Array(n);
+    for (let c = 0; c < audio.numberOfChannels; c++) {
+      const channel = audio.getChannelData(c);
+      for (let i = 0; i < n; i++) samples[i] += channel[i] / audio.numberOfChannels;
+    }
+    this.recording = samples;
+    $("sg-source").querySelector('[value="custom"]').disabled = false;
+    await this.set({ source: "custom", at: Math.min(this.layer.at, n - 1) });
+    if (audio.length > n) this.ctx.say(`${name} is ${(audio.length / RATE).toFixed(1)} s long: its first ${MAX_SECONDS} s are kept.`);
+  }
+
+  async record() {
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch {
+      this.ctx.say("The microphone is not available (no permission, or no microphone). Your signal is unchanged.");
+      return;
+    }
+    const button = $("sg-record");
+    button.disabled = true;
+    button.textContent = "● Recording…";
+    const recorder = new MediaRecorder(stream), chunks = [];
+    recorder.ondataavailable = (e) => chunks.push(e.data);
+    const stopped = new Promise((resolve) => { recorder.onstop = resolve; });
+    recorder.start();
+    setTimeout(() => recorder.stop(), RECORD_MS);
+    await stopped;
+    stream.getTracks().forEach((track) => track.stop());
+    button.disabled = false;
+    button.textContent = "● Record 2 s";
+    await this.useSound(() => new Blob(chunks, { type: recorder.mimeType }).arrayBuffer(), "The recording");
   }
 
   drawSpectrograms() {

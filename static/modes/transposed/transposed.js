@@ -106,7 +106,7 @@ class TransposedView {
       gradient: layer.gradient && this.gradientPanel.request(state),
     };
     const stages = splitStages(await this.ctx.compute.call("transposed", { settings }));
-    return { stages, layer, ...Object.fromEntries(stages.map((s) => [s.name, s])) };
+    return { stages, ...Object.fromEntries(stages.map((s) => [s.name, s])) };
   }
 
   /** The output cell shown: the one pointed at, else the chosen one, inside the output. */

@@ -66,6 +66,8 @@ test("a 1-D layer: a named filter or the learner's taps, and what is wrong named
   says({ filter: { kind: "lowpass", taps: 64 } }, "The filter's taps must be a whole number from 1 to 63.");
   says({ dilation: 9 }, "1-D dilation must be a whole number from 1 to 8.");
   says({ padding: "full" }, "1-D padding must be a whole number from 0 to 64.");
+  says({ stack: [1, 2, 64] }, "signal.stack must be null or 1 to 6 dilations, each a whole number from 1 to 32.");
+  assert.deepEqual(merge(defaultState(), { signal: { stack: [1, 2, 4, 8] } }).signal.stack, [1, 2, 4, 8]);
 });
 
 test("listed reads as a sentence's list", () => {
