@@ -1066,3 +1066,23 @@ def test_conv1d_refusals_are_one_readable_sentence(call, message):
     with pytest.raises(ValueError, match=message) as excinfo:
         call()
     assert_readable(excinfo)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(length=st.integers(1, 12), k=st.integers(1, 5), s=st.integers(1, 4), d=st.integers(1, 4),
+       padding=st.one_of(st.integers(0, 4), st.sampled_from(["valid", "same", "causal"])), seed=st.integers(0, 2**16))
+def test_conv1d_refuses_exactly_when_it_must_or_matches_the_loop(length, k, s, d, padding, seed):
+    rng = np.random.default_rng(seed)
+    signal, kernel = rng.integers(-3, 4, length).astype(float), rng.integers(-3, 4, k).astype(float)
+    kwargs = dict(stride=s, padding=padding, dilation=d)
+    if padding == "same" and s > 1:
+        raises("'same' keeps the size only at stride 1", conv1d, signal, kernel, **kwargs)
+        return
+    before, after = {"valid": (0, 0), "same": ref_same_pads(k, d), "causal": (d * (k - 1), 0)}.get(padding, (padding, padding))
+    want = ref_conv1d(signal, kernel, s, before, after, d)
+    if want.size == 0:
+        raises(f"does not fit a signal of {length} samples", conv1d, signal, kernel, **kwargs)
+        return
+    np.testing.assert_array_equal(conv1d(signal, kernel, **kwargs), want)  # small integers: exact
+    if padding == "causal" and s == 1:
+        assert want.size == length  # causal keeps the length, like same

@@ -221,3 +221,15 @@ def test_explores_layer_opens_as_its_gradient_and_the_check_agrees(browser, base
     with opened_explorer(browser, link) as again:
         wait_for(again.page, "() => !document.getElementById('tr-gradient-panel').hidden", what="the gradient view")
         assert state(again.page)["transposed"]["gradient"] == "ones" and state(again.page)["paddingMode"] == "reflect"
+
+
+def test_the_gradient_view_fits_an_embed(browser, base_url):
+    fragment = ("#v=1&img=digit3&k=1,0,-1,2,0,-2,1,0,-1&s=2&pad=1&mode=transposed&tr="
+                + quote(json.dumps({"gradient": "cell", "cell": {"row": 5, "col": 7}})))
+    with opened_explorer(browser, f"{base_url}?embed{fragment}", 640, 480) as watched:
+        page = watched.page
+        wait_for(page, "() => !document.getElementById('tr-gradient-panel').hidden", what="the gradient view")
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert_on_screen(page, ["#tr-upstream", "#tr-check", "#tr-upstream-map", "#tr-gradient-map", "#tr-gradient-text"], 640, 480)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 640
+        assert watched.errors == []

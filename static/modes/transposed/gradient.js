@@ -7,10 +7,9 @@
 import { GridView } from "../../views/grid.js";
 import { formatNumber, rangeOf } from "../../views/colormap.js";
 import { coreSettings, padAmounts } from "../../core/state.js";
-import { outputSide } from "./stamps.js";
+import { MOVES, outputSide } from "./stamps.js";
 
 const $ = (id) => document.getElementById(id);
-const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 const MAX_PERTURBED_PIXELS = 64 * 64; // app.pipeline's: the check convolves one image per pixel
 const SAME = 1e-4; // float32 maps: differences below this are rounding
 

@@ -9,6 +9,9 @@
 
 import { formatNumber } from "../../views/colormap.js";
 
+/** Arrow keys as a (row, col) step: how every map of the mode moves its chosen cell. */
+export const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+
 /** Output side of an n-pixel input side: (n − 1)·s − 2p + d·(k − 1) + outputPadding + 1 (may be < 1: Python refuses it). */
 export function outputSide(n, { kernel, stride, padding, outputPadding, dilation }) {
   return (n - 1) * stride - 2 * padding + dilation * (kernel.length - 1) + outputPadding + 1;

@@ -13,7 +13,7 @@ import { KernelView } from "../../views/kernel.js";
 import { rangeOf, formatNumber } from "../../views/colormap.js";
 import { resizeKernel, withWeight } from "../../core/state.js";
 import { splitStages, stageRows } from "../../core/compute.js";
-import { contributions, figureLayer, figureOf, outputSide, spreadGeometry, stampRegion, sumText } from "./stamps.js";
+import { contributions, figureLayer, figureOf, MOVES, outputSide, spreadGeometry, stampRegion, sumText } from "./stamps.js";
 import { GradientPanel } from "./gradient.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,7 +22,6 @@ const CHOICES = {
   "tr-size": [1, 7], "tr-kernel-size": [1, 7], "tr-stride": [1, 4], "tr-padding": [0, 8],
   "tr-output-padding": [0, 3], "tr-dilation": [1, 4],
 };
-const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
 
 /** A square grid of ones the size of k, keeping the old values where they overlap (a resize keeps edits). */
 const resized = (old, size) => Array.from({ length: size }, (_, r) => Array.from({ length: size }, (_, c) => old[r]?.[c] ?? 1));
