@@ -10,10 +10,11 @@ every wait is an awaited page.evaluate or a poll.
 from .common import new_page, page_js
 from .interaction import HUMAN_PRESS_MS
 
-MODES = ("channels", "learn", "code", "network")
+MODES = ("channels", "transposed", "signal", "learn", "code", "network")
 GAP_MS = 150  # between a scripted learner's actions (plus an 80 ms press and Playwright's own time): a brisk person
 CHANNEL_CELLS = [f"#ch-layer .kernel-cell >> nth={k}" for k in (4, 13, 22, 31)]  # a cell of each of four kernels
 NET_CELLS = [f"#net-kernels .kernel-cell >> nth={k}" for k in (4, 0, 8)]
+TRANSPOSED_CELLS = [f"#tr-input .kernel-cell >> nth={k}" for k in (4, 0, 8)]
 
 
 # --- one interaction ------------------------------------------------------------------------------

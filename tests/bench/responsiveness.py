@@ -17,7 +17,8 @@ import time
 
 from .common import new_page, page_js, stats, target, wait_recorded_ready
 from .interaction import CELL, click_edits
-from .learner import CHANNEL_CELLS, GAP_MS, MODES, NET_CELLS, fresh_page, open_mode, response_ms, results, since, use
+from .learner import (CHANNEL_CELLS, GAP_MS, MODES, NET_CELLS, TRANSPOSED_CELLS, fresh_page, open_mode, response_ms, results,
+                      since, use)
 from .session import measure_session
 
 REPS = {
@@ -128,6 +129,8 @@ def embed_frame(page, timeout_s=30):
 # Each mode's controls for its first touch: (label, kind, what, until, on), as in the session.
 MODE_TOUCHES = {
     "channels": [("kernel cell", "click", CHANNEL_CELLS, "paint", "click")],
+    "transposed": [("input cell", "click", TRANSPOSED_CELLS, "paint", "click")],
+    "signal": [("tap key", "key", ("#sg-taps-canvas", ["ArrowUp", "ArrowDown"]), "paint", "keydown")],
     "learn": [("One step", "click", ["#learn-step"], "paint", "click")],
     "code": [("Check", "click", ["#code-check"], "codeResult", "click")],
     # The digit first: an edit starts the held-out accuracy in the worker, which a click right after waits for.
@@ -237,7 +240,8 @@ def measure_responsiveness(browser, url, log, reps, out):
         **opens,
         "method": ("the runs of first_touch.modes: a click on the mode's button (performance.now() at the click, "
                    "capture listener) → the frame in which the mode is first usable (checked every "
-                   "requestAnimationFrame): channels: its kernel cells drawn; learn: the learner wired (its target "
+                   "requestAnimationFrame): channels: its kernel cells drawn; transposed and 1-D: the sum at their "
+                   "cell or window written; learn: the learner wired (its target "
                    "list filled); code: the exercise shown and its Python ready (#code-status starts with Ready, "
                    "or a verdict has come); network: the "
                    "probabilities shown and the held-out accuracy not pending. first_open_ms: right after ready "

@@ -21,6 +21,8 @@
   // What "usable" looks like for each mode, and "done" for code mode's Run and Check: checked once a frame.
   const CHECKS = {
     channels: () => document.body.dataset.mode === "channels" && !!document.querySelector("#ch-layer .kernel-cell"),
+    transposed: () => document.body.dataset.mode === "transposed" && $("tr-sum").textContent !== "" && !$("transposed-mode").inert,
+    signal: () => document.body.dataset.mode === "signal" && $("sg-sum").textContent !== "" && !$("signal-mode").inert,
     learn: () => document.body.dataset.mode === "learn" && $("learn-target").options.length > 2, // the Learner is wired
     // Code: the exercise shown and its Python ready (it says Ready; after a Check or Run it says
     // nothing, but a verdict came from it).
