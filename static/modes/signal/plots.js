@@ -117,8 +117,10 @@ export function drawResponse(canvas, magnitude, nyquist, marks = []) {
   ctx.textAlign = "right";
   ctx.fillText(peak.toFixed(peak < 10 ? 1 : 0), left - 4, top + 8);
   ctx.fillText("0", left - 4, bottom);
-  ctx.textAlign = "center";
-  for (const f of [0, 1000, 2000, 3000, 4000].filter((f) => f <= nyquist)) ctx.fillText(f ? `${f / 1000} kHz` : "0 Hz", left + (f / nyquist) * (right - left), h - 4);
+  for (const f of [0, 1000, 2000, 3000, 4000].filter((f) => f <= nyquist)) {
+    ctx.textAlign = f === nyquist ? "right" : "center"; // the last label ends at the axis' end, inside the canvas
+    ctx.fillText(f ? `${f / 1000} kHz` : "0 Hz", Math.min(left + (f / nyquist) * (right - left), w - 2), h - 4);
+  }
   ctx.strokeStyle = MUTED();
   ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, bottom); ctx.lineTo(right, bottom); ctx.stroke();
   ctx.setLineDash([4, 3]);
