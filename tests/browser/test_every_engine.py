@@ -165,12 +165,13 @@ def test_every_mode_opens_and_works(engine, site):
     after_paint(engine, lambda: engine.click(cell))
     assert_channels_match_core(state(engine))
 
-    # Transposed: a click on an input pixel changes its stamp, as the scatter loop adds them; keys move the cell.
+    # Transposed: a click on a kernel weight changes every stamp, as the scatter loop adds them; keys move the cell.
+    # (A kernel cell, not an input pixel: the pointer left over an input pixel would name that pixel's stamp.)
     open_mode(engine, "transposed", "!!document.getElementById('tr-sum').textContent")
-    after_paint(engine, lambda: engine.click("#tr-input .kernel-cell[data-row='1'][data-col='1']"))
+    after_paint(engine, lambda: engine.click("#tr-kernel .kernel-cell[data-row='1'][data-col='1']"))
     s = state(engine)
     t = s["transposed"]
-    assert t["input"][1][1] == 2
+    assert t["kernel"][1][1] == -2  # 4, off the click cycle, goes to its start
     want = ref_conv_transpose2d(t["input"], t["kernel"], t["stride"], t["padding"], t["outputPadding"], t["dilation"], t["bias"])
     np.testing.assert_allclose(s["transposedStages"][0]["data"], want, rtol=0, atol=1e-4)
     engine.eval("() => document.getElementById('tr-output').focus()")

@@ -26,7 +26,6 @@ const MAX_SECONDS = 5; // of an uploaded or recorded sound: longer ones keep the
 const RECORD_MS = 2000;
 
 const option = (select, value, text) => select.append(new Option(text, String(value)));
-const rows = (stage) => stage.data;
 
 class SignalView {
   constructor(ctx) {
@@ -39,7 +38,7 @@ class SignalView {
     for (const [id, name] of Object.entries(FILTERS)) option($("sg-filter"), id, name);
     for (const f of CUTOFFS) option($("sg-cutoff"), f, `${f} Hz`);
     for (let s = 1; s <= 4; s++) option($("sg-stride"), s, s);
-    for (const p of ["same", "causal", "valid"]) option($("sg-padding"), p, p);
+    for (const p of ["same", "causal", "valid", 1, 2, 4, 8]) option($("sg-padding"), p, p);
     for (let d = 1; d <= 8; d++) option($("sg-dilation"), d, d);
     const on = (id, handler) => $(id).addEventListener("change", (e) => handler(e.target.value));
     on("sg-source", (v) => this.set({ source: v }));
@@ -77,7 +76,7 @@ class SignalView {
 
   /** The taps as Python computed them (a named filter's) or as the learner set them. */
   taps() {
-    return this.result ? Array.from(rows(this.result.taps)) : this.layer.taps;
+    return this.result ? Array.from(this.result.taps.data) : this.layer.taps;
   }
 
   /** A named filter's size: its own, kept where it makes sense for the new kind. */
