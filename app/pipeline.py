@@ -175,8 +175,9 @@ def run_signal(settings, samples=None):
     causal 2-tap layers, whose reach is drawn beside it.
     Returns [(name, (1, n) or (B, F) array)]: "input" (1, L); "output" (1, L'); "response" (1, 257),
     |H| from 0 Hz to rate/2 (of the taps as they are, dilation spreading them); "taps" (1, K), the
-    filter's; with a stack, "stack" (layers + 1, field) (signals.causal_stack_field); and, for a signal of
-    at least 256 samples, "input spectrogram" and "output spectrogram" (129, F) in dB.
+    filter's; with a stack, "stack" (layers + 1, field) (signals.causal_stack_field); and, with "view"
+    "spectrogram" and a signal of at least 256 samples, "input spectrogram" and "output spectrogram"
+    (129, F) in dB. Other keys (the page's whole layer may come) are not read.
     """
     source = settings.get("source", "sine-noise")
     if source == "custom":
@@ -197,6 +198,7 @@ def run_signal(settings, samples=None):
               ("taps", taps[None])]
     if settings.get("stack"):  # a causal stack's reach, drawn beside the layer: 2 taps a layer, as WaveNet
         stages.append(("stack", signals.causal_stack_field(settings["stack"], 2)[1]))
-    if x.size >= 256 and y.size >= 256:  # (a strided output's frames are longer in time; its bins the same)
+    # Only for a view that shows them (a strided output's frames are longer in time; its bins the same).
+    if settings.get("view") == "spectrogram" and x.size >= 256 and y.size >= 256:
         stages += [("input spectrogram", signals.spectrogram(x)[2]), ("output spectrogram", signals.spectrogram(y)[2])]
     return stages

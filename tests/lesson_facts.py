@@ -59,9 +59,7 @@ def stages(fragment):
             "padding": t["padding"], "output_padding": t["outputPadding"], "dilation": t["dilation"],
             "compare": t["compare"]}))
     if mode == "signal":
-        g = view_state(fragment)["signal"]
-        return dict(pipeline.run_signal({key: g[key] for key in ("source", "filter", "taps", "bias", "stride", "padding",
-                                                                  "dilation", "stack")}))
+        return dict(pipeline.run_signal(view_state(fragment)["signal"]))
     assert mode == "explore", f"only explore-, transposed- and 1-D-mode views have stage facts, not {mode}"
     return dict(pipeline.run(img, core))
 

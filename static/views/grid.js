@@ -22,6 +22,7 @@ export class GridView {
     // frame: a canvas resized inside the observer's callback is a "ResizeObserver loop" error (WebKit
     // said so when a mode brought the maps back into view).
     if (fit) new ResizeObserver(() => requestAnimationFrame(() => this.fit())).observe(canvas.parentElement);
+    this.unfitted = fit; // until the holder has been measured: a map made in a hidden panel measures it as it first draws
     this.ctx = canvas.getContext("2d");
     this.offscreen = document.createElement("canvas");
     this.model = null;
@@ -54,6 +55,7 @@ export class GridView {
   fit() {
     const holder = this.canvas.parentElement;
     const width = holder.clientWidth, height = holder.clientHeight || width;
+    if (width) this.unfitted = false;
     if (!width || (width === this.maxPx && height === this.maxHeightPx)) return;
     const before = this.model && this.cell;
     this.maxPx = width;
@@ -68,6 +70,7 @@ export class GridView {
   }
 
   update(model, { force = false } = {}) {
+    if (this.unfitted) this.fit(); // sized from its holder, not the default, from the first drawing it can measure
     const old = this.model;
     // Nothing new to draw (a kernel edit does not change the input): leave the canvas alone.
     if (!force && old && ["data", "padded", "height", "width", "colormap", "numbers"].every((k) => old[k] === model[k]) &&

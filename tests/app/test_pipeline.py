@@ -148,7 +148,7 @@ def test_an_upstream_gradient_that_does_not_exist_is_named():
 def test_a_signal_through_a_conv1d_layer_with_its_response_and_spectrograms():
     from app import signals
     taps = signals.lowpass(15, 800).tolist()
-    stages = dict(pipeline.run_signal({"source": "chirp", "taps": taps, "padding": "same", "bias": 0.5}))
+    stages = dict(pipeline.run_signal({"source": "chirp", "taps": taps, "padding": "same", "bias": 0.5, "view": "spectrogram"}))
     x = signals.builtin("chirp")
     np.testing.assert_array_equal(stages["input"], x[None])
     np.testing.assert_allclose(stages["output"][0], np.convolve(x, taps[::-1], "same") + 0.5, rtol=0, atol=1e-12)
@@ -165,7 +165,8 @@ def test_a_recording_goes_through_as_it_is_and_its_absence_is_named():
     samples = np.sin(np.arange(300) / 5)
     stages = dict(pipeline.run_signal({"source": "custom", "taps": [1.0], "padding": 0}, samples))
     np.testing.assert_allclose(stages["output"][0], samples, rtol=0, atol=1e-12)
-    short = dict(pipeline.run_signal({"source": "custom", "taps": [1.0, 1.0], "stride": 2, "padding": 0}, samples[:100]))
+    short = dict(pipeline.run_signal({"source": "custom", "taps": [1.0, 1.0], "stride": 2, "padding": 0, "view": "spectrogram"},
+                                      samples[:100]))
     assert short["output"].shape == (1, 50) and "input spectrogram" not in short
     with pytest.raises(ValueError, match="^there is no recording yet"):
         pipeline.run_signal({"source": "custom", "taps": [1.0]})

@@ -97,10 +97,8 @@ class SignalView {
   }
 
   async run(state) {
-    const g = state.signal;
-    const settings = { source: g.source, filter: g.filter, taps: g.taps, bias: g.bias, stride: g.stride, padding: g.padding,
-      dilation: g.dilation, stack: g.stack };
-    const stages = splitStages(await this.ctx.compute.call("signal", { settings, samples: g.source === "custom" ? this.recording : null }));
+    const g = state.signal; // the core reads the layer's own names (app.pipeline.run_signal)
+    const stages = splitStages(await this.ctx.compute.call("signal", { settings: g, samples: g.source === "custom" ? this.recording : null }));
     return { stages, ...Object.fromEntries(stages.map((s) => [s.name, s])) };
   }
 
