@@ -161,7 +161,8 @@ def _check_layer(i, layer, shape, arrays):
             raise ValueError(f"{where}: its {k}×{k} kernel does not fit the {shape[1]}×{shape[2]} maps it receives "
                              f"with padding {padding}")
         side = [(n + 2 * padding - k) // stride + 1 for n in shape[1:]]
-        return {"type": kind, "weight": w, "bias": b, "stride": stride, "padding": padding}, (w.shape[0], *side)
+        return ({"type": kind, "weight": w, "bias": b, "stride": stride, "padding": padding, "keys": _keys(layer)},
+                (w.shape[0], *side))
     if kind in ("maxpool2d", "avgpool2d"):
         if len(shape) != 3:
             raise ValueError(f"{where} needs maps (channels, height, width) but receives {len(shape)} values")
@@ -183,20 +184,31 @@ def _check_layer(i, layer, shape, arrays):
                          f"for the {shape[0]} values it receives")
     if b.shape != (w.shape[0],):
         raise ValueError(f"{where}: the bias must be {w.shape[0]} values (one per output), not {_shape_text(b.shape)}")
-    return {"type": kind, "weight": w, "bias": b}, (w.shape[0],)
+    return {"type": kind, "weight": w, "bias": b, "keys": _keys(layer)}, (w.shape[0],)
+
+
+def _keys(layer):
+    """The names the .npz gives a layer's arrays: {"weight": "conv1.weight", "bias": "conv1.bias"}."""
+    return {"weight": layer["weight"], "bias": layer["bias"]}
 
 
 # --- the forward pass ------------------------------------------------------------------
 
 def as_batch(model, images):
-    """images (N, H, W) or (N, C, H, W), values in [0, 1] → (N, C, H, W) float32, checked against the model."""
-    x = np.asarray(images, dtype=np.float32)
+    """images (N, H, W) or (N, C, H, W), values in [0, 1] → (N, C, H, W) float32, checked against the model.
+
+    (float64 when the model's arrays are: the tests compare gradients with finite differences that way.)"""
+    x = np.asarray(images, dtype=_dtype(model))
     if x.ndim == 3:
         x = x[:, None]
     if x.ndim != 4 or x.shape[1:] != model.input_shape:
         raise ValueError(f"the network takes images of {_shape_text(model.input_shape)} (channels, height, width), "
                          f"not {_shape_text(np.shape(images)[1:])}")
     return x
+
+
+def _dtype(model):
+    return next((layer["weight"].dtype for layer in model.layers if "weight" in layer), np.dtype(np.float32))
 
 
 def forward(model, images):
@@ -303,7 +315,7 @@ def pool2d(x, size, stride, mode):
     taps = [x[:, :, m:m + row_end:stride, q:q + col_end:stride] for m in range(size) for q in range(size)]
     if mode == "max":
         return np.maximum.reduce(taps)
-    return (np.add.reduce(taps) / np.float32(size * size)).astype(np.float32)
+    return (np.add.reduce(taps) / np.float32(size * size)).astype(x.dtype)
 
 
 def probabilities(logits):
@@ -319,3 +331,140 @@ def accuracy(model, images, labels, batch=500):
     right = sum(int(np.sum(run(model, x[i:i + batch]).argmax(1) == labels[i:i + batch]))
                 for i in range(0, len(x), batch))
     return right / len(x)
+
+
+# --- the backward pass -------------------------------------------------------------------
+
+def cross_entropy(logits, labels):
+    """The mean cross-entropy of logits (N, classes) for labels (N,) ints, and its gradient (N, classes)."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    log_probs = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    rows = np.arange(len(labels))
+    grad = np.exp(log_probs)
+    grad[rows, labels] -= 1
+    return float(-log_probs[rows, labels].mean()), grad / len(labels)
+
+
+def gradients(model, images, labels):
+    """(loss, grads): the mean cross-entropy of the model's logits over a batch, and its gradient with
+    respect to every array of the model, keyed as in the .npz ({"conv1.weight": (8, 1, 3, 3), ...}).
+
+    images (N, 24, 24) or (N, C, 24, 24) in [0, 1], as forward takes them; labels (N,) ints.
+    """
+    x = as_batch(model, images)
+    acts = layer_inputs(model, x, len(model.layers))
+    loss, grad = cross_entropy(apply(model.layers[-1], acts[-1]), np.asarray(labels))
+    grads = {}
+    backward(model, acts, grad, grads=grads, need_input=False)
+    return loss, grads
+
+
+def input_gradient(model, image, layer, channel, row=0, col=0):
+    """The gradient of one unit with respect to the input pixels: an array shaped like image
+    ((24, 24) or (C, 24, 24)).
+
+    The unit is the value at (channel, row, col) of the output of layer index `layer` (0 is the
+    first layer of the model file's list); after flatten or linear a unit is (channel, 0, 0).
+    """
+    if not (isinstance(layer, int) and 0 <= layer < len(model.layers)):
+        raise ValueError(f"layer must be an index from 0 to {len(model.layers) - 1}, not {layer!r}")
+    shape = model.shapes[layer]
+    unit = (channel, row, col) if len(shape) == 3 else (channel,)
+    if (len(shape) == 1 and (row, col) != (0, 0)) or not all(
+            isinstance(i, (int, np.integer)) and 0 <= i < n for i, n in zip(unit, shape)):
+        raise ValueError(f"layer {layer + 1} ({model.layers[layer]['type']}) gives {_shape_text(shape)} values; "
+                         f"there is no unit at {', '.join(map(str, unit)) if len(shape) == 3 else channel}")
+    x = as_batch(model, np.asarray(image)[None])
+    acts = layer_inputs(model, x, layer + 1)
+    out = apply(model.layers[layer], acts[-1])
+    grad = np.zeros_like(out)
+    grad[(0, *unit)] = 1
+    return backward(model, acts, grad).reshape(np.shape(image))
+
+
+def layer_inputs(model, x, stop):
+    """[input of layer 0, ..., input of layer stop - 1]: what the backward pass needs."""
+    acts = [x]
+    for layer in model.layers[:stop - 1]:
+        acts.append(apply(layer, acts[-1]))
+    return acts
+
+
+def backward(model, acts, grad, grads=None, need_input=True):
+    """Run layers[len(acts) - 1] down to layers[0] backwards.
+
+    acts: the input of each of those layers (as layer_inputs gives them); grad: the
+    gradient of the last one's output. Fills grads (if given) with each array's gradient, keyed as in
+    the .npz; returns the gradient of the input x (None when need_input is false).
+    """
+    for i in reversed(range(len(acts))):
+        layer, x = model.layers[i], acts[i]
+        kind = layer["type"]
+        if i == 0 and not need_input:
+            if kind in ("conv2d", "linear") and grads is not None:  # the input's gradient is not computed
+                _, gw, gb = _param_backward(layer, x, grad, need_input=False)
+                grads[layer["keys"]["weight"]], grads[layer["keys"]["bias"]] = gw, gb
+            return None
+        if kind in ("conv2d", "linear"):
+            grad, gw, gb = _param_backward(layer, x, grad, need_input=True)
+            if grads is not None:
+                grads[layer["keys"]["weight"]], grads[layer["keys"]["bias"]] = gw, gb
+        elif kind == "relu":
+            grad = grad * (x > 0)
+        elif kind == "flatten":
+            grad = grad.reshape(x.shape)
+        else:
+            grad = _pool_backward(x, grad, layer["size"], layer["stride"], kind == "maxpool2d")
+    return grad
+
+
+def _param_backward(layer, x, grad_out, need_input):
+    """(grad of x or None, grad of weight, grad of bias) of a conv2d or linear layer."""
+    if layer["type"] == "linear":
+        return (grad_out @ layer["weight"] if need_input else None), grad_out.T @ x, grad_out.sum(axis=0)
+    return conv2d_backward(x, layer["weight"], grad_out, stride=layer["stride"], padding=layer["padding"],
+                           need_input=need_input)
+
+
+def conv2d_backward(x, weight, grad_out, *, stride=1, padding=0, need_input=True):
+    """x (N, Cin, H, W), weight (Cout, Cin, K, K), grad_out (N, Cout, H', W') → (grad_x (N, Cin, H, W)
+    or None, grad_weight (Cout, Cin, K, K), grad_bias (Cout,)): conv2d's im2col, run backwards."""
+    k = weight.shape[2]
+    p = ops.pad_amounts(k, stride=stride, padding=padding)
+    padded = ops.pad(x, (p, p))
+    windows = _windows(padded, k, stride)
+    n, out_h, out_w = windows.shape[:3]
+    g = grad_out.transpose(0, 2, 3, 1).reshape(n * out_h * out_w, -1)  # (N·H'·W', Cout)
+    grad_w = (g.T @ windows.reshape(n * out_h * out_w, -1)).reshape(weight.shape)
+    grad_b = g.sum(axis=0)
+    if not need_input:
+        return None, grad_w, grad_b
+    cols = (g @ weight.reshape(len(weight), -1)).reshape(n, out_h, out_w, -1, k, k)
+    grad_padded = np.zeros_like(padded)
+    row_end, col_end = (out_h - 1) * stride + 1, (out_w - 1) * stride + 1
+    for m in range(k):  # every tap sends its share back to the pixels it read
+        for q in range(k):
+            grad_padded[:, :, m:m + row_end:stride, q:q + col_end:stride] += cols[..., m, q].transpose(0, 3, 1, 2)
+    top, bottom = p
+    return grad_padded[:, :, top:grad_padded.shape[2] - bottom, top:grad_padded.shape[3] - bottom], grad_w, grad_b
+
+
+def _pool_backward(x, grad_out, size, stride, take_max):
+    """Max pooling sends each window's gradient to its largest input (the first, on a tie, as PyTorch);
+    average pooling shares it equally. Overlapping windows add up."""
+    out_h, out_w = grad_out.shape[2:]
+    row_end, col_end = (out_h - 1) * stride + 1, (out_w - 1) * stride + 1
+    grad_x = np.zeros_like(x)
+    taps = [(m, q) for m in range(size) for q in range(size)]
+    if not take_max:
+        share = grad_out / np.asarray(size * size, dtype=x.dtype)
+        for m, q in taps:
+            grad_x[:, :, m:m + row_end:stride, q:q + col_end:stride] += share
+        return grad_x
+    out = pool2d(x, size, stride, "max")
+    taken = np.zeros(out.shape, dtype=bool)
+    for m, q in taps:
+        hit = (x[:, :, m:m + row_end:stride, q:q + col_end:stride] == out) & ~taken
+        taken |= hit
+        grad_x[:, :, m:m + row_end:stride, q:q + col_end:stride] += grad_out * hit
+    return grad_x

@@ -65,16 +65,19 @@ def test_forward_matches_loops_on_held_out_digits(shipped, heldout):
         np.testing.assert_allclose(got, loop_forward(spec, arrays, image[None]), rtol=1e-4, atol=1e-4)
 
 
+MIXED = {"classes": ["a", "b", "c"], "input_shape": [3, 24, 24], "layers": [
+    {"type": "conv2d", "weight": "c1w", "bias": "c1b", "stride": 2, "padding": 1},
+    {"type": "relu"},
+    {"type": "avgpool2d", "size": 3, "stride": 2},
+    {"type": "conv2d", "weight": "c2w", "bias": "c2b", "padding": 1},
+    {"type": "maxpool2d", "size": 2},
+    {"type": "flatten"},
+    {"type": "linear", "weight": "fw", "bias": "fb"}]}
+
+
 def test_forward_matches_loops_with_colour_padding_stride_and_average_pooling():
     rng = np.random.default_rng(3)
-    spec = {"classes": ["a", "b", "c"], "input_shape": [3, 24, 24], "layers": [
-        {"type": "conv2d", "weight": "c1w", "bias": "c1b", "stride": 2, "padding": 1},
-        {"type": "relu"},
-        {"type": "avgpool2d", "size": 3, "stride": 2},
-        {"type": "conv2d", "weight": "c2w", "bias": "c2b", "padding": 1},
-        {"type": "maxpool2d", "size": 2},
-        {"type": "flatten"},
-        {"type": "linear", "weight": "fw", "bias": "fb"}]}
+    spec = MIXED  # colour, stride, padding, average pooling
     # 24 → conv k5 s2 p1: 11 → avg 3/2: 5 → conv k3 p1: 5 → max 2: 2; 4 filters · 2 · 2 = 16.
     arrays = {"c1w": rng.normal(size=(6, 3, 5, 5)), "c1b": rng.normal(size=6),
               "c2w": rng.normal(size=(4, 6, 3, 3)), "c2b": rng.normal(size=4),
@@ -279,3 +282,135 @@ def test_the_documented_pytorch_export_writes_a_model_that_loads(tmp_path, monke
         arrays = {k: z[k] for k in z.files}
     image = rng.random((1, 24, 24)).astype(np.float32)
     np.testing.assert_allclose(network.forward(model, image)[0], loop_forward(spec, arrays, image), rtol=1e-4, atol=1e-4)
+
+
+# --- the backward pass: finite differences and hand-derived cases --------------------------------
+
+def float64_model(spec, arrays):
+    """The model in float64, so that central differences are exact to ~1e-9."""
+    model = network.from_spec(spec, arrays)
+    for layer in model.layers:
+        for key in ("weight", "bias"):
+            if key in layer:
+                layer[key] = np.asarray(arrays[layer["keys"][key]], dtype=np.float64)
+    return model
+
+
+def mixed_model(seed):
+    rng = np.random.default_rng(seed)
+    arrays = {"c1w": rng.normal(size=(6, 3, 5, 5)) * 0.3, "c1b": rng.normal(size=6) * 0.1,
+              "c2w": rng.normal(size=(4, 6, 3, 3)) * 0.3, "c2b": rng.normal(size=4) * 0.1,
+              "fw": rng.normal(size=(3, 16)), "fb": rng.normal(size=3)}
+    return float64_model(MIXED, arrays), arrays, rng
+
+
+def loss_of(model, images, labels):
+    return network.cross_entropy(network.forward(model, images), labels)[0]
+
+
+def central_difference(f, array, index, h=1e-6):
+    old = array[index]
+    array[index] = old + h
+    up = f()
+    array[index] = old - h
+    down = f()
+    array[index] = old
+    return (up - down) / (2 * h)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_every_arrays_gradient_matches_finite_differences(seed):
+    model, arrays, rng = mixed_model(seed)
+    images, labels = rng.random((3, 3, 24, 24)), np.array([0, 2, 1])
+    loss, grads = network.gradients(model, images, labels)
+    assert loss == pytest.approx(loss_of(model, images, labels))
+    assert sorted(grads) == sorted(arrays)
+    by_key = {layer["keys"][k]: layer[k] for layer in model.layers if "keys" in layer for k in ("weight", "bias")}
+    for key, grad in grads.items():
+        assert grad.shape == arrays[key].shape
+        for index in map(tuple, rng.integers(0, grad.shape, size=(6, grad.ndim))):  # six entries of each
+            numeric = central_difference(lambda: loss_of(model, images, labels), by_key[key], index)
+            assert grad[index] == pytest.approx(numeric, rel=1e-5, abs=1e-8), (key, index)
+
+
+@pytest.mark.parametrize("layer, unit", [(0, (2, 4, 7)), (2, (5, 1, 3)), (3, (1, 2, 2)), (4, (3, 1, 0)),
+                                         (5, (9, 0, 0)), (6, (2, 0, 0))])
+def test_one_units_input_gradient_matches_finite_differences(layer, unit):
+    model, _, rng = mixed_model(2)
+    image = rng.random((3, 24, 24))
+    grad = network.input_gradient(model, image, layer, *unit)
+    assert grad.shape == image.shape
+
+    def value():
+        out = network.activations(model, image[None])[layer][0]
+        return out[unit] if out.ndim == 3 else out[unit[0]]
+    for index in map(tuple, rng.integers(0, image.shape, size=(12, 3))):
+        assert grad[index] == pytest.approx(central_difference(value, image, index), rel=1e-5, abs=1e-8)
+    assert np.any(grad != 0)
+
+
+def test_a_strided_padded_convolution_units_gradient_is_its_kernel_placed_at_its_window():
+    # Hand-derived: unit (r, c) of conv(stride 2, padding 1) reads pixels 2r−1 … 2r+1 with the kernel's
+    # weights, so its gradient is the kernel there, cut where the window hangs over the border.
+    spec = {"classes": ["x"], "input_shape": [1, 24, 24], "layers": [
+        {"type": "conv2d", "weight": "w", "bias": "b", "stride": 2, "padding": 1}, {"type": "flatten"},
+        {"type": "linear", "weight": "fc", "bias": "fb"}]}
+    kernel = np.arange(1, 10, dtype=np.float32).reshape(1, 1, 3, 3)
+    model = network.from_spec(spec, {"w": kernel, "b": [0.5], "fc": np.ones((1, 144)), "fb": [0]})
+    image = np.random.default_rng(0).random((24, 24))
+    inner = network.input_gradient(model, image, 0, 0, 3, 5)
+    want = np.zeros((24, 24), np.float32)
+    want[5:8, 9:12] = kernel[0, 0]
+    np.testing.assert_array_equal(inner, want)
+    corner = network.input_gradient(model, image, 0, 0, 0, 0)
+    want = np.zeros((24, 24), np.float32)
+    want[0:2, 0:2] = kernel[0, 0, 1:, 1:]
+    np.testing.assert_array_equal(corner, want)
+
+
+def test_a_linear_classifiers_gradients_are_probabilities_minus_the_one_hot_label():
+    # Hand-derived: logits = W·x + b with W = 0 give p = softmax(b) for every image, and
+    # dL/dW = (p − onehot(y))ᵀ·x / N, dL/db = mean(p − onehot(y)).
+    spec = {"classes": ["a", "b", "c"], "input_shape": [1, 24, 24],
+            "layers": [{"type": "flatten"}, {"type": "linear", "weight": "w", "bias": "b"}]}
+    bias = np.array([0.0, np.log(2), np.log(5)])  # softmax: 1/8, 2/8, 5/8
+    model = float64_model(spec, {"w": np.zeros((3, 576)), "b": bias})
+    images, labels = np.random.default_rng(1).random((4, 24, 24)), np.array([0, 2, 2, 1])
+    loss, grads = network.gradients(model, images, labels)
+    p = np.array([1, 2, 5]) / 8
+    delta = p - np.eye(3)[labels]
+    assert loss == pytest.approx(-np.mean(np.log(p[labels])))
+    np.testing.assert_allclose(grads["w"], delta.T @ images.reshape(4, -1) / 4)
+    np.testing.assert_allclose(grads["b"], delta.mean(axis=0))
+
+
+def test_max_pooling_sends_a_tie_to_the_first_of_its_window():
+    spec = {"classes": ["x"], "input_shape": [1, 24, 24], "layers": [
+        {"type": "maxpool2d", "size": 2}, {"type": "flatten"}, {"type": "linear", "weight": "w", "bias": "b"}]}
+    model = float64_model(spec, {"w": np.ones((1, 144)), "b": [0.0]})
+    image = np.zeros((24, 24))
+    image[4:6, 6:8] = 1  # a tie of four in window (2, 3)
+    grad = network.input_gradient(model, image, 0, 0, 2, 3)
+    assert np.argwhere(grad).tolist() == [[4, 6]] and grad[4, 6] == 1
+
+
+def test_the_shipped_model_gradients_match_finite_differences_in_float32(shipped, heldout):
+    # The page trains in float32: the gradient of the float32 model agrees with float64 arithmetic.
+    spec, arrays = shipped_parts()
+    images, labels = heldout[0][:16], heldout[1][:16]
+    _, grads = network.gradients(shipped, images, labels)
+    _, exact = network.gradients(float64_model(spec, arrays), images.astype(np.float64), labels)
+    for key in grads:
+        assert grads[key].dtype == np.float32
+        np.testing.assert_allclose(grads[key], exact[key], rtol=1e-3, atol=1e-6)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((8, 0, 0, 0), "layer must be an index from 0 to 7, not 8"),
+    ((0, 8, 0, 0), "layer 1 (conv2d) gives 8×22×22 values; there is no unit at 8, 0, 0"),
+    ((3, 0, 9, 0), "layer 4 (conv2d) gives 16×9×9 values; there is no unit at 0, 9, 0"),
+    ((7, 10, 0, 0), "layer 8 (linear) gives 10 values; there is no unit at 10"),
+    ((7, 1, 1, 0), "layer 8 (linear) gives 10 values; there is no unit at 1")])
+def test_a_unit_that_does_not_exist_is_named(shipped, args, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        network.input_gradient(shipped, np.zeros((24, 24)), *args)
