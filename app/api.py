@@ -324,13 +324,18 @@ def _filter_weights(trained_layer, index, f, edit):
     return w.reshape(want_w.shape), want_b if b is None else np.float32(b)
 
 
-def network_run(edits_json, pixels, client=0):
-    """The live network (trained weights + edits) on one image: every layer's output and the probabilities.
+def network_run(edits_json, pixels, client=0, probe_json="{}"):
+    """The live network (trained weights + edits) on one image, moved by a probe: every layer's output
+    and the probabilities.
 
-    pixels: a flat float32 buffer, C·24·24 values in [0, 1]. Returns (meta_json, data): meta
-    {"layers": [{"shape"}], "probs", "prediction"}; data every layer's output, one after another.
+    pixels: a flat float32 buffer, C·24·24 values in [0, 1]. probe: {dy, dx, angle, scale} (app.probes.probe;
+    missing keys leave the image as it is). Returns (meta_json, data): meta {"layers": [{"shape"}], "probs",
+    "prediction", "moved": whether the probe moved the image, "commute": null or {"layer", "inside_max",
+    "border_max"}}; data every layer's output, one after another, then, when moved, the input the network
+    read (C·24·24) and, with "commute", the first convolution of the unmoved image moved the same way
+    (F·H'·W') and the cells away from the border (H'·W', 1 or 0).
     """
-    from . import network
+    from . import network, probes
     net = _client(client).net
     if net is None:
         return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
@@ -339,15 +344,43 @@ def network_run(edits_json, pixels, client=0):
         if edits_json != net.get("edits_json"):  # drawing sends the same edits again and again
             _apply_edits(net, json.loads(edits_json))
             net["edits_json"] = edits_json
+        probe = _probe(json.loads(probe_json))
         image = np.empty(int(np.prod(live.input_shape)), dtype=np.float32)
         _fill(image, pixels)
-        outputs = network.activations(live, image.reshape(1, *live.input_shape))
+        image = image.reshape(live.input_shape)
+        moved = probes.probe(image, **probe)
+        outputs = network.activations(live, moved[None])
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
     probs = network.probabilities(outputs[-1][0])
     meta = {"layers": [{"shape": list(a.shape[1:])} for a in outputs], "probs": probs.tolist(),
-            "prediction": int(probs.argmax())}
-    return json.dumps(meta), np.concatenate([a.ravel() for a in outputs]).astype(np.float32)
+            "prediction": int(probs.argmax()), "moved": moved is not image, "commute": None}
+    blocks = [a.ravel() for a in outputs]
+    if moved is not image:
+        blocks.append(moved.ravel())
+        first = next((i for i, layer in enumerate(live.layers) if layer["type"] == "conv2d"), None)
+        if first is not None and live.layers[first]["stride"] == 1:
+            then_moved, inside = probes.commute(live, image, first, **probe)
+            diff = np.abs(outputs[first][0] - then_moved)
+            meta["commute"] = {"layer": first, "inside_max": float(diff[:, inside].max(initial=0)),
+                               "border_max": float(diff[:, ~inside].max(initial=0))}
+            blocks += [then_moved.ravel(), inside.ravel().astype(np.float32)]
+    return json.dumps(meta), np.concatenate(blocks).astype(np.float32)
+
+
+def _probe(probe):
+    """{dy, dx, angle, scale} checked: whole-pixel shifts up to 12, turns up to 180°, scales 0.25 to 2."""
+    if not isinstance(probe, dict) or set(probe) - {"dy", "dx", "angle", "scale"}:
+        raise ValueError("a probe is {dy, dx, angle, scale}")
+    out = {"dy": probe.get("dy", 0), "dx": probe.get("dx", 0), "angle": probe.get("angle", 0),
+           "scale": probe.get("scale", 1)}
+    for key, low, high in (("dy", -12, 12), ("dx", -12, 12), ("angle", -180, 180), ("scale", 0.25, 2)):
+        value = out[key]
+        whole = key in ("dy", "dx")
+        if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)) or not low <= value <= high:
+            raise ValueError(f"the probe's {key} must be {'a whole number' if whole else 'a number'} "
+                             f"from {str(low).replace('-', '−')} to {high}, not {value!r}")
+    return out
 
 
 def network_accuracy(client=0):
@@ -363,3 +396,45 @@ def network_accuracy(client=0):
     if held is not None and not held.catch_up(ACCURACY_PART_S):
         return json.dumps({"done": False, "progress": held.progress()}), np.zeros(0, dtype=np.float32)
     return json.dumps({"done": True, **_accuracy_meta(net)}), np.zeros(0, dtype=np.float32)
+
+
+SWEEP_PART_S = 0.03  # about how long one network_sweep step works: an edit waits at most this long
+
+
+def network_sweep(request_json, client=0):
+    """Sweeps over the held-out digits with the live weights as they are when one starts (app.probes.Sweep).
+
+    request: {"start": "shift" | "rotate" | "scale"}, {"step": true} (about SWEEP_PART_S of work),
+    {"flips": cell index} or {"stop": true}. Returns (meta_json, empty array): {"kind", "cells",
+    "accuracy" (per cell, null before any digit), "measured" (digits in every cell), "total", "done"};
+    for flips {"flips": [[digit, answer there]]}; for stop {"stopped": true}.
+    """
+    from . import probes
+    net = _client(client).net
+    if net is None:
+        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
+    empty = np.zeros(0, dtype=np.float32)
+    request = json.loads(request_json)
+    if request.get("stop"):
+        net.pop("sweep", None)
+        return json.dumps({"stopped": True}), empty
+    if "start" in request:
+        if net["held"] is None:
+            return json.dumps({"error": "this model does not read the held-out digits (1 channel, classes 0–9), "
+                                        "so there is nothing to sweep"}), empty
+        try:
+            net["sweep"] = probes.Sweep(request["start"], net["live"], *_heldout)
+        except ValueError as e:
+            return json.dumps({"error": str(e)}), empty
+    sweep = net.get("sweep")
+    if sweep is None:
+        return json.dumps({"error": "no sweep is under way; start one"}), empty
+    if "flips" in request:
+        cell = request["flips"]
+        if not (isinstance(cell, int) and 0 <= cell < len(sweep.cells)):
+            return json.dumps({"error": f"the sweep has cells 0 to {len(sweep.cells) - 1}, not {cell!r}"}), empty
+        return json.dumps({"flips": sweep.flips(cell)}), empty
+    if request.get("step"):
+        sweep.advance(SWEEP_PART_S)
+    return json.dumps({"kind": sweep.kind, "cells": sweep.cells, "accuracy": sweep.accuracy(),
+                       "measured": sweep.done_digits, "total": len(sweep.images), "done": sweep.done}), empty

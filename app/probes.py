@@ -166,7 +166,23 @@ class Sweep:
         return [None if n == 0 else float(k / n) for k, n in zip(right.sum(axis=1), counts)]
 
     def flips(self, cell, limit=12):
-        """Digits (indices into images) read right as they are but wrong at cell, with the answer there."""
+        """Digits (indices into images) read right as they are but wrong at cell, with the answer there;
+        in the sweep's mixed order, so that the few listed are of several classes."""
         now, there = self.predictions[self.identity], self.predictions[cell]
-        hit = np.flatnonzero((now == self.labels) & (there >= 0) & (there != self.labels))
+        flips = (now == self.labels) & (there >= 0) & (there != self.labels)
+        hit = self.order[flips[self.order]]
         return [(int(i), int(there[i])) for i in hit[:limit]]
+
+
+def commute(model, image, layer, dy=0, dx=0, angle=0.0, scale=1.0):
+    """Convolve, then move: conv layer `layer` (stride 1; the layers before it are run too) of the unmoved
+    image (C, 24, 24), each map moved by the probe, as (F, H', W'); and the cells away from the border
+    (H', W') bool: where moving the map brought nothing in from outside it.
+
+    For a shift these cells equal "move, then convolve" exactly (a convolution commutes with a shift);
+    for a turn or a scaling they do not.
+    """
+    maps = network.activations(model, np.asarray(image)[None])[layer][0]
+    moved = probe(maps, dy, dx, angle, scale)
+    inside = probe(np.ones(maps.shape[1:], maps.dtype), dy, dx, angle, scale) > 1 - 1e-6
+    return moved, inside

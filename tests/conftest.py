@@ -61,3 +61,18 @@ def assert_accessible():
     """assert_accessible(page, view): fails listing every serious or critical axe violation in page."""
     source = axe.axe_source()
     return lambda page, view: axe.assert_accessible(page, view, source)
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """The shipped digits model, loaded in CPython: what network mode's answers are checked against."""
+    from app import network
+    from core_answers import DIGITS_MODEL
+    return network.load(DIGITS_MODEL)
+
+
+@pytest.fixture(scope="session")
+def heldout():
+    """The 2,000 held-out digits as the page has them: (images (2000, 24, 24), labels (2000,))."""
+    from core_answers import heldout_digits
+    return heldout_digits()

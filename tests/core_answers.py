@@ -7,6 +7,7 @@ import numpy as np
 from app import network, ops, pipeline
 from builder import ROOT
 from builder.data import read_pgm
+from builder.digits import mnist_split
 
 DIGITS_MODEL = ROOT / "models" / "digits.json"
 
@@ -47,3 +48,9 @@ def assert_channels_match_core(s, image=None):
 def cpython_probs(model, image):
     """The ten class probabilities of network.forward on one image (H, W)."""
     return network.probabilities(network.forward(model, np.array(image, dtype=np.float32)[None]))[0]
+
+
+def heldout_digits():
+    """The 2,000 held-out digits as the page has them: (images (2000, 24, 24) float32, labels (2000,))."""
+    _, held = mnist_split()
+    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])

@@ -196,7 +196,24 @@ function checkNetwork(v) {
     }
   }
   const index = (x, name) => (x === null || (Number.isInteger(x) && x >= 0 && x < 10000) ? x : fail(`network.${name} must be a whole number.`));
-  return { model: n.model, edits, digit: index(n.digit, "digit"), layer: index(n.layer, "layer") ?? 0, filter: index(n.filter, "filter") ?? 0 };
+  const { panels, sweeps } = SETTINGS.network;
+  if (!panels.includes(n.panel)) fail(`network.panel must be one of ${panels.join(", ")}.`);
+  if (!sweeps.includes(n.sweep)) fail(`network.sweep must be one of ${sweeps.join(", ")}.`);
+  return { model: n.model, edits, digit: index(n.digit, "digit"), layer: index(n.layer, "layer") ?? 0, filter: index(n.filter, "filter") ?? 0,
+    panel: n.panel, probe: checkProbe(n.probe), sweep: n.sweep };
+}
+
+/** {dy, dx, angle, scale}: how network mode moves its input (app.probes.probe; app.api._probe checks it again). */
+function checkProbe(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("network.probe must be an object {dy, dx, angle, scale}.");
+  const p = { ...defaultNetwork().probe, ...v };
+  for (const [key, lo, hi, whole] of [["dy", -12, 12, true], ["dx", -12, 12, true], ["angle", -180, 180, false], ["scale", 0.25, 2, false]]) {
+    const x = p[key];
+    if (typeof x !== "number" || !Number.isFinite(x) || (whole && !Number.isInteger(x)) || x < lo || x > hi) {
+      fail(`network.probe.${key} must be ${whole ? "a whole number" : "a number"} from ${String(lo).replace("-", "−")} to ${hi}.`);
+    }
+  }
+  return { dy: p.dy, dx: p.dx, angle: p.angle, scale: p.scale };
 }
 
 /** A copy of state with partial's settings checked and applied; throws RangeError with a readable message. */

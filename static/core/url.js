@@ -109,13 +109,14 @@ const TYPES = {
     if (!m) throw new Error("the window's row and column, two whole numbers like 5,7");
     return { row: Number(m[1]), col: Number(m[2]) };
   }, (v) => `${v.row},${v.col}`],
-  object: ({ expected }) => [(t) => {
+  object: ({ expected, default: fallback, linkOmitsAtDefault = [] }) => [(t) => {
     try {
       return JSON.parse(t); // checked, like everything else, by state.js before use
     } catch {
       throw new Error(expected);
     }
-  }, JSON.stringify],
+  }, (v) => JSON.stringify(v && Object.fromEntries(Object.entries(v).filter(([key, value]) =>
+    !(linkOmitsAtDefault.includes(key) && JSON.stringify(value) === JSON.stringify(fallback[key])))))],
 };
 TYPES.mode = TYPES.choice;
 

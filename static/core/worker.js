@@ -10,8 +10,10 @@
 //               gradient of explore's layer is taken on the client's image, sent by "compute")
 //               {id, type: "signal", settings, samples?: Float32Array}  (1-D mode; samples: a recording)
 //               {id, type: "network-load", spec: string, npz: ArrayBuffer, name, heldout?: ArrayBuffer}  (network mode)
-//               {id, type: "network", edits, pixels: Float32Array (C·24·24)}  (one image through the network)
+//               {id, type: "network", edits, pixels: Float32Array (C·24·24), probe}  (one image, moved by the
+//               probe {dy, dx, angle, scale}, through the network)
 //               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
+//               {id, type: "network-sweep", request}  (a sweep over the held-out digits: start, step, flips, stop)
 //               {id, type: "prepare", mode}  (import what a mode's requests need, as it opens)
 //               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
@@ -374,8 +376,10 @@ async function respond(data, client, send) {
     else if (type === "network-load") {
       const { spec, npz, name, heldout } = data;
       out = takePair(api.network_load(spec, new Uint8Array(npz), name, heldout ? new Uint8Array(heldout) : null, client));
-    } else if (type === "network") out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client));
-    else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
+    } else if (type === "network") {
+      out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client, JSON.stringify(data.probe ?? {})));
+    } else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
+    else if (type === "network-sweep") out = takePair(api.network_sweep(JSON.stringify(data.request), client));
     else if (type === "code") out = await runCode(data);
     else if (type === "prepare") out = takePair(api.prepare(data.mode));
     else return send({ id, ok: false, error: `unknown request ${type}` });

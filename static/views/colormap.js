@@ -8,6 +8,11 @@ const DIVERGING = [
   [253, 219, 199], [239, 138, 98], [178, 24, 43],
 ];
 
+// ColorBrewer's YlGnBu: a share from 0 (pale) to 1 (dark blue), as a sweep's accuracy heat map.
+const SEQUENTIAL = [
+  [255, 255, 204], [199, 233, 180], [127, 205, 187], [65, 182, 196], [29, 145, 192], [34, 94, 168], [12, 44, 132],
+];
+
 // One colour channel of an image: black to pure red, green or blue.
 const CHANNEL = (k) => Array.from({ length: 256 }, (_, i) => [0, 1, 2].map((j) => (j === k ? i : 0)));
 
@@ -23,6 +28,7 @@ function interpolate(stops, t) {
 const LUT = {
   diverging: Array.from({ length: 256 }, (_, i) => interpolate(DIVERGING, i / 255)),
   gray: Array.from({ length: 256 }, (_, i) => [i, i, i]),
+  sequential: Array.from({ length: 256 }, (_, i) => interpolate(SEQUENTIAL, i / 255)),
   abs: Array.from({ length: 256 }, (_, i) => [i, i, i]),
   red: CHANNEL(0),
   green: CHANNEL(1),

@@ -6,7 +6,7 @@ import pytest
 
 from builder import ROOT
 from builder.digits import mnist_split, write_digits
-from app import api, network
+from app import api, network, probes
 
 MODEL = ROOT / "models" / "digits.json"
 
@@ -118,3 +118,50 @@ def test_each_client_edits_its_own_network(loaded):
     api.forget(41)
     assert json.loads(api.network_run("{}", images[7].ravel(), 41)[0]) == {"error": api.NOT_LOADED}
     api.forget(42)
+
+
+def test_a_probe_moves_the_image_before_the_network_reads_it(loaded):
+    _, images, _ = loaded
+    trained = network.load(MODEL)
+    meta, data = api.network_run("{}", images[3].ravel(), 0, json.dumps({"dy": 2, "dx": -3}))
+    meta = json.loads(meta)
+    moved = probes.shift(images[3], 2, -3)
+    np.testing.assert_allclose(meta["probs"], network.probabilities(network.forward(trained, moved[None]))[0], atol=1e-6)
+    sizes = [int(np.prod(layer["shape"])) for layer in meta["layers"]]
+    end = sum(sizes)
+    np.testing.assert_array_equal(data[end:end + 576], moved.ravel())  # the input it read
+    then_moved, inside = data[end + 576:end + 576 + sizes[0]], data[end + 576 + sizes[0]:]
+    first = data[:sizes[0]].reshape(8, 22, 22)
+    np.testing.assert_array_equal(then_moved.reshape(8, 22, 22)[:, inside.reshape(22, 22) == 1],
+                                  first[:, inside.reshape(22, 22) == 1])
+    assert meta["moved"] and meta["commute"]["inside_max"] == 0 < meta["commute"]["border_max"]
+    unmoved = json.loads(api.network_run("{}", images[3].ravel(), 0, json.dumps({"dy": 0}))[0])
+    assert not unmoved["moved"] and unmoved["commute"] is None
+
+
+@pytest.mark.parametrize("probe, message", [
+    ({"dy": 13}, "the probe's dy must be a whole number from −12 to 12, not 13"),
+    ({"angle": "30"}, "the probe's angle must be a number from −180 to 180, not '30'"),
+    ({"tilt": 1}, "a probe is {dy, dx, angle, scale}")])
+def test_a_probe_out_of_range_is_one_sentence(loaded, probe, message):
+    _, images, _ = loaded
+    assert json.loads(api.network_run("{}", images[3].ravel(), 0, json.dumps(probe))[0]) == {"error": message}
+
+
+def test_a_sweep_starts_steps_to_the_end_lists_flips_and_stops(loaded):
+    _, images, labels = loaded
+    trained = network.load(MODEL)
+    ask = lambda request: json.loads(api.network_sweep(json.dumps(request))[0])  # noqa: E731
+    assert ask({"step": True}) == {"error": "no sweep is under way; start one"}
+    assert ask({"start": "tilt"}) == {"error": "a sweep is one of shift, rotate, scale, not 'tilt'"}
+    meta = ask({"start": "scale"})
+    assert meta["kind"] == "scale" and meta["measured"] == 0 and meta["total"] == 2000 and len(meta["cells"]) == 21
+    while not meta["done"]:
+        meta = ask({"step": True})
+    i = meta["cells"].index(0.5)
+    assert meta["accuracy"][i] == pytest.approx(network.accuracy(trained, probes.transform(images, scale=0.5), labels))
+    flips = ask({"flips": i})["flips"]
+    assert flips and all(network.forward(trained, probes.transform(images[d:d + 1], scale=0.5)).argmax() == answer
+                         != labels[d] for d, answer in flips)
+    assert ask({"flips": 21}) == {"error": "the sweep has cells 0 to 20, not 21"}
+    assert ask({"stop": True}) == {"stopped": True} and "error" in ask({"step": True})

@@ -103,6 +103,15 @@ def test_a_v1_link_opens_the_view_it_opened_when_it_was_made(page, base_url, fra
     # A setting added since the recording (a new mode's) is in the state at its default, and nowhere else.
     for key in set(got["state"]) - set(recorded["state"]):
         assert got["state"].pop(key) == rounded(SETTINGS[key]["default"]), f"{key}, added since, is not at its default"
+    # So is a key added since to an object setting (network's panel, probe); a result added since is empty.
+    for key, was in recorded["state"].items():
+        now = got["state"].get(key)
+        if isinstance(was, dict) and isinstance(now, dict):
+            default = rounded(SETTINGS[key]["default"]) if key in SETTINGS else {}
+            for inner in set(now) - set(was):
+                value = now.pop(inner)
+                assert value == default.get(inner) if inner in default else value in (None, {}), \
+                    f"{key}.{inner}, added since, is {value!r}"
     assert got == recorded
 
 

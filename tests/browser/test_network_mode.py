@@ -7,10 +7,9 @@ from urllib.parse import parse_qs
 import numpy as np
 import pytest
 
-from builder.digits import mnist_split
 from app import network
 from pages import assert_on_screen, edit_through_a_restart, hang_python, open_explorer, opened_explorer, set_state, state
-from core_answers import cpython_probs, DIGITS_MODEL
+from core_answers import cpython_probs, DIGITS_MODEL, heldout_digits
 
 
 @pytest.fixture(scope="module")
@@ -18,16 +17,6 @@ def net_page(browser, base_url):
     with opened_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800) as watched:
         wait_for_network(watched.page, lambda n: n.get("probs") and not n["accuracyPending"])
         yield watched
-
-
-@pytest.fixture(scope="module")
-def heldout():
-    return heldout_arrays()
-
-
-@pytest.fixture(scope="module")
-def trained():
-    return network.load(DIGITS_MODEL)
 
 
 def wait_for_network(page, check, timeout_s=20):
@@ -230,12 +219,7 @@ def test_your_own_model_loads_from_a_json_and_npz_pair(net_page, trained):
     assert net["model"] == "leans-to-7" and net["edits"] == {}
     mine = network.from_spec(spec, arrays)
     np.testing.assert_allclose(net["probs"], cpython_probs(mine, state(page)["image"]), atol=1e-5)
-    assert net["trainedAccuracy"] == pytest.approx(network.accuracy(mine, *heldout_arrays()), abs=1e-9)
-
-
-def heldout_arrays():
-    _, held = mnist_split()
-    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
+    assert net["trainedAccuracy"] == pytest.approx(network.accuracy(mine, *heldout_digits()), abs=1e-9)
 
 
 def test_on_a_phone_the_input_and_probabilities_come_first_and_nothing_scrolls_sideways(browser, base_url):

@@ -1,7 +1,8 @@
 // Network mode: a real trained CNN on handwritten digits, every filter editable.
 // The input, every feature map of every layer, the pooled maps and the ten class
 // probabilities at once; click a map for its kernels and bias; edit them, zero a
-// filter, reset; the held-out accuracy follows ("97.15% → 91.30%").
+// filter, reset; the held-out accuracy follows ("97.15% → 91.30%"). Beside the open filter, two
+// more panels probe the network: move the digit (move.js) and sweeps over the held-out set (sweeps.js).
 //
 // The settings are state.network (see state.js); Python runs the network
 // (app.api.network_*). This module draws and edits. Its face: mount(root),
@@ -10,6 +11,9 @@
 import { GridView } from "../../views/grid.js";
 import { NetworkMaps, LABELS } from "./network-maps.js";
 import { FilterDetail } from "./filter-detail.js";
+import { MovePanel } from "./move.js";
+import { SweepPanel } from "./sweeps.js";
+import { isMoved } from "./probes.js";
 import { fetchHeldout, SIDE } from "./heldout.js";
 import { regionOf } from "../../core/receptive.js";
 import { el } from "../../views/dom.js";
@@ -67,23 +71,29 @@ export class NetworkMode {
     const input = channels === 1 ? pixels.data : Float32Array.from({ length: channels * SIDE * SIDE }, (_, i) => pixels.data[i % (SIDE * SIDE)]);
     let out;
     try {
-      out = await this.compute.network(net.edits, input);
+      out = await this.compute.network(net.edits, input, net.probe);
     } catch (err) {
       // The watchdog replaced a stuck worker while this was asked, or the shared Python let this page's
       // network go to make room for another page's: either way it needs the model first.
       if (this.loadedOn === this.compute.worker && !err.message.startsWith(NOT_LOADED)) throw err;
       this.loadedOn = null;
       await this.loadShipped();
-      out = await this.compute.network(net.edits, input);
+      out = await this.compute.network(net.edits, input, net.probe);
     }
     if (out === null) return null;
     let offset = 0;
-    const layers = out.meta.layers.map(({ shape }) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      offset += size;
-      return { shape, data: out.data.subarray(offset - size, offset) };
-    });
-    return { layers, input, probs: out.meta.probs, prediction: out.meta.prediction, edits: JSON.stringify(net.edits) };
+    const take = (size) => out.data.subarray((offset += size) - size, offset);
+    const layers = out.meta.layers.map(({ shape }) => ({ shape, data: take(shape.reduce((a, b) => a * b, 1)) }));
+    // Moved by the probe: the input the network read, then (for the first convolution) its maps of
+    // the unmoved input moved the same way, and the cells away from the border.
+    const read = out.meta.moved ? take(input.length) : input;
+    let commute = null;
+    if (out.meta.commute) {
+      const [count, h, w] = layers[out.meta.commute.layer].shape;
+      commute = { ...out.meta.commute, thenMoved: take(count * h * w), inside: take(h * w) };
+    }
+    return { layers, input: read, probs: out.meta.probs, prediction: out.meta.prediction, commute,
+      edits: JSON.stringify(net.edits) };
   }
 
   /** Held-out accuracy for the edits just painted: after the paint, one request at a time, the newest wins. */
@@ -126,7 +136,30 @@ export class NetworkMode {
   mount(root) {
     this.root = root;
     this.inputView = new GridView($("net-input"), { maxPx: 168, label: "The network's input: draw a digit" });
-    this.inputView.onCell((cell, kind) => this.stroke(cell, kind));
+    // Drawing, until the digit is moved (or the Move panel is open): then the pointer moves it.
+    this.inputView.onCell((cell, kind) => (this.moving() ? this.move.drag(cell, kind) : this.stroke(cell, kind)));
+    $("net-input").addEventListener("keydown", (e) => this.move.key(e) && e.preventDefault());
+    this.move = new MovePanel({ setProbe: (probe) => this.set({ probe }) });
+    this.sweeps = new SweepPanel({
+      call: async (request) => (await this.compute.call("network-sweep", { request })).meta,
+      open: (digit, probe) => this.pickDigit(digit, { probe }),
+      labelOf: (digit) => this.model.classes[this.heldout.labels[digit]],
+      say: this.say,
+    });
+    const tabs = [...root.querySelectorAll('[role="tab"]')];
+    tabs.forEach((tab, i) => {
+      tab.addEventListener("click", () => this.set({ panel: tab.dataset.panel }));
+      tab.addEventListener("keydown", (e) => { // the arrow keys move along the tabs (WAI-ARIA's tabs pattern)
+        const step = { ArrowLeft: -1, ArrowRight: 1 }[e.key];
+        if (!step) return;
+        const next = tabs[(i + step + tabs.length) % tabs.length];
+        next.focus();
+        this.set({ panel: next.dataset.panel });
+      });
+    });
+    for (const radio of root.querySelectorAll('input[name="net-sweep"]')) {
+      radio.addEventListener("change", () => radio.checked && this.set({ sweep: radio.value }));
+    }
     $("net-clear").addEventListener("click", () => this.draw({ data: new Float32Array(SIDE * SIDE), height: SIDE, width: SIDE }, { digit: null }));
     $("net-digit").addEventListener("change", (e) => this.pickDigit(Number(e.target.value) - 1));
     $("net-prev").addEventListener("click", () => this.pickDigit((this.net?.digit ?? 0) - 1));
@@ -153,11 +186,22 @@ export class NetworkMode {
     this.stroking = null;
   }
 
+  /** True when the pointer on the digit moves it rather than draws. */
+  moving() {
+    return this.net && (this.net.panel === "move" || isMoved(this.net.probe));
+  }
+
   /** Draw everything for state net, the network's result on pixels. */
   update(net, result, pixels) {
     this.net = net;
     this.result = result;
-    this.inputView.update({ data: pixels.data, height: SIDE, width: SIDE, colormap: "gray", range: [0, 1] });
+    this.pixels = pixels;
+    // What the network read: the image moved by the probe (the first channel of a colour model's input)
+    this.inputView.update({ data: result.input.subarray(0, SIDE * SIDE), height: SIDE, width: SIDE, colormap: "gray", range: [0, 1] });
+    $("net-input-hint").textContent = this.moving()
+      ? "Drag the digit, or press the arrow keys on it, to move it by whole pixels."
+      : "Draw with the pointer, or pick one of the 2,000 held-out digits.";
+    this.paintPanels();
     $("net-model").textContent = `${this.model.name}: ${this.model.layers.map((l) => LABELS[l.type] ?? l.type).join(" · ")}`;
     $("net-digit").max = String(this.heldout.count);
     $("net-digit").value = net.digit === null ? "" : String(net.digit + 1);
@@ -175,6 +219,21 @@ export class NetworkMode {
       this.paintArithmetic();
     }
     this.paintAccuracy();
+  }
+
+  /** The open panel (Filter, Move the digit, Sweeps) and its tab. */
+  paintPanels() {
+    const { panel } = this.net;
+    for (const tab of this.root.querySelectorAll('[role="tab"]')) {
+      const open = tab.dataset.panel === panel;
+      tab.setAttribute("aria-selected", String(open));
+      tab.tabIndex = open ? 0 : -1;
+      $(tab.getAttribute("aria-controls")).hidden = !open;
+    }
+    if (panel === "move") {
+      const first = this.model.layers.findIndex((l) => l.type === "conv2d");
+      this.move.update(this.net.probe, this.result, this.net.layer === first ? this.net.filter : 0);
+    } else if (panel === "sweep") this.sweeps.show(this.net.sweep, `${this.model.name} ${JSON.stringify(this.net.edits)}`);
   }
 
   paintProbs() {
@@ -286,17 +345,18 @@ export class NetworkMode {
 
   // --- input -----------------------------------------------------------------------------------
 
-  pickDigit(i) {
+  /** Show held-out digit i; more: other network settings to change with it (a probe that flips it). */
+  pickDigit(i, more = {}) {
     if (!this.heldout || !Number.isInteger(i)) return;
     const digit = Math.min(Math.max(i, 0), this.heldout.count - 1);
-    this.draw({ data: this.heldout.pixels(digit), height: SIDE, width: SIDE }, { digit });
+    this.draw({ data: this.heldout.pixels(digit), height: SIDE, width: SIDE }, { digit, ...more });
   }
 
   /** Drawing: a soft round brush about as wide as an MNIST pen stroke. */
   stroke(cell, kind) {
     if (kind === "up" || kind === "leave") { this.stroking = null; return; }
     if (!cell || !(kind === "down" || kind === "move")) return;
-    const base = kind === "down" || !this.stroking ? this.inputView.model.data : this.stroking;
+    const base = kind === "down" || !this.stroking ? this.pixels.data : this.stroking;
     const data = Float32Array.from(base);
     for (let dr = -1; dr <= 1; dr++) {
       for (let dc = -1; dc <= 1; dc++) {
@@ -333,6 +393,8 @@ export class NetworkMode {
       probs: this.result.probs, prediction: this.result.prediction, modelName: this.model.name,
       classes: this.model.classes, accuracy: this.accuracy.now, trainedAccuracy: this.accuracy.trained,
       accuracyPending: this.accuracy.pending, accuracyWorkerMs: this.accuracy.workerMs ?? null,
+      commute: this.result.commute && { inside_max: this.result.commute.inside_max, border_max: this.result.commute.border_max },
+      sweeps: this.sweeps.summary(),
     };
   }
 }

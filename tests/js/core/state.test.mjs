@@ -41,6 +41,19 @@ test("a bad value is refused with one sentence naming the limits", () => {
   refused({ network: { edits: { 0: { 0: { w: [2000] } } } } });
 });
 
+test("network mode's panel, probe and sweep: filled in, checked, named when wrong", () => {
+  const s = merge(defaultState(), { network: { panel: "move", probe: { dx: -3, angle: 30 } } });
+  assert.deepEqual(s.network.probe, { dy: 0, dx: -3, angle: 30, scale: 1 });
+  assert.equal(s.network.panel, "move");
+  assert.equal(s.network.sweep, "shift");
+  const says = (network, message) => assert.throws(() => merge(defaultState(), { network }), { message });
+  says({ panel: "train" }, "network.panel must be one of filter, move, sweep.");
+  says({ sweep: "tilt" }, "network.sweep must be one of shift, rotate, scale.");
+  says({ probe: { dy: 1.5 } }, "network.probe.dy must be a whole number from −12 to 12.");
+  says({ probe: { scale: 3 } }, "network.probe.scale must be a number from 0.25 to 2.");
+  says({ probe: [] }, "network.probe must be an object {dy, dx, angle, scale}.");
+});
+
 test("a transposed layer keeps what it is given, fills in the rest and names what is wrong", () => {
   const s = merge(defaultState(), { transposed: { input: [[1]], stride: 3 } });
   assert.deepEqual(s.transposed.input, [[1]]);

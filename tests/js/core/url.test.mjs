@@ -57,6 +57,15 @@ test("the object settings travel as JSON and come back equal", () => {
   }
 });
 
+test("an object's keys added since links were made stay out of the link at their defaults", () => {
+  const plain = roundTrip({ network: { digit: 17 } });
+  assert.equal(decodeURIComponent(plain.link).includes('net={"model":"digits","edits":{},"digit":17,"layer":0,"filter":0}'), true);
+  const moved = roundTrip({ network: { digit: 17, panel: "move", probe: { dy: 2, dx: 0, angle: 0, scale: 1 } } });
+  assert.deepEqual(moved.back.partial.network.probe, { dy: 2, dx: 0, angle: 0, scale: 1 });
+  assert.equal(moved.back.partial.network.panel, "move");
+  assert.equal("sweep" in moved.back.partial.network, false); // at its default: left out
+});
+
 test("a drawing travels as pixels, 8 bits each", () => {
   const data = new Float32Array(4 * 6).map((_, i) => i / 23);
   const link = writeFragment({ ...defaultState(), image: "custom" }, { data, height: 4, width: 6 });

@@ -22,6 +22,13 @@ test("zero is white on the diverging map, the ends are ColorBrewer's RdBu blue a
   assert.equal(cssColor(-2, "abs", [0, 2]), "rgb(255, 255, 255)");
 });
 
+test("the sequential map runs from ColorBrewer's pale YlGnBu yellow to its dark blue", () => {
+  assert.equal(cssColor(0, "sequential", [0, 1]), "rgb(255, 255, 204)");
+  assert.equal(cssColor(1, "sequential", [0, 1]), "rgb(12, 44, 132)");
+  assert.equal(darkBehind(0.9, "sequential", [0, 1]), true);
+  assert.equal(darkBehind(0.2, "sequential", [0, 1]), false);
+});
+
 test("paint fills four bytes per value, and leaves a cell not computed yet (NaN) transparent", () => {
   const rgba = new Uint8ClampedArray(12);
   paint(Float32Array.of(0, 1, NaN), rgba, "gray", [0, 1]);
