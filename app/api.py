@@ -438,3 +438,47 @@ def network_sweep(request_json, client=0):
         sweep.advance(SWEEP_PART_S)
     return json.dumps({"kind": sweep.kind, "cells": sweep.cells, "accuracy": sweep.accuracy(),
                        "measured": sweep.done_digits, "total": len(sweep.images), "done": sweep.done}), empty
+
+
+def network_field(unit_json, pixels, client=0, probe_json="{}"):
+    """The effective receptive field of one unit of the live network: its gradient with respect to the
+    input pixels for this image (moved by the probe, as network_run reads it), and the mean |gradient|
+    over the held-out digits, brought up about SWEEP_PART_S at a call (call again until "done").
+
+    unit: {layer (index into the model's layers), channel, row, col}. Returns (meta_json, data): meta
+    {"box": [top, left, bottom, right] (the theoretical field, clipped to the image), "box_pixels",
+    "one_pixels90" (pixels holding 90% of this image's |gradient|), "measured", "total", "mean_pixels90",
+    "done"}; data this image's gradient (H·W, summed over channels) then the mean |gradient| (H·W).
+    """
+    from . import network, probes
+    net = _client(client).net
+    empty = np.zeros(0, dtype=np.float32)
+    if net is None:
+        return json.dumps({"error": NOT_LOADED}), empty
+    live = net["live"]
+    try:
+        unit = json.loads(unit_json)
+        layer, channel, row, col = (unit.get(k) for k in ("layer", "channel", "row", "col"))
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (layer, channel, row, col)):
+            raise AttributeError
+        image = np.empty(int(np.prod(live.input_shape)), dtype=np.float32)
+        _fill(image, pixels)
+        image = probes.probe(image.reshape(live.input_shape), **_probe(json.loads(probe_json)))
+        one = network.input_gradient(live, image, layer, channel, row, col).sum(axis=0)
+    except (ValueError, AttributeError) as e:
+        return json.dumps({"error": str(e) if isinstance(e, ValueError) else "a unit is {layer, channel, row, col}: four whole numbers"}), empty
+    key = (layer, channel, row, col, net.get("edits_json"))
+    field = net.get("field")
+    if _heldout is not None and net["held"] is not None and (field is None or field[0] != key):
+        field = net["field"] = (key, probes.FieldMean(live, _heldout[0], layer, channel, row, col))
+    mean = field[1] if field else None
+    if mean is not None:
+        mean.advance(SWEEP_PART_S)
+    top, left, bottom, right = box = probes.field_box(live, layer, row, col)
+    meta = {"box": list(box), "box_pixels": (bottom - top + 1) * (right - left + 1),
+            "one_pixels90": probes.pixels_holding(np.abs(one)),
+            "measured": mean.measured if mean else 0, "total": len(mean.images) if mean else 0,
+            "mean_pixels90": probes.pixels_holding(mean.mean()) if mean and mean.measured else None,
+            "done": mean.done if mean else True}
+    averaged = mean.mean() if mean else np.zeros_like(one)
+    return json.dumps(meta), np.concatenate([one.ravel(), averaged.ravel()]).astype(np.float32)

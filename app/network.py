@@ -366,6 +366,11 @@ def input_gradient(model, image, layer, channel, row=0, col=0):
     The unit is the value at (channel, row, col) of the output of layer index `layer` (0 is the
     first layer of the model file's list); after flatten or linear a unit is (channel, 0, 0).
     """
+    return input_gradients(model, np.asarray(image)[None], layer, channel, row, col).reshape(np.shape(image))
+
+
+def input_gradients(model, images, layer, channel, row=0, col=0):
+    """input_gradient for every image of a batch (N, 24, 24) or (N, C, 24, 24) at once: (N, C, 24, 24)."""
     if not (isinstance(layer, int) and 0 <= layer < len(model.layers)):
         raise ValueError(f"layer must be an index from 0 to {len(model.layers) - 1}, not {layer!r}")
     shape = model.shapes[layer]
@@ -374,12 +379,11 @@ def input_gradient(model, image, layer, channel, row=0, col=0):
             isinstance(i, (int, np.integer)) and 0 <= i < n for i, n in zip(unit, shape)):
         raise ValueError(f"layer {layer + 1} ({model.layers[layer]['type']}) gives {_shape_text(shape)} values; "
                          f"there is no unit at {', '.join(map(str, unit)) if len(shape) == 3 else channel}")
-    x = as_batch(model, np.asarray(image)[None])
-    acts = layer_inputs(model, x, layer + 1)
+    acts = layer_inputs(model, as_batch(model, images), layer + 1)
     out = apply(model.layers[layer], acts[-1])
     grad = np.zeros_like(out)
-    grad[(0, *unit)] = 1
-    return backward(model, acts, grad).reshape(np.shape(image))
+    grad[(slice(None), *unit)] = 1
+    return backward(model, acts, grad)
 
 
 def layer_inputs(model, x, stop):

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import network
+from . import network, ops
 
 SHIFT_REACH = 8  # the shift sweep: every dy, dx from −8 to 8
 ANGLES = tuple(range(-60, 61, 5))  # degrees, anticlockwise on screen
@@ -186,3 +186,58 @@ def commute(model, image, layer, dy=0, dx=0, angle=0.0, scale=1.0):
     moved = probe(maps, dy, dx, angle, scale)
     inside = probe(np.ones(maps.shape[1:], maps.dtype), dy, dx, angle, scale) > 1 - 1e-6
     return moved, inside
+
+
+# --- the effective receptive field ------------------------------------------------------------
+
+def field_box(model, layer, row, col):
+    """The theoretical receptive field of unit (row, col) of layer index `layer`'s output: (top, left,
+    bottom, right), inclusive, clipped to the input; the whole input for a unit after flatten or linear."""
+    side = model.input_shape[1]
+    stages = []
+    for spec in model.layers[:layer + 1]:
+        if spec["type"] in ("flatten", "linear"):
+            return 0, 0, side - 1, side - 1
+        if spec["type"] == "conv2d":
+            stages.append({"size": spec["weight"].shape[2], "stride": spec["stride"], "padding": spec["padding"]})
+        elif spec["type"] != "relu":
+            stages.append({"size": spec["size"], "stride": spec["stride"]})
+    top, left, bottom, right = ops.receptive_field(stages, row, col)
+    return max(top, 0), max(left, 0), min(bottom, side - 1), min(right, side - 1)
+
+
+def pixels_holding(magnitude, share=0.9):
+    """The fewest pixels of magnitude (H, W), values ≥ 0, that hold `share` of its sum (0 for all zeros)."""
+    values = np.sort(np.asarray(magnitude, np.float64).ravel())[::-1]
+    total = values.sum()
+    if total == 0:
+        return 0
+    return int(np.searchsorted(np.cumsum(values), share * total * (1 - 1e-12)) + 1)
+
+
+class FieldMean:
+    """The mean |gradient| of one unit over images (N, 24, 24) with respect to their pixels, summed over
+    the input's channels: (H, W), brought up a part at a time (advance) like a Sweep."""
+
+    def __init__(self, model, images, layer, channel, row, col, chunk=250):
+        self.model, self.images, self.unit = model.copy(), images, (layer, channel, row, col)
+        self.total = np.zeros(model.input_shape[1:], np.float64)
+        self.measured, self.chunk = 0, chunk
+
+    @property
+    def done(self):
+        return self.measured == len(self.images)
+
+    def advance(self, budget_s=0.03):
+        started = time.perf_counter()
+        while not self.done:
+            part = self.images[self.measured:self.measured + self.chunk]
+            grads = network.input_gradients(self.model, part, *self.unit)
+            self.total += np.abs(grads).sum(axis=(0, 1))
+            self.measured += len(part)
+            if time.perf_counter() - started >= budget_s:
+                break
+        return self.done
+
+    def mean(self):
+        return self.total / max(self.measured, 1)

@@ -1,4 +1,4 @@
-"""What a lesson's facts compute, with the core (app.ops, app.pipeline, app.learn).
+"""What a lesson's facts compute, with the core (app.ops, app.pipeline, app.learn, app.network, app.probes).
 
 A lesson file states numbers in its text; each number it claims comes with a fact
 {kind, args, expect} in its "facts" list (and its question's "check"). compute(fact, lesson)
@@ -8,14 +8,16 @@ Views are explorer fragments ("v=1&img=digit3&k=..."); view() reads one as the p
 reader does (static/core/url.js) and runs it through app.pipeline, as the page's worker does.
 """
 import base64
+import functools
 from pathlib import Path
 
 import numpy as np
 
 from builder import ROOT
 from builder.data import read_pgm
-from app import learn, ops, pipeline, signals
+from app import learn, network, ops, pipeline, probes, signals
 from builder import settings
+from builder.digits import mnist_split
 
 IMAGES = Path(ROOT) / "images"
 
@@ -62,6 +64,37 @@ def stages(fragment):
         return dict(pipeline.run_signal(view_state(fragment)["signal"]))
     assert mode == "explore", f"only explore-, transposed- and 1-D-mode views have stage facts, not {mode}"
     return dict(pipeline.run(img, core))
+
+
+@functools.lru_cache(maxsize=None)
+def digits_model():
+    """The shipped digits network (models/digits.json), as network mode loads it."""
+    return network.load(ROOT / "models" / "digits.json")
+
+
+@functools.lru_cache(maxsize=None)
+def heldout_digits():
+    """The 2,000 held-out digits: (images (2000, 24, 24) float32, labels (2000,))."""
+    _, held = mnist_split()
+    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
+
+
+@functools.lru_cache(maxsize=None)
+def _shift_answers(reach=8):
+    """Every held-out digit's answer at every shift: (2·reach + 1, 2·reach + 1, 2000)."""
+    images, _ = heldout_digits()
+    return probes.shift_logits(digits_model(), images, reach).argmax(-1)
+
+
+def network_input(fragment):
+    """A network-mode view's input as the network reads it: its image moved by its probe."""
+    img, _, mode = parse_fragment(fragment)
+    assert mode == "network", f"a network fact needs a network-mode view, not {mode}"
+    return probes.probe(img.astype(np.float32), **view_state(fragment)["network"]["probe"])
+
+
+def _percent(accuracy):
+    return _round(100 * accuracy, 1)
 
 
 def _conv_params(k, cin=1, cout=1, bias=True, separable=False):
@@ -223,6 +256,28 @@ def compute(fact, lesson=None):
         moved[:, a["pixels"]:] = img[:, :-a["pixels"]]
         stage = a.get("stage", "conv")
         return _shift_found(dict(pipeline.run(img, settings))[stage], dict(pipeline.run(moved, settings))[stage])
+    if kind == "network_read":  # the class the shipped network gives a network-mode view's input
+        return int(network.forward(digits_model(), network_input(a["fragment"])[None]).argmax())
+    if kind == "sweep_accuracy":  # held-out accuracy, %, with every digit moved: {dy, dx} | angle | scale
+        images, labels = heldout_digits()
+        moved = probes.probe(images, **{k: a[k] for k in ("dy", "dx", "angle", "scale") if k in a})
+        return _percent(network.accuracy(digits_model(), moved, labels))
+    if kind == "shift_ring":  # mean held-out accuracy, %, over every shift d pixels away (the larger of |dy|, |dx|)
+        answers, (_, labels) = _shift_answers(), heldout_digits()
+        reach = answers.shape[0] // 2
+        rings = np.maximum(*np.abs(np.mgrid[-reach:reach + 1, -reach:reach + 1]))
+        return _percent(np.mean(answers[rings == a["d"]] == labels))
+    if kind == "field":  # a unit's theoretical field ("box") or the pixels holding 90% of its mean |gradient|
+        box = probes.field_box(digits_model(), a["layer"], a["row"], a["col"])
+        if a["measure"] == "box":
+            return (box[2] - box[0] + 1) * (box[3] - box[1] + 1)
+        mean = probes.FieldMean(digits_model(), heldout_digits()[0], a["layer"], a["channel"], a["row"], a["col"])
+        while not mean.advance(budget_s=10):
+            pass
+        return probes.pixels_holding(mean.mean(), share=a.get("percent", 90) / 100)
+    if kind == "double_softmax_floor":  # the lowest loss a double softmax allows, perfect logits included
+        perfect = np.eye(a["classes"])[:1] * 1e6
+        return _round(network.cross_entropy(network.probabilities(perfect), np.array([0]))[0], 2)
     if kind == "peak_on":  # what the input patch under the stage's strongest cell holds
         return _peak_on(a["fragment"], a.get("stage", "conv"))
     raise ValueError(f"unknown fact kind {kind!r}")

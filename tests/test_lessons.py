@@ -1,4 +1,4 @@
-"""The course: twenty lesson files, each a claim with numbers the core must agree with, built into pages.
+"""The course: twenty-three lesson files, each a claim with numbers the core must agree with, built into pages.
 
 Every fact a lesson lists is computed here with the core (tests/lesson_facts.py: app.ops,
 app.pipeline, app.learn) and compared with what the lesson says; so is the answer of its question;
@@ -11,6 +11,7 @@ import re
 import pytest
 
 import lesson_facts
+from app import network
 from builder import course
 
 LESSONS = course.read_lessons()
@@ -20,7 +21,8 @@ CLAIMS = ["what-a-filter-is", "sobel-x", "blur", "build-your-own-filter", "outpu
           "relu", "pooling", "stride-versus-pooling", "receptive-field", "dilation", "equivariance",
           "features-of-features", "depthwise-separable", "learned-filters", "common-bugs",
           # and the issues' claims beyond one conv2d
-          "transposed-convolution", "checkerboard-artefacts", "a-filter-you-can-hear", "causal-dilated-stacks"]
+          "transposed-convolution", "checkerboard-artefacts", "a-filter-you-can-hear", "causal-dilated-stacks",
+          "a-shift-that-flips-a-digit", "blind-to-rotation", "effective-receptive-field"]
 
 
 def same(got, want):
@@ -128,6 +130,8 @@ def test_every_view_is_one_the_core_can_compute(file, name, fragment):
         assert lesson_facts.stages(fragment)["conv"].size > 0
     elif mode in ("transposed", "signal"):
         assert lesson_facts.stages(fragment)["output"].size > 0
+    elif mode == "network":
+        assert network.forward(lesson_facts.digits_model(), lesson_facts.network_input(fragment)[None]).shape == (1, 10)
     else:
         assert mode in ("channels", "learn"), f"{file} {name}: mode {mode}"
 

@@ -200,7 +200,16 @@ function checkNetwork(v) {
   if (!panels.includes(n.panel)) fail(`network.panel must be one of ${panels.join(", ")}.`);
   if (!sweeps.includes(n.sweep)) fail(`network.sweep must be one of ${sweeps.join(", ")}.`);
   return { model: n.model, edits, digit: index(n.digit, "digit"), layer: index(n.layer, "layer") ?? 0, filter: index(n.filter, "filter") ?? 0,
-    panel: n.panel, probe: checkProbe(n.probe), sweep: n.sweep };
+    panel: n.panel, probe: checkProbe(n.probe), sweep: n.sweep, unit: checkUnit(n.unit) };
+}
+
+/** {layer, channel, row, col}: whole numbers; whether the model has that unit is Python's check. */
+function checkUnit(v) {
+  const keys = ["layer", "channel", "row", "col"];
+  if (!v || typeof v !== "object" || !keys.every((k) => Number.isInteger(v[k]) && v[k] >= 0 && v[k] < 10000)) {
+    fail("network.unit must be {layer, channel, row, col}, four whole numbers counted from 0.");
+  }
+  return { layer: v.layer, channel: v.channel, row: v.row, col: v.col };
 }
 
 /** {dy, dx, angle, scale}: how network mode moves its input (app.probes.probe; app.api._probe checks it again). */

@@ -14,6 +14,7 @@
 //               probe {dy, dx, angle, scale}, through the network)
 //               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
 //               {id, type: "network-sweep", request}  (a sweep over the held-out digits: start, step, flips, stop)
+//               {id, type: "network-field", unit, pixels, probe}  (one unit's gradient; its held-out mean a part a call)
 //               {id, type: "prepare", mode}  (import what a mode's requests need, as it opens)
 //               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
@@ -380,6 +381,9 @@ async function respond(data, client, send) {
       out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client, JSON.stringify(data.probe ?? {})));
     } else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
     else if (type === "network-sweep") out = takePair(api.network_sweep(JSON.stringify(data.request), client));
+    else if (type === "network-field") {
+      out = takePair(api.network_field(JSON.stringify(data.unit), data.pixels, client, JSON.stringify(data.probe)));
+    }
     else if (type === "code") out = await runCode(data);
     else if (type === "prepare") out = takePair(api.prepare(data.mode));
     else return send({ id, ok: false, error: `unknown request ${type}` });

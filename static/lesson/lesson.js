@@ -14,6 +14,7 @@ const said = document.getElementById("explorer-said");
 const frames = [...document.querySelectorAll("figure.view iframe")];
 const origins = new Map(); // iframe → the origin it answered from, once it is ready
 const waiting = new Map(); // iframe → the state to send as soon as it is ready
+const OVERFLOW_PX = 40; // a view this much taller than its frame grows it (less: a scroll bar's worth of rounding)
 
 /** A number as a learner types it: "11", "0.33", "1,792", "−3.9", "1/3"; null when it is not one. */
 export function readNumber(text) {
@@ -45,13 +46,19 @@ function send(frame, state) {
  * A frame narrow enough that the explorer stacks its panels (a phone) is made as tall as its
  * content, so the page scrolls through it instead of the learner scrolling inside a small window.
  * Stacked, the explorer's layout does not depend on the frame's height, so this settles at once.
+ * So is a frame whose view is taller than it side by side too (network mode's panels go below its
+ * maps): it is told to autosize (README, "Embedding"), so its layout follows its width alone.
  */
 function fitHeight(frame) {
   const doc = frame.contentDocument; // the lessons and the explorer share an origin
   if (!doc?.body) return;
-  if (frame.clientWidth >= STACK_BELOW_PX) {
-    frame.style.removeProperty("height"); // side by side: the stylesheet's height, which the layout fits
-    return;
+  if (frame.clientWidth >= STACK_BELOW_PX && !frame.dataset.autosize) {
+    if (doc.documentElement.scrollHeight <= frame.clientHeight + OVERFLOW_PX) {
+      frame.style.removeProperty("height"); // side by side: the stylesheet's height, which the layout fits
+      return;
+    }
+    frame.dataset.autosize = "1";
+    frame.contentWindow.postMessage({ type: "autosize" }, origins.get(frame));
   }
   const height = Math.min(doc.documentElement.scrollHeight, 8000);
   if (Math.abs(frame.offsetHeight - height) > 2) frame.style.height = `${height}px`;

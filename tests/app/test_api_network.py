@@ -165,3 +165,29 @@ def test_a_sweep_starts_steps_to_the_end_lists_flips_and_stops(loaded):
                          != labels[d] for d, answer in flips)
     assert ask({"flips": 21}) == {"error": "the sweep has cells 0 to 20, not 21"}
     assert ask({"stop": True}) == {"stopped": True} and "error" in ask({"step": True})
+
+
+def test_a_units_field_comes_with_its_held_out_mean_a_part_at_a_time(loaded):
+    _, images, _ = loaded
+    trained = network.load(MODEL)
+    unit = json.dumps({"layer": 2, "channel": 4, "row": 5, "col": 3})
+    calls, meta = 0, {"done": False}
+    while not meta["done"]:
+        meta, data = api.network_field(unit, images[9].ravel(), 0, json.dumps({"dx": 2}))
+        meta, calls = json.loads(meta), calls + 1
+    assert calls > 1 and meta["measured"] == meta["total"] == 2000
+    moved = probes.shift(images[9], 0, 2)
+    one = network.input_gradient(trained, moved, 2, 4, 5, 3)
+    np.testing.assert_allclose(data[:576].reshape(24, 24), one, atol=1e-7)
+    assert meta["box"] == [10, 6, 13, 9] and meta["box_pixels"] == 16
+    assert meta["one_pixels90"] == probes.pixels_holding(np.abs(one))
+    mean = np.mean([np.abs(network.input_gradient(trained, image, 2, 4, 5, 3)) for image in images[-2000:]], axis=0)
+    np.testing.assert_allclose(data[576:].reshape(24, 24), mean, rtol=1e-4, atol=1e-7)
+
+
+@pytest.mark.parametrize("unit, message", [
+    ({"layer": 3}, "a unit is {layer, channel, row, col}: four whole numbers"),
+    ({"layer": 3, "channel": 16, "row": 0, "col": 0}, "layer 4 (conv2d) gives 16×9×9 values; there is no unit at 16, 0, 0")])
+def test_a_unit_that_is_not_there_is_one_sentence(loaded, unit, message):
+    _, images, _ = loaded
+    assert json.loads(api.network_field(json.dumps(unit), images[0].ravel())[0]) == {"error": message}

@@ -129,3 +129,37 @@ def test_a_sweep_measures_the_weights_it_started_with(shipped, heldout):
     assert sweep.accuracy()[sweep.identity] == pytest.approx(network.accuracy(shipped, *heldout))
     with pytest.raises(ValueError, match="a sweep is one of shift, rotate, scale, not 'tilt'"):
         probes.Sweep("tilt", model, *heldout)
+
+
+# --- the effective receptive field ---------------------------------------------------------------
+
+@pytest.mark.parametrize("layer, unit, box", [(0, (2, 10, 10), (10, 10, 12, 12)), (2, (0, 0, 10), (0, 20, 3, 23)),
+                                              (3, (5, 4, 4), (8, 8, 15, 15)), (5, (1, 3, 0), (12, 0, 21, 9)),
+                                              (7, (3, 0, 0), (0, 0, 23, 23))])
+def test_the_theoretical_field_is_where_a_units_gradient_can_be_nonzero(shipped, heldout, layer, unit, box):
+    assert probes.field_box(shipped, layer, *unit[1:]) == box
+    top, left, bottom, right = box
+    reached = np.zeros((24, 24), bool)
+    for image in heldout[0][:40]:
+        reached |= network.input_gradient(shipped, image, layer, *unit) != 0
+    inside = np.zeros((24, 24), bool)
+    inside[top:bottom + 1, left:right + 1] = True
+    assert not np.any(reached & ~inside)
+    assert reached[inside].mean() > 0.5  # and it does reach into the box, on real digits
+
+
+def test_the_pixels_holding_ninety_percent_are_the_largest_ones_counted():
+    assert probes.pixels_holding(np.array([[5.0, 3.0], [1.0, 1.0]])) == 3  # 5 + 3 = 80%, + 1 = 90%
+    assert probes.pixels_holding(np.array([[9.0, 1.0]])) == 1
+    assert probes.pixels_holding(np.zeros((3, 3))) == 0
+    assert probes.pixels_holding(np.ones((4, 4)), share=0.5) == 8
+
+
+def test_the_mean_field_a_part_at_a_time_is_the_mean_of_every_digits_gradient(shipped, heldout):
+    images = heldout[0][:60]
+    field = probes.FieldMean(shipped, images, 3, 7, 2, 6, chunk=25)
+    assert not field.advance(budget_s=0) and field.measured == 25
+    while not field.advance(budget_s=0):
+        pass
+    one_by_one = np.mean([np.abs(network.input_gradient(shipped, image, 3, 7, 2, 6)) for image in images], axis=0)
+    np.testing.assert_allclose(field.mean(), one_by_one, rtol=1e-5, atol=1e-7)

@@ -149,7 +149,7 @@ def test_the_explorer_links_to_the_lessons_in_order(browser, base_url):
         page.click("a.lessons-link")
         page.wait_for_url("**/lessons/")
         titles = page.locator(".lesson-list a").all_inner_texts()
-        assert len(titles) == 20 and titles[0] == "A filter is a small grid of weights"
+        assert len(titles) == 23 and titles[0] == "A filter is a small grid of weights"
         page.click(f"text={titles[0]}")
         page.click("a[rel=next]")
         assert page.locator("h1").inner_text().endswith("Sobel-x lights up vertical edges")
@@ -265,7 +265,7 @@ def test_every_lessons_right_answer_moves_its_explorer_to_the_reveal(warm, base_
                 if key == "image":
                     same = got["imageName"] == value if isinstance(value, str) else \
                         max(abs(a - b) for ra, rb in zip(got["image"], value) for a, b in zip(ra, rb)) < 1e-6
-                elif key in ("channels", "transposed", "signal"):  # an object setting: the fields the link gives
+                elif key in ("channels", "transposed", "signal", "network"):  # an object setting: the fields the link gives
                     same = all(got[key][k] == v for k, v in value.items())
                 elif key == "layer2":
                     same = got["layer2"] is not None and got["layer2"]["kernel"] == value["kernel"]

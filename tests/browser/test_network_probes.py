@@ -107,7 +107,9 @@ def test_choosing_a_sweep_cell_lists_digits_that_flip_there_and_opens_one_moved(
     page.locator("#net-sweep-map").focus()
     for key in ["ArrowRight"] * 5:  # from the centre to 5 pixels right
         page.keyboard.press(key)
-    wait_for(page, "() => document.querySelector('#net-sweep-flips button')", what="digits that flip")
+    cell = sweep_done(page, "shift")["cells"].index([0, 5])
+    wait_for(page, "(i) => document.querySelector(`#net-sweep-flips[data-cell='${i}'] button`)", arg=cell,
+             what="digits that flip 5 pixels right")
     assert page.locator("#net-sweep-cell").inner_text().startswith("5 pixels right: ")
     first = page.locator("#net-sweep-flips button").first
     digit = int(first.inner_text().split(":")[0].lstrip("#")) - 1
@@ -148,3 +150,28 @@ def test_tabs_follow_the_arrow_keys_and_the_panels_fit_an_800_by_600_embed(brows
         assert net(page)["panel"] == "sweep" and page.get_attribute("#net-tab-sweep", "aria-selected") == "true"
         assert page.locator("#net-pane-move").is_hidden() and page.locator("#net-pane-sweep").is_visible()
         assert watched.errors == []
+
+
+def test_clicking_a_map_cell_shows_that_units_receptive_field_as_cpython_computes_it(probe_page, heldout, trained):
+    page = probe_page.page
+    images, _ = heldout
+    set_state(page, {"image": images[321].tolist(), "network": {**net(page), "digit": 321, "panel": "field", "probe": UNMOVED}})
+    button = page.locator('.net-map-button[data-layer="3"][data-filter="5"]')
+    b = button.locator("canvas").bounding_box()
+    cell = b["width"] / 9
+    page.mouse.click(b["x"] + 2.5 * cell, b["y"] + 6.5 * cell)  # row 6, column 2 of conv 2's map 6
+    field = wait_for(page, """() => { const n = window.convExplorer.getState().network;
+                                      return n.unit.row === 6 && n.field?.done && n.field; }""", what="the unit's field")
+    assert net(page)["unit"] == {"layer": 3, "channel": 5, "row": 6, "col": 2}
+    assert field["box"] == list(probes.field_box(trained, 3, 6, 2)) == [12, 4, 19, 11]
+    one = network.input_gradient(trained, images[321], 3, 5, 6, 2)
+    assert field["one_pixels90"] == probes.pixels_holding(np.abs(one))
+    mean = probes.FieldMean(trained, images, 3, 5, 6, 2)
+    while not mean.advance(1):
+        pass
+    assert field["mean_pixels90"] == probes.pixels_holding(mean.mean()) and field["measured"] == 2000
+    note = page.locator("#net-field-note").inner_text()
+    assert note.startswith("Its theoretical field is the 8×8 box.")
+    assert f"Over 2,000 held-out digits: {field['mean_pixels90']} of its 64 pixels" in note
+    assert_on_screen(page, ["#net-field-one", "#net-field-mean", "#net-field-note", "#net-tab-field"], 1280, 800)
+    set_state(page, {"network": {**net(page), "panel": "filter"}})

@@ -9,7 +9,8 @@ import { el } from "../../views/dom.js";
 export const LABELS = { conv2d: "conv", relu: "ReLU", maxpool2d: "max-pool", avgpool2d: "avg-pool" };
 
 export class NetworkMaps {
-  /** onPick(convLayerIndex, filter): a map was clicked; onHover(layerIndex, map, cell | null): pointed at. */
+  /** onPick(convLayerIndex (−1 before any), filter, {layer, cell}): a map was clicked (cell: where, or null for a key press);
+   *  onHover(layerIndex, map, cell | null): pointed at. */
   constructor(container, { onPick, onHover }) {
     Object.assign(this, { container, onPick, onHover });
     this.model = null;
@@ -36,8 +37,12 @@ export class NetworkMaps {
         button.dataset.layer = String(i);
         button.dataset.filter = String(f);
         button.setAttribute("aria-label", `Layer ${i + 1}, ${LABELS[layer.type]}, map ${f + 1}: show the filter that made it`);
-        if (owner >= 0) button.addEventListener("click", () => this.onPick(owner, f));
-        view.onCell((cell, kind) => this.onHover(i, f, kind === "leave" ? null : cell));
+        let pressed = null; // the cell a pointer pressed: a click names it, a key press does not
+        view.onCell((cell, kind) => {
+          if (kind === "down") pressed = cell;
+          this.onHover(i, f, kind === "leave" ? null : cell);
+        });
+        button.addEventListener("click", (e) => this.onPick(owner, f, { layer: i, cell: e.detail ? pressed : null }));
         return { view, button, owner };
       });
       this.columns.push({ index: i, views });

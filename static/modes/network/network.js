@@ -2,7 +2,8 @@
 // The input, every feature map of every layer, the pooled maps and the ten class
 // probabilities at once; click a map for its kernels and bias; edit them, zero a
 // filter, reset; the held-out accuracy follows ("97.15% → 91.30%"). Beside the open filter, two
-// more panels probe the network: move the digit (move.js) and sweeps over the held-out set (sweeps.js).
+// more panels probe the network: move the digit (move.js), sweeps over the held-out set (sweeps.js)
+// and one unit's effective receptive field (field.js).
 //
 // The settings are state.network (see state.js); Python runs the network
 // (app.api.network_*). This module draws and edits. Its face: mount(root),
@@ -13,6 +14,7 @@ import { NetworkMaps, LABELS } from "./network-maps.js";
 import { FilterDetail } from "./filter-detail.js";
 import { MovePanel } from "./move.js";
 import { SweepPanel } from "./sweeps.js";
+import { FieldPanel } from "./field.js";
 import { isMoved } from "./probes.js";
 import { fetchHeldout, SIDE } from "./heldout.js";
 import { regionOf } from "../../core/receptive.js";
@@ -92,7 +94,7 @@ export class NetworkMode {
       const [count, h, w] = layers[out.meta.commute.layer].shape;
       commute = { ...out.meta.commute, thenMoved: take(count * h * w), inside: take(h * w) };
     }
-    return { layers, input: read, probs: out.meta.probs, prediction: out.meta.prediction, commute,
+    return { layers, input: read, given: input, probs: out.meta.probs, prediction: out.meta.prediction, commute,
       edits: JSON.stringify(net.edits) };
   }
 
@@ -146,6 +148,10 @@ export class NetworkMode {
       labelOf: (digit) => this.model.classes[this.heldout.labels[digit]],
       say: this.say,
     });
+    this.field = new FieldPanel({
+      call: (unit, pixels, probe) => this.compute.call("network-field", { unit, pixels, probe }),
+      say: this.say,
+    });
     const tabs = [...root.querySelectorAll('[role="tab"]')];
     tabs.forEach((tab, i) => {
       tab.addEventListener("click", () => this.set({ panel: tab.dataset.panel }));
@@ -169,7 +175,7 @@ export class NetworkMode {
     $("net-reset-filter").addEventListener("click", () => this.resetFilter());
     $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
     this.maps = new NetworkMaps($("net-layers"), {
-      onPick: (layer, filter) => this.set({ layer, filter }),
+      onPick: (layer, filter, at) => this.pick(layer, filter, at),
       onHover: (i, f, cell) => this.hover(i, f, cell),
     });
     this.detail = new FilterDetail({
@@ -233,7 +239,22 @@ export class NetworkMode {
     if (panel === "move") {
       const first = this.model.layers.findIndex((l) => l.type === "conv2d");
       this.move.update(this.net.probe, this.result, this.net.layer === first ? this.net.filter : 0);
-    } else if (panel === "sweep") this.sweeps.show(this.net.sweep, `${this.model.name} ${JSON.stringify(this.net.edits)}`);
+    } else if (panel === "sweep") this.sweeps.show(this.net.sweep, this.weightsKey());
+    else if (panel === "field") this.field.show(this.model, this.net.unit, this.result.given, this.net.probe, this.weightsKey());
+  }
+
+  /** Names the weights in use (the model and its edits): a sweep or a field measured for others is stale. */
+  weightsKey() {
+    return `${this.model.name} ${JSON.stringify(this.net.edits)}`;
+  }
+
+  /** A map was clicked: with the Receptive field panel open, its cell (at) becomes the unit; else its filter opens. */
+  pick(convLayer, filter, at) {
+    if (this.net.panel === "field" && at) {
+      const [, h, w] = this.model.layers[at.layer].shape;
+      const cell = at.cell ?? { row: h >> 1, col: w >> 1 }; // a key press: the map's centre
+      this.set({ unit: { layer: at.layer, channel: filter, row: cell.row, col: cell.col } });
+    } else if (convLayer >= 0) this.set({ layer: convLayer, filter });
   }
 
   paintProbs() {
@@ -395,6 +416,7 @@ export class NetworkMode {
       accuracyPending: this.accuracy.pending, accuracyWorkerMs: this.accuracy.workerMs ?? null,
       commute: this.result.commute && { inside_max: this.result.commute.inside_max, border_max: this.result.commute.border_max },
       sweeps: this.sweeps.summary(),
+      field: this.net?.panel === "field" ? this.field.result : null,
     };
   }
 }

@@ -103,6 +103,7 @@ export class SweepPanel {
       title: `Held-out digit ${digit + 1}, a ${this.labelOf(digit)}, ${describeCell(kind, cell)}: read as ${answer}`,
       onclick: () => this.open(digit, probeOf(kind, cell)),
     }));
+    $("net-sweep-flips").dataset.cell = String(i);
     $("net-sweep-flips").replaceChildren(...(buttons.length ? [el("span", { textContent: "Digits read right as they are, wrong here: " }), ...buttons]
       : [el("span", { textContent: result.done ? "No digit the network reads right flips here." : "None found among the digits measured so far." })]));
   }
@@ -151,7 +152,10 @@ export class SweepPanel {
     const i = this.selected[kind];
     $("net-sweep-cell").textContent = result && i !== undefined
       ? `${describeCell(kind, result.cells[i])}: ${pct(result.accuracy[i])}` : result ? "Choose a cell to see digits that flip there." : "";
-    if (i === undefined) $("net-sweep-flips").replaceChildren();
+    if (i === undefined) {
+      $("net-sweep-flips").replaceChildren();
+      delete $("net-sweep-flips").dataset.cell;
+    }
     if (!result) {
       this.map.update({ data: new Float32Array(289).fill(NaN), height: 17, width: 17, colormap: "sequential", range: [0, 1] });
       this.drawLine(null);

@@ -47,7 +47,10 @@ test("network mode's panel, probe and sweep: filled in, checked, named when wron
   assert.equal(s.network.panel, "move");
   assert.equal(s.network.sweep, "shift");
   const says = (network, message) => assert.throws(() => merge(defaultState(), { network }), { message });
-  says({ panel: "train" }, "network.panel must be one of filter, move, sweep.");
+  says({ panel: "train" }, "network.panel must be one of filter, move, sweep, field.");
+  says({ unit: { layer: 3, channel: 0, row: -1, col: 0 } }, "network.unit must be {layer, channel, row, col}, four whole numbers counted from 0.");
+  assert.deepEqual(merge(defaultState(), { network: { unit: { layer: 7, channel: 3, row: 0, col: 0 } } }).network.unit,
+    { layer: 7, channel: 3, row: 0, col: 0 });
   says({ sweep: "tilt" }, "network.sweep must be one of shift, rotate, scale.");
   says({ probe: { dy: 1.5 } }, "network.probe.dy must be a whole number from −12 to 12.");
   says({ probe: { scale: 3 } }, "network.probe.scale must be a number from 0.25 to 2.");
