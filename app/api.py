@@ -244,13 +244,19 @@ def network_load(spec_json, npz_bytes, name, heldout_bytes=None, client=0):
     "predictions"} or {"error": "<one sentence>"}; a model that does not load leaves the last one in place.
     """
     global _heldout
-    from . import digits, heldout, network
+    from . import digits, network
     if heldout_bytes is not None and _heldout is None:
-        _heldout = digits.decode_heldout(heldout_bytes)
+        _heldout = digits.decode_digits(heldout_bytes)
     try:
         trained = network.from_bytes(spec_json, npz_bytes, name=str(name))
     except ValueError as e:
         return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+    return json.dumps(_install(client, trained)), np.zeros(0, dtype=np.float32)
+
+
+def _install(client, trained):
+    """Make trained the client's network (its live copy measured on the held-out digits); its meta."""
+    from . import heldout
     live = trained.copy()
     fits = _heldout is not None and live.input_shape == (1, 24, 24) and live.classes == [str(d) for d in range(10)]
     net = {"trained": trained, "live": live,
@@ -265,9 +271,8 @@ def network_load(spec_json, npz_bytes, name, heldout_bytes=None, client=0):
         elif layer["type"] in ("maxpool2d", "avgpool2d"):
             info.update(size=layer["size"], stride=layer["stride"])
         layers.append(info)
-    meta = {"name": trained.name, "classes": trained.classes, "input_shape": list(trained.input_shape),
+    return {"name": trained.name, "classes": trained.classes, "input_shape": list(trained.input_shape),
             "layers": layers, **_accuracy_meta(net)}
-    return json.dumps(meta), np.zeros(0, dtype=np.float32)
 
 
 def _accuracy_meta(net):
@@ -482,3 +487,89 @@ def network_field(unit_json, pixels, client=0, probe_json="{}"):
             "done": mean.done if mean else True}
     averaged = mean.mean() if mean else np.zeros_like(one)
     return json.dumps(meta), np.concatenate([one.ravel(), averaged.ravel()]).astype(np.float32)
+
+
+# --- training in the page ------------------------------------------------------------------------
+
+_training_digits = None  # (images (8000, 24, 24), labels): sent once, shared by every client
+TRAIN_PART_S = 0.04  # about how long one network_train step works
+
+
+def network_train(request_json, train_bytes=None, client=0):
+    """Train the loaded network's architecture from fresh weights on the training digits (app.training),
+    and beside it, if asked, the same run with one bug; a part at a time.
+
+    request: {"start": {optimizer, lr, batch, epochs, seed, bug}} (the main run never has the bug; with a
+    bug a second run has it), {"step": true} (about TRAIN_PART_S of steps and held-out measurements),
+    {"use": true} (the main run's network becomes the client's network: returns network_load's meta),
+    {"download": true} or {"stop": true}. train_bytes: data/digits-train.bin, sent with the first start.
+    Returns (meta_json, data): for start and step {"runs": [{"bug", "step", "total", "epoch", "epochs",
+    "losses" and "grad" (one per step since the last answer), "accuracy" ([[step, share]]), "filters"
+    (the first layer's weights, flat), "filter_shape", "done"}], "seconds"}; for download {"json", "bytes"}
+    with the .npz's bytes in data (padded to whole float32s).
+    """
+    global _training_digits
+    import time
+    from . import digits, network, training
+    empty = np.zeros(0, dtype=np.float32)
+    net = _client(client).net
+    if net is None:
+        return json.dumps({"error": NOT_LOADED}), empty
+    if train_bytes is not None and _training_digits is None:
+        _training_digits = digits.decode_digits(train_bytes)
+    request = json.loads(request_json)
+    if request.get("stop"):
+        net.pop("training", None)
+        return json.dumps({"stopped": True}), empty
+    if "start" in request:
+        if _training_digits is None or net["held"] is None:
+            return json.dumps({"error": "this model does not read the digits (1 channel, classes 0–9), "
+                                        "so it cannot be trained on them here"}), empty
+        try:
+            config = training.check_config(request["start"])
+        except ValueError as e:
+            return json.dumps({"error": str(e)}), empty
+        runs = [training.Trainer(net["trained"], *_training_digits, {**config, "bug": None})]
+        if config["bug"]:
+            runs.append(training.Trainer(net["trained"], *_training_digits, config))
+        net["training"] = {"runs": runs, "reported": [0] * len(runs), "seconds": 0.0}
+    state = net.get("training")
+    if state is None:
+        return json.dumps({"error": "no training run is under way; start one"}), empty
+    main = state["runs"][0]
+    if request.get("use"):
+        model = main.result().copy()
+        model.name = f"{net['trained'].name} (trained here)"
+        meta = _install(client, model)
+        _client(client).net["training"] = state  # the run stays, to be used or downloaded again
+        return json.dumps(meta), empty
+    if request.get("download"):
+        model = main.result()
+        npz = network.to_npz(model)
+        padded = np.frombuffer(npz + bytes(-len(npz) % 4), dtype=np.float32)
+        return json.dumps({"json": json.dumps(network.to_spec(model), indent=1), "bytes": len(npz)}), padded.copy()
+    if request.get("step"):
+        started = time.perf_counter()
+        while time.perf_counter() - started < TRAIN_PART_S:
+            moved = False
+            for run in state["runs"]:  # in turn, so that both runs advance alike
+                if run.measure_due():
+                    run.measure(*_heldout, budget_s=TRAIN_PART_S / 2)
+                    moved = True
+                elif not run.done:
+                    run.step()
+                    moved = True
+            if not moved:
+                break
+        state["seconds"] += time.perf_counter() - started
+    runs = []
+    for i, run in enumerate(state["runs"]):
+        since = state["reported"][i]
+        state["reported"][i] = len(run.losses)
+        convs = [layer["weight"] for layer in run.result().layers if layer["type"] == "conv2d"]
+        first = convs[0] if convs else np.zeros(0, np.float32)
+        runs.append({"bug": run.config["bug"], "step": run.step_count, "total": run.total, "epoch": run.epoch,
+                     "epochs": run.config["epochs"], "losses": run.losses[since:], "grad": run.first_layer_grad[since:],
+                     "accuracy": [list(a) for a in run.accuracy], "filters": first.ravel().tolist(),
+                     "filter_shape": list(first.shape), "done": run.done and not run.measure_due()})
+    return json.dumps({"runs": runs, "seconds": state["seconds"]}), empty

@@ -192,6 +192,30 @@ def _keys(layer):
     return {"weight": layer["weight"], "bias": layer["bias"]}
 
 
+def to_spec(model):
+    """The model file's .json for model, as a dict: from_spec(to_spec(m), arrays(m)) gives m back."""
+    layers = []
+    for layer in model.layers:
+        out = {"type": layer["type"]}
+        if "keys" in layer:
+            out.update(layer["keys"])
+        out.update({k: layer[k] for k in ("stride", "padding", "size") if k in layer})
+        layers.append(out)
+    return {"name": model.name, "classes": list(model.classes), "input_shape": list(model.input_shape), "layers": layers}
+
+
+def arrays(model):
+    """The model's arrays keyed as in its .npz: {"conv1.weight": (8, 1, 3, 3) float32, ...}."""
+    return {layer["keys"][k]: layer[k] for layer in model.layers if "keys" in layer for k in ("weight", "bias")}
+
+
+def to_npz(model):
+    """The model's .npz file as bytes (np.savez of arrays(model))."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays(model))
+    return buffer.getvalue()
+
+
 # --- the forward pass ------------------------------------------------------------------
 
 def as_batch(model, images):

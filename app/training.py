@@ -14,6 +14,8 @@ a run that differs from the correct one in exactly one way:
 
 The gradients are app.network's; this module adds the starting weights, the optimisers and the schedule.
 """
+import time
+
 import numpy as np
 
 from . import network
@@ -22,6 +24,7 @@ OPTIMIZERS = ("adam", "sgd")
 BUGS = ("double-softmax", "unnormalised", "nhwc")
 DEFAULTS = {"optimizer": "adam", "lr": 0.003, "batch": 8, "epochs": 2, "seed": 0, "bug": None}
 LIMITS = {"lr": (1e-5, 1.0), "batch": (1, 256), "epochs": (1, 20), "seed": (0, 2 ** 31 - 1)}
+MEASURE_EVERY = 250  # steps between two held-out measurements (and one before the first step, one after the last)
 
 
 def check_config(config):
@@ -133,6 +136,7 @@ class Trainer:
         self.steps_per_epoch = -(-len(self.x) // self.config["batch"])
         self.total = self.config["epochs"] * self.steps_per_epoch
         self.step_count, self.order = 0, None
+        self.measuring = None  # [step, right so far, next image]: a held-out measurement under way
         self.losses, self.first_layer_grad, self.accuracy = [], [], []
         self.first_key = next(layer["keys"]["weight"] for layer in self.model.layers if "keys" in layer)
 
@@ -184,6 +188,30 @@ class Trainer:
     def result(self):
         """The network as it would be used: the trained model, read wrongly for the nhwc bug."""
         return misread(self.model) if self.config["bug"] == "nhwc" else self.model
+
+    def measure_due(self):
+        """True when the held-out accuracy at this step is still to be measured."""
+        due = self.step_count % MEASURE_EVERY == 0 or self.done
+        return due and not (self.accuracy and self.accuracy[-1][0] == self.step_count)
+
+    def measure(self, images, labels, budget_s=0.03, chunk=250):
+        """evaluate(), a part of chunk images at a time for about budget_s seconds, so that a learner's
+        edit need not wait for all of them: True once the accuracy at this step is in self.accuracy."""
+        started = time.perf_counter()
+        if self.measuring is None or self.measuring[0] != self.step_count:
+            self.measuring = [self.step_count, 0, 0]
+        model, x = self.result(), network.as_batch(self.model, images)
+        while True:
+            _, right, start = self.measuring
+            rows = slice(start, start + chunk)
+            answers = network.forward(model, x[rows] * self.scale()).argmax(1)
+            self.measuring[1:] = [right + int(np.sum(answers == np.asarray(labels)[rows])), rows.stop]
+            if rows.stop >= len(x):
+                self.accuracy.append((self.step_count, self.measuring[1] / len(x)))
+                self.measuring = None
+                return True
+            if time.perf_counter() - started >= budget_s:
+                return False
 
     def evaluate(self, images, labels):
         """Held-out accuracy of result() on images given as this run gives them (×255 for unnormalised);

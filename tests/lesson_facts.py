@@ -90,7 +90,9 @@ def network_input(fragment):
     """A network-mode view's input as the network reads it: its image moved by its probe."""
     img, _, mode = parse_fragment(fragment)
     assert mode == "network", f"a network fact needs a network-mode view, not {mode}"
-    return probes.probe(img.astype(np.float32), **view_state(fragment)["network"]["probe"])
+    given = view_state(fragment)["network"]  # as a link gives it: what it leaves out is at its default
+    probe = {**MANIFEST["settings"]["network"]["default"]["probe"], **given.get("probe", {})}
+    return probes.probe(img.astype(np.float32), **probe)
 
 
 def _percent(accuracy):
@@ -275,9 +277,11 @@ def compute(fact, lesson=None):
         while not mean.advance(budget_s=10):
             pass
         return probes.pixels_holding(mean.mean(), share=a.get("percent", 90) / 100)
-    if kind == "double_softmax_floor":  # the lowest loss a double softmax allows, perfect logits included
-        perfect = np.eye(a["classes"])[:1] * 1e6
-        return _round(network.cross_entropy(network.probabilities(perfect), np.array([0]))[0], 2)
+    if kind == "double_softmax_best":  # with a double softmax, the best a perfect answer can do: loss or probability
+        perfect = network.probabilities(np.eye(a["classes"])[:1] * 1e6)  # the first softmax: one-hot
+        if a["measure"] == "probability":  # the second softmax's share for the right class
+            return _round(network.probabilities(perfect)[0, 0], 2)
+        return _round(network.cross_entropy(perfect, np.array([0]))[0], 2)
     if kind == "peak_on":  # what the input patch under the stage's strongest cell holds
         return _peak_on(a["fragment"], a.get("stage", "conv"))
     raise ValueError(f"unknown fact kind {kind!r}")

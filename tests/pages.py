@@ -59,6 +59,12 @@ def wait_for(page, script, timeout_s=30, what=None, arg=None):
     return value
 
 
+def wait_network(page, timeout_s=30):
+    """Wait until network mode has answered and measured its held-out accuracy."""
+    return wait_for(page, "() => { const n = window.convExplorer.getState().network; return n.probs && !n.accuracyPending && n; }",
+                    timeout_s, what="network mode's answer")
+
+
 def wait_ready(page, timeout=READY_TIMEOUT_S):
     """Wait until window.convExplorer.ready has resolved (page: a page or a frame)."""
     wait_for(page, "() => !!(window.convExplorer && window.convExplorer.ready)", timeout, "window.convExplorer")

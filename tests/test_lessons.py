@@ -1,4 +1,4 @@
-"""The course: twenty-three lesson files, each a claim with numbers the core must agree with, built into pages.
+"""The course: twenty-four lesson files, each a claim with numbers the core must agree with, built into pages.
 
 Every fact a lesson lists is computed here with the core (tests/lesson_facts.py: app.ops,
 app.pipeline, app.learn) and compared with what the lesson says; so is the answer of its question;
@@ -22,7 +22,7 @@ CLAIMS = ["what-a-filter-is", "sobel-x", "blur", "build-your-own-filter", "outpu
           "features-of-features", "depthwise-separable", "learned-filters", "common-bugs",
           # and the issues' claims beyond one conv2d
           "transposed-convolution", "checkerboard-artefacts", "a-filter-you-can-hear", "causal-dilated-stacks",
-          "a-shift-that-flips-a-digit", "blind-to-rotation", "effective-receptive-field"]
+          "a-shift-that-flips-a-digit", "blind-to-rotation", "effective-receptive-field", "double-softmax"]
 
 
 def same(got, want):

@@ -11,7 +11,7 @@ import { dedicatedPython } from "./connect.js";
 const START_TIMEOUT_MS = 60000;
 const ANSWER_TIMEOUT_MS = {
   compute: 10000, decode: 30000, learn: 10000, code: 5000, channels: 10000, transposed: 10000, signal: 10000,
-  "network-load": 30000, network: 10000, "network-accuracy": 10000, "network-sweep": 10000, "network-field": 10000, prepare: 10000,
+  "network-load": 30000, network: 10000, "network-accuracy": 10000, "network-sweep": 10000, "network-field": 10000, "network-train": 10000, prepare: 10000,
 };
 const MAX_RESTARTS = 3; // in a row without a good answer; then the learner is asked to reload
 

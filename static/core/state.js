@@ -200,7 +200,22 @@ function checkNetwork(v) {
   if (!panels.includes(n.panel)) fail(`network.panel must be one of ${panels.join(", ")}.`);
   if (!sweeps.includes(n.sweep)) fail(`network.sweep must be one of ${sweeps.join(", ")}.`);
   return { model: n.model, edits, digit: index(n.digit, "digit"), layer: index(n.layer, "layer") ?? 0, filter: index(n.filter, "filter") ?? 0,
-    panel: n.panel, probe: checkProbe(n.probe), sweep: n.sweep, unit: checkUnit(n.unit) };
+    panel: n.panel, probe: checkProbe(n.probe), sweep: n.sweep, unit: checkUnit(n.unit), train: checkTraining(n.train) };
+}
+
+/** {optimizer, lr, batch, epochs, seed, bug}: a training run's settings, app.training.check_config's limits. */
+function checkTraining(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) fail("network.train must be an object {optimizer, lr, batch, epochs, seed, bug}.");
+  const { optimizers, bugs } = SETTINGS.network;
+  const t = { ...defaultNetwork().train, ...v };
+  if (!optimizers.includes(t.optimizer)) fail(`network.train.optimizer must be one of ${optimizers.join(", ")}.`);
+  if (t.bug !== null && !bugs.includes(t.bug)) fail(`network.train.bug must be null or one of ${bugs.join(", ")}.`);
+  if (typeof t.lr !== "number" || !(t.lr >= 1e-5 && t.lr <= 1)) fail("network.train.lr must be a number from 0.00001 to 1.");
+  for (const [key, hi] of [["batch", 256], ["epochs", 20], ["seed", 2 ** 31 - 1]]) {
+    const lo = key === "seed" ? 0 : 1;
+    if (!Number.isInteger(t[key]) || t[key] < lo || t[key] > hi) fail(`network.train.${key} must be a whole number from ${lo} to ${hi}.`);
+  }
+  return { optimizer: t.optimizer, lr: t.lr, batch: t.batch, epochs: t.epochs, seed: t.seed, bug: t.bug };
 }
 
 /** {layer, channel, row, col}: whole numbers; whether the model has that unit is Python's check. */

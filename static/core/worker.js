@@ -15,6 +15,7 @@
 //               {id, type: "network-accuracy"}  (held-out accuracy with the current weights: a part a call)
 //               {id, type: "network-sweep", request}  (a sweep over the held-out digits: start, step, flips, stop)
 //               {id, type: "network-field", unit, pixels, probe}  (one unit's gradient; its held-out mean a part a call)
+//               {id, type: "network-train", request, train?: ArrayBuffer}  (training in the page, a part a call)
 //               {id, type: "prepare", mode}  (import what a mode's requests need, as it opens)
 //               {type: "bye"}  (the page is going: forget its image, learning run and network)
 // Messages out: {type: "progress", stage, detail}                at connection and while starting
@@ -381,7 +382,9 @@ async function respond(data, client, send) {
       out = takePair(api.network_run(JSON.stringify(data.edits), data.pixels, client, JSON.stringify(data.probe ?? {})));
     } else if (type === "network-accuracy") out = takePair(api.network_accuracy(client));
     else if (type === "network-sweep") out = takePair(api.network_sweep(JSON.stringify(data.request), client));
-    else if (type === "network-field") {
+    else if (type === "network-train") {
+      out = takePair(api.network_train(JSON.stringify(data.request), data.train ? new Uint8Array(data.train) : null, client));
+    } else if (type === "network-field") {
       out = takePair(api.network_field(JSON.stringify(data.unit), data.pixels, client, JSON.stringify(data.probe)));
     }
     else if (type === "code") out = await runCode(data);

@@ -191,3 +191,38 @@ def test_a_units_field_comes_with_its_held_out_mean_a_part_at_a_time(loaded):
 def test_a_unit_that_is_not_there_is_one_sentence(loaded, unit, message):
     _, images, _ = loaded
     assert json.loads(api.network_field(json.dumps(unit), images[0].ravel())[0]) == {"error": message}
+
+
+def test_training_in_the_page_runs_beside_its_bug_is_used_and_downloads(loaded, tmp_path):
+    meta, images, labels = loaded
+    write_digits(tmp_path)
+    train_bytes = (tmp_path / "digits-train.bin").read_bytes()
+    ask = lambda request, data=None: json.loads(api.network_train(json.dumps(request), data)[0])  # noqa: E731
+    assert ask({"start": {"optimizer": "rmsprop"}}, train_bytes) == {"error": "the optimiser must be adam or sgd, not 'rmsprop'"}
+    out = ask({"start": {"epochs": 1, "batch": 64, "seed": 3, "bug": "nhwc"}})
+    assert [r["bug"] for r in out["runs"]] == [None, "nhwc"] and out["runs"][0]["total"] == 125
+    losses = [[], []]
+    while not all(r["done"] for r in out["runs"]):
+        out = ask({"step": True})
+        for kept, run in zip(losses, out["runs"]):
+            kept += run["losses"]  # each answer brings the losses since the last
+    right, wrong = out["runs"]
+    assert len(losses[0]) == len(losses[1]) == 125 and right["epoch"] == 1
+    assert [step for step, _ in right["accuracy"]] == [0, 125]
+    # the same seed and data in CPython, step for step
+    from app import training
+    from app.digits import decode_digits
+    check = training.Trainer(network.load(MODEL), *decode_digits(train_bytes), {"epochs": 1, "batch": 64, "seed": 3})
+    while not check.done:
+        check.step()
+    assert losses[0] == pytest.approx(check.losses, rel=1e-6)
+    assert right["accuracy"][-1][1] == check.evaluate(images, labels) > 0.8 > wrong["accuracy"][-1][1]
+    np.testing.assert_allclose(right["filters"], check.arrays["conv1.weight"].ravel(), rtol=1e-6)
+    saved = json.loads(api.network_train(json.dumps({"download": True}))[0])
+    data = api.network_train(json.dumps({"download": True}))[1]
+    model = network.from_bytes(saved["json"], data.tobytes()[:saved["bytes"]])
+    np.testing.assert_array_equal(network.forward(model, images[:20]), network.forward(check.model, images[:20]))
+    used = ask({"use": True})
+    assert used["name"] == "digits (trained here)" and used["accuracy"] == right["accuracy"][-1][1]
+    assert ask({"stop": True}) == {"stopped": True} and "error" in ask({"step": True})
+    api.network_load(MODEL.read_text(), MODEL.with_suffix(".npz").read_bytes(), "digits")  # the shipped one again

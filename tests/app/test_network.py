@@ -414,3 +414,11 @@ def test_the_shipped_model_gradients_match_finite_differences_in_float32(shipped
 def test_a_unit_that_does_not_exist_is_named(shipped, args, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         network.input_gradient(shipped, np.zeros((24, 24)), *args)
+
+
+def test_a_model_written_as_json_and_npz_loads_back_the_same(shipped, heldout):
+    spec = json.loads(json.dumps(network.to_spec(shipped)))
+    assert spec["layers"] == [{k: v for k, v in layer.items()} for layer in shipped_parts()[0]["layers"]]
+    again = network.from_bytes(json.dumps(spec), network.to_npz(shipped))
+    assert again.shapes == shipped.shapes and again.classes == shipped.classes
+    np.testing.assert_array_equal(network.forward(again, heldout[0][:50]), network.forward(shipped, heldout[0][:50]))

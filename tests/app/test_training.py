@@ -1,4 +1,5 @@
 """app.training: fresh weights, the optimisers against hand-worked steps, determinism, the three bugs."""
+import json
 import re
 
 import numpy as np
@@ -23,6 +24,12 @@ def digits():
         parts.append(np.array([x for _, x in part], dtype=np.float32).reshape(-1, 24, 24))
         parts.append(np.array([d for d, _ in part]))
     return parts
+
+
+def test_the_pages_training_settings_default_to_the_cores():
+    manifest = json.loads((ROOT / "static" / "settings.json").read_text())["settings"]["network"]
+    assert manifest["default"]["train"] == training.DEFAULTS
+    assert manifest["optimizers"] == list(training.OPTIMIZERS) and manifest["bugs"] == list(training.BUGS)
 
 
 def test_fresh_weights_follow_kaiming_with_zero_biases(shipped):
@@ -161,3 +168,19 @@ def test_an_nhwc_run_trains_the_correct_weights_and_reports_the_misread_network(
 def test_bad_settings_get_one_sentence(config, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         training.check_config(config)
+
+
+def test_measuring_a_part_at_a_time_is_evaluating_at_once(shipped, digits):
+    images, labels, held_images, held_labels = digits
+    run = training.Trainer(shipped, images, labels, {"bug": "unnormalised", "batch": 8})
+    assert run.measure_due()
+    assert not run.measure(held_images, held_labels, budget_s=0, chunk=100)  # 500 digits: five parts
+    while not run.measure(held_images, held_labels, budget_s=0, chunk=100):
+        pass
+    assert not run.measure_due()
+    for _ in range(training.MEASURE_EVERY):
+        run.step()
+    assert run.measure_due()
+    run.measure(held_images, held_labels, budget_s=10)
+    measured = run.accuracy[-1]
+    assert measured == (training.MEASURE_EVERY, run.evaluate(held_images, held_labels)) == run.accuracy[-1]

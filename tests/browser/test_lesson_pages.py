@@ -149,7 +149,7 @@ def test_the_explorer_links_to_the_lessons_in_order(browser, base_url):
         page.click("a.lessons-link")
         page.wait_for_url("**/lessons/")
         titles = page.locator(".lesson-list a").all_inner_texts()
-        assert len(titles) == 23 and titles[0] == "A filter is a small grid of weights"
+        assert len(titles) == 24 and titles[0] == "A filter is a small grid of weights"
         page.click(f"text={titles[0]}")
         page.click("a[rel=next]")
         assert page.locator("h1").inner_text().endswith("Sobel-x lights up vertical edges")

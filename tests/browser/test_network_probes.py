@@ -7,16 +7,15 @@ import pytest
 
 from app import network, probes
 from core_answers import cpython_probs
-from pages import after_paint, assert_on_screen, box, opened_explorer, set_state, state, wait_for
+from pages import after_paint, assert_on_screen, box, opened_explorer, set_state, state, wait_for, wait_network
 
 UNMOVED = {"dy": 0, "dx": 0, "angle": 0, "scale": 1}
-NETWORK_READY = "() => { const n = window.convExplorer.getState().network; return n.probs && !n.accuracyPending; }"
 
 
 @pytest.fixture(scope="module")
 def probe_page(browser, base_url):
     with opened_explorer(browser, f"{base_url}#v=1&mode=network", 1280, 800) as watched:
-        wait_for(watched.page, NETWORK_READY, what="the network's answer")
+        wait_network(watched.page)
         yield watched
 
 
@@ -79,7 +78,7 @@ def test_dragging_the_digit_moves_it_by_whole_pixels_and_the_link_keeps_the_move
                                      return net && JSON.parse(net).probe?.dx === 3 && location.hash; }""",
                     what="the link carrying the move")
     with opened_explorer(browser, f"{base_url}{link}", 1280, 800) as other:
-        wait_for(other.page, NETWORK_READY)
+        wait_network(other.page)
         again = net(other.page)
         assert again["probe"] == net(page)["probe"] and again["panel"] == "move"
         assert again["probs"] == pytest.approx(net(page)["probs"], abs=1e-6)
@@ -143,7 +142,7 @@ def test_tabs_follow_the_arrow_keys_and_the_panels_fit_an_800_by_600_embed(brows
     view = json.dumps({"panel": "move", "probe": {"dy": 1, "dx": 0, "angle": 0, "scale": 1}}).replace(" ", "")
     with opened_explorer(browser, f"{base_url}?embed#v=1&mode=network&net={view}", 800, 600) as watched:
         page = watched.page
-        wait_for(page, NETWORK_READY)
+        wait_network(page)
         assert page.get_attribute("#net-tab-move", "aria-selected") == "true"
         page.locator("#net-tab-move").focus()
         after_paint(page, lambda: page.keyboard.press("ArrowRight"))

@@ -3,7 +3,7 @@
 // probabilities at once; click a map for its kernels and bias; edit them, zero a
 // filter, reset; the held-out accuracy follows ("97.15% → 91.30%"). Beside the open filter, two
 // more panels probe the network: move the digit (move.js), sweeps over the held-out set (sweeps.js)
-// and one unit's effective receptive field (field.js).
+// and one unit's effective receptive field (field.js); and a fourth trains the network here (train.js).
 //
 // The settings are state.network (see state.js); Python runs the network
 // (app.api.network_*). This module draws and edits. Its face: mount(root),
@@ -15,8 +15,9 @@ import { FilterDetail } from "./filter-detail.js";
 import { MovePanel } from "./move.js";
 import { SweepPanel } from "./sweeps.js";
 import { FieldPanel } from "./field.js";
+import { TrainPanel } from "./train.js";
 import { isMoved } from "./probes.js";
-import { fetchHeldout, SIDE } from "./heldout.js";
+import { fetchDigits, SIDE } from "./digits.js";
 import { regionOf } from "../../core/receptive.js";
 import { el } from "../../views/dom.js";
 
@@ -40,15 +41,20 @@ export class NetworkMode {
   // --- Python --------------------------------------------------------------------------------
 
   async load(spec, npz, name) {
-    this.heldout ??= await fetchHeldout();
+    this.heldout ??= await fetchDigits();
     const heldout = this.loadedOn ? undefined : this.heldout.bytes.slice().buffer;
     const out = await this.compute.call("network-load", { spec, npz, name, heldout });
-    this.model = out.meta;
     this.loadedOn = this.compute.worker;
-    this.accuracy = { trained: out.meta.accuracy, now: out.meta.accuracy, pending: false, predictions: out.meta.predictions, for: "{}" };
+    return this.adopt(out.meta);
+  }
+
+  /** The worker holds a new network (loaded, or trained here): meta is network_load's. */
+  adopt(meta) {
+    this.model = meta;
+    this.accuracy = { trained: meta.accuracy, now: meta.accuracy, pending: false, predictions: meta.predictions, for: "{}" };
     this.accuracyWanted = "{}";
     this.fillMistakes();
-    return out.meta;
+    return meta;
   }
 
   async loadShipped(name = "digits") {
@@ -152,6 +158,17 @@ export class NetworkMode {
       call: (unit, pixels, probe) => this.compute.call("network-field", { unit, pixels, probe }),
       say: this.say,
     });
+    this.train = new TrainPanel({
+      call: (request, train) => this.compute.call("network-train", { request, train }, train ? [train] : []),
+      worker: () => this.compute.worker,
+      use: async (meta) => {
+        this.adopt(meta);
+        await this.set({ model: safeName(meta.name), edits: {} }); // (a new view clears the last message: say after)
+        this.say(`Network mode now uses "${meta.name}": ${meta.accuracy === null ? "" : `${(100 * meta.accuracy).toFixed(2)}% of the held-out digits. `}Its filters can be edited, moved and swept like the shipped one's.`);
+      },
+      set: (partial) => this.set({ train: { ...this.net.train, ...partial } }),
+      say: this.say,
+    });
     const tabs = [...root.querySelectorAll('[role="tab"]')];
     tabs.forEach((tab, i) => {
       tab.addEventListener("click", () => this.set({ panel: tab.dataset.panel }));
@@ -241,6 +258,7 @@ export class NetworkMode {
       this.move.update(this.net.probe, this.result, this.net.layer === first ? this.net.filter : 0);
     } else if (panel === "sweep") this.sweeps.show(this.net.sweep, this.weightsKey());
     else if (panel === "field") this.field.show(this.model, this.net.unit, this.result.given, this.net.probe, this.weightsKey());
+    else if (panel === "train") this.train.update(this.net.train);
   }
 
   /** Names the weights in use (the model and its edits): a sweep or a field measured for others is stale. */
@@ -417,6 +435,7 @@ export class NetworkMode {
       commute: this.result.commute && { inside_max: this.result.commute.inside_max, border_max: this.result.commute.border_max },
       sweeps: this.sweeps.summary(),
       field: this.net?.panel === "field" ? this.field.result : null,
+      training: this.train.summary(),
     };
   }
 }

@@ -47,7 +47,12 @@ test("network mode's panel, probe and sweep: filled in, checked, named when wron
   assert.equal(s.network.panel, "move");
   assert.equal(s.network.sweep, "shift");
   const says = (network, message) => assert.throws(() => merge(defaultState(), { network }), { message });
-  says({ panel: "train" }, "network.panel must be one of filter, move, sweep, field.");
+  says({ panel: "loss" }, "network.panel must be one of filter, move, sweep, field, train.");
+  says({ train: { bug: "nchw" } }, "network.train.bug must be null or one of double-softmax, unnormalised, nhwc.");
+  says({ train: { batch: 0 } }, "network.train.batch must be a whole number from 1 to 256.");
+  says({ train: { lr: "fast" } }, "network.train.lr must be a number from 0.00001 to 1.");
+  assert.deepEqual(merge(defaultState(), { network: { train: { optimizer: "sgd", lr: 0.05 } } }).network.train,
+    { optimizer: "sgd", lr: 0.05, batch: 8, epochs: 2, seed: 0, bug: null });
   says({ unit: { layer: 3, channel: 0, row: -1, col: 0 } }, "network.unit must be {layer, channel, row, col}, four whole numbers counted from 0.");
   assert.deepEqual(merge(defaultState(), { network: { unit: { layer: 7, channel: 3, row: 0, col: 0 } } }).network.unit,
     { layer: 7, channel: 3, row: 0, col: 0 });
