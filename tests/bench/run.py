@@ -35,7 +35,7 @@ REPS = {
 # The parts, in the order they run (--only picks some): (name, what measures it).
 PARTS = (("loads", startup.measure_loads), ("startup", startup.measure_startup),
          ("interaction", interaction.measure_interaction), ("memory", memory.measure_heap),
-         ("network", network.measure_network), ("embeds", embeds.measure_embeds), ("code", code_mode.measure_code),
+         ("network", network.measure_network), ("training", network.measure_training), ("embeds", embeds.measure_embeds), ("code", code_mode.measure_code),
          ("responsiveness", responsiveness.measure_responsiveness), ("engines", engines.measure_engines))
 
 
@@ -65,6 +65,8 @@ TARGETS = [
     ("network_updates_per_second", ("network", "updates_per_second", "target")),
     ("network_accuracy_after_conv1_edit_worker_ms", ("network", "accuracy_after_conv1_edit_worker_ms", "target")),
     ("network_accuracy_after_conv2_edit_worker_ms", ("network", "accuracy_after_conv2_edit_worker_ms", "target")),
+    ("training_heldout_95_seconds", ("training", "seconds_to_95", "target")),
+    ("training_probe_while_training_p95", ("training", "probe_while_training_ms", "target")),
 ]
 SESSION_TARGETS = [  # listed after the first touches'
     ("session_worst_control_event_timing_p95", ("worst_control_p95",)),

@@ -101,9 +101,18 @@ export class TrainPanel {
       if (this.runs !== runs) return;
       this.merge(out);
       if (out.runs.every((r) => r.done)) this.running = false;
-      this.paint();
+      this.paintSoon();
     }
     this.paint();
+  }
+
+  /** Paint at the next frame, once however many parts arrive before it: the learner's own edits paint first. */
+  paintSoon() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.paint();
+    });
   }
 
   merge(out) {
