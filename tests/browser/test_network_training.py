@@ -110,5 +110,6 @@ def test_using_the_trained_network_makes_it_network_modes_model(browser, base_ur
         n = wait_for(page, "() => { const n = window.convExplorer.getState().network; "
                            "return n.modelName === 'digits (trained here)' && !n.accuracyPending && n; }")
         assert n["trainedAccuracy"] == pytest.approx(done["runs"][0]["accuracy"][-1][1], abs=1e-9)
-        assert "Network mode now uses" in page.locator("#message").inner_text()
+        wait_for(page, "() => document.getElementById('message').textContent.includes('Network mode now uses')",
+                 what="the message saying so")
         assert watched.errors == []
