@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from app import images, network, signals
+from app import images, network, probes, signals
 from engine_pages import ENGINES, launch, serve_collecting_errors
 from core_answers import assert_channels_match_core, assert_output_matches_core, cpython_probs, DIGITS_MODEL
 from references import SOBEL_X, ref_conv1d, ref_conv_transpose2d
@@ -246,6 +246,29 @@ def test_network_mode_predicts_and_an_edit_changes_the_prediction(engine, site):
     np.testing.assert_allclose(net["probs"], flipped, atol=1e-5)
     assert engine.eval("() => document.getElementById('net-prediction').textContent").startswith(
         f"It reads a {int(np.argmax(flipped))}")
+    assert_clean(engine)
+
+
+def test_network_probes_a_units_field_and_training_work(engine, site):
+    visit(engine, f"{site}#v=1&mode=network&net=%7B%22panel%22%3A%22move%22%7D")
+    network_state(engine, "n.probs && !n.accuracyPending", "the first prediction")
+    engine.eval("() => document.getElementById('net-input').focus()")
+    engine.keys(press="ArrowRight")
+    net = network_state(engine, "n.probe.dx === 1 && n.commute", "the digit moved one pixel right")
+    model = network.load(DIGITS_MODEL)
+    moved = probes.shift(np.array(state(engine)["image"], np.float32), 0, 1)
+    np.testing.assert_allclose(net["probs"], cpython_probs(model, moved), atol=1e-5)
+    assert net["commute"]["inside_max"] == 0 < net["commute"]["border_max"]
+    engine.click("#net-tab-field")
+    field = network_state(engine, "n.panel === 'field' && n.field?.done", "the default unit's field")["field"]
+    assert field["box"] == [8, 8, 15, 15]
+    assert field["one_pixels90"] == probes.pixels_holding(np.abs(network.input_gradient(model, moved, 3, 0, 4, 4)))
+    engine.click("#net-tab-train")
+    engine.wait("() => !document.getElementById('net-pane-train').hidden", what="the Train panel")  # (clicks go by place)
+    engine.click("#net-train-start")
+    network_state(engine, "n.training && n.training.runs[0].step > 0", "a first training step")
+    engine.click("#net-train-pause")
+    network_state(engine, "n.training.paused", "training paused")
     assert_clean(engine)
 
 

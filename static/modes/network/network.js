@@ -166,6 +166,7 @@ export class NetworkMode {
         await this.set({ model: safeName(meta.name), edits: {} }); // (a new view clears the last message: say after)
         this.say(`Network mode now uses "${meta.name}": ${meta.accuracy === null ? "" : `${(100 * meta.accuracy).toFixed(2)}% of the held-out digits. `}Its filters can be edited, moved and swept like the shipped one's.`);
       },
+      settings: () => this.net.train,
       set: (partial) => this.set({ train: { ...this.net.train, ...partial } }),
       say: this.say,
     });
@@ -258,7 +259,7 @@ export class NetworkMode {
       this.move.update(this.net.probe, this.result, this.net.layer === first ? this.net.filter : 0);
     } else if (panel === "sweep") this.sweeps.show(this.net.sweep, this.weightsKey());
     else if (panel === "field") this.field.show(this.model, this.net.unit, this.result.given, this.net.probe, this.weightsKey());
-    else if (panel === "train") this.train.update(this.net.train);
+    else if (panel === "train") this.train.update();
   }
 
   /** Names the weights in use (the model and its edits): a sweep or a field measured for others is stale. */

@@ -35,9 +35,9 @@ export const BUGS = {
 export class TrainPanel {
   /** call(request, trainBytes?) → app.api.network_train's {meta, data}; worker(): the worker that answers
    *  (a new one must be sent the digits again); use(meta): network mode takes the trained network
-   *  (network_load's meta); set(partialTrain): change state.network.train; say(text). */
-  constructor({ call, worker, use, set, say }) {
-    Object.assign(this, { call, worker, use, set, say });
+   *  (network_load's meta); settings(): state.network.train; set(partialTrain): change it; say(text). */
+  constructor({ call, worker, use, settings, set, say }) {
+    Object.assign(this, { call, worker, use, settings, set, say });
     this.runs = null; // [{bug, losses, grad, accuracy, total, step, epoch, epochs, done, filters, filterShape}]
     this.running = false;
     this.paused = false;
@@ -55,8 +55,8 @@ export class TrainPanel {
   }
 
   /** Show the settings (state.network.train) and the runs so far. */
-  update(config) {
-    this.config = config;
+  update() {
+    const config = this.settings();
     $("net-train-optimizer").value = config.optimizer;
     $("net-train-lr").value = String(config.lr);
     $("net-train-batch").value = String(config.batch);
@@ -68,7 +68,7 @@ export class TrainPanel {
 
   async start() {
     this.reset(false);
-    const config = this.config;
+    const config = this.settings(); // (a click can come before the panel's first paint)
     try {
       // the training digits (4.6 MB) go to a worker once; a restarted one is sent them again
       if (this.sentTo !== this.worker()) this.digits ??= await fetchDigits("digits-train.bin", "training digits");
@@ -186,18 +186,18 @@ export class TrainPanel {
     $("net-train-pause").disabled = !this.running;
     $("net-train-pause").textContent = this.paused ? "Resume" : "Pause";
     $("net-train-start").textContent = runs ? "Train again" : "Train from scratch";
+    const c = this.settings();
     // While a run exists its settings are a line, not a form: the curve and the filters need the room.
     $("net-train-settings").hidden = !!runs;
     $("net-train-settings-summary").hidden = !runs;
-    const c = this.config;
-    if (runs && c) {
+    if (runs) {
       $("net-train-settings-summary").textContent = `${c.optimizer === "adam" ? "Adam" : "SGD with momentum"}, step size ${c.lr}, ` +
         `batch ${c.batch}, ${c.epochs} epoch${c.epochs === 1 ? "" : "s"}, seed ${c.seed}` + (c.bug ? `; beside it, with ${BUGS[c.bug].name}` : "") +
         ". Reset to change them.";
     }
     const main = runs?.[0];
     $("net-train-use").disabled = $("net-train-download").disabled = !main?.step;
-    const bug = this.config?.bug && BUGS[this.config.bug];
+    const bug = c.bug && BUGS[c.bug];
     $("net-train-bug-note").replaceChildren(...(bug ? [bug.note, " ", el("a", { href: `lessons/${bug.lesson}`, target: "_blank", textContent: "The lesson" })] : []));
     $("net-train-status").textContent = main ? this.status(runs) : "Trains this architecture from fresh random weights on the 8,000 training digits, here in your browser.";
     $("net-train-status").dataset.done = String(!!runs && runs.every((r) => r.done));
