@@ -148,6 +148,8 @@ def test_tabs_follow_the_arrow_keys_and_the_panels_fit_an_800_by_600_embed(brows
         after_paint(page, lambda: page.keyboard.press("ArrowRight"))
         assert net(page)["panel"] == "sweep" and page.get_attribute("#net-tab-sweep", "aria-selected") == "true"
         assert page.locator("#net-pane-move").is_hidden() and page.locator("#net-pane-sweep").is_visible()
+        # the open panel takes the maps' place beside the digit and the answer: all three in the frame
+        assert_on_screen(page, ["#net-input", "#net-sweep-map", "#net-sweep-progress", "#net-prediction"], 800, 600)
         assert watched.errors == []
 
 

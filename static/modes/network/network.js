@@ -248,6 +248,7 @@ export class NetworkMode {
   /** The open panel (Filter, Move the digit, Sweeps) and its tab. */
   paintPanels() {
     const { panel } = this.net;
+    this.root.querySelector(".net-body").dataset.panel = panel; // (the layout gives a probe's panel the room)
     for (const tab of this.root.querySelectorAll('[role="tab"]')) {
       const open = tab.dataset.panel === panel;
       tab.setAttribute("aria-selected", String(open));

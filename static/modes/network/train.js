@@ -277,6 +277,7 @@ export class TrainPanel {
       });
       $(`net-train-filters-${k}-title`).textContent = k === 0 ? "First-layer filters" : "With the bug";
     });
+    $("net-train-filters-0").parentElement.parentElement.hidden = !runs.length;
     $("net-train-filters-1-box").hidden = runs.length < 2;
   }
 }
