@@ -165,7 +165,7 @@ class Sweep:
         counts = measured.sum(axis=1)
         return [None if n == 0 else float(k / n) for k, n in zip(right.sum(axis=1), counts)]
 
-    def flips(self, cell, limit=12):
+    def flips(self, cell, limit=8):
         """Digits (indices into images) read right as they are but wrong at cell, with the answer there;
         in the sweep's mixed order, so that the few listed are of several classes."""
         now, there = self.predictions[self.identity], self.predictions[cell]

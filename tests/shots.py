@@ -35,6 +35,11 @@ PICTURES = {
               (1280, 800), "index.html#v=1&mode=learn"),
     "network": ("network mode: a trained CNN reading a held-out digit, every map and the ten probabilities",
                 (1280, 800), "index.html#v=1&mode=network"),
+    "sweep": ("network mode's Sweeps panel: held-out accuracy for every shift of the digits",
+              (1280, 800), "index.html#v=1&mode=network&net=%7B%22panel%22%3A%22sweep%22%7D"),
+    "training": ("network mode's Train panel: one epoch from scratch beside the same run with a double softmax",
+                 (1280, 800), "index.html#v=1&mode=network&net=%7B%22panel%22%3A%22train%22,%22train%22%3A%7B%22batch%22%3A32,"
+                              "%22epochs%22%3A1,%22bug%22%3A%22double-softmax%22%7D%7D"),
     "lesson": ("a lesson: its text, an embedded view and a predict-then-reveal question",
                (1280, 800), "lessons/02-sobel-x.html"),
     "phone": ("a phone, 390×844",
@@ -67,13 +72,28 @@ def painted(page):
 
 def settle(page, name):
     """Wait until what the picture is about has painted."""
-    if name == "network":
+    if name in ("network", "sweep", "training"):
         deadline = time.monotonic() + 60
         while page.evaluate("() => { const n = window.convExplorer.getState().network; "
                             "return !(n && n.probs && !n.accuracyPending); }"):
             if time.monotonic() > deadline:
                 raise SystemExit("shots: network mode never showed its probabilities and accuracy")
             page.wait_for_timeout(50)
+    done = {"sweep": "n.sweeps.shift?.done", "training": "n.training?.runs.every((r) => r.done)"}.get(name)
+    if done:
+        if name == "training":
+            page.click("#net-train-start")
+        deadline = time.monotonic() + 120
+        while not page.evaluate(f"() => {{ const n = window.convExplorer.getState().network; return {done}; }}"):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"shots: the {name} panel never finished")
+            page.wait_for_timeout(200)
+        if name == "sweep":
+            page.focus("#net-sweep-map")
+            for key in ["ArrowRight"] * 4:  # a cell 4 pixels right, and the digits that flip there
+                page.keyboard.press(key)
+            page.wait_for_selector("#net-sweep-flips button")
+        page.wait_for_timeout(300)  # the panel paints once a frame
     if name == "learn":
         page.click("#learn-play")
         deadline = time.monotonic() + 60
