@@ -34,6 +34,11 @@ class _Client:
 _clients = OrderedDict()  # client number -> _Client, least recently used first
 
 
+def _meta_only(meta):
+    """An answer with no array, or a refusal ({"error": "<one sentence>"}): (meta_json, empty float32 array)."""
+    return json.dumps(meta), np.zeros(0, dtype=np.float32)
+
+
 def _client(client):
     state = _clients.pop(int(client), None) or _Client()
     _clients[int(client)] = state
@@ -67,7 +72,7 @@ def compute(settings_json, client=0):
     try:
         stages = pipeline.run(_client(client).image, json.loads(settings_json))
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
     return _pack(stages)
 
 
@@ -98,7 +103,7 @@ def _pack_or_refuse(run, *args):
     try:
         stages = run(*args)
     except (ValueError, KeyError, TypeError) as e:
-        return json.dumps({"error": str(e) if isinstance(e, ValueError) else f"the layer is incomplete ({e})"}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e) if isinstance(e, ValueError) else f"the layer is incomplete ({e})"})
     return _pack(stages)
 
 
@@ -135,7 +140,7 @@ def decode_image(data, size, color=False):
     try:
         pixels = images.decode(bytes(data), size=int(size), color=bool(color))
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
     meta = {"height": pixels.shape[-2], "width": pixels.shape[-1], "channels": 3 if color else 1}
     return json.dumps(meta), pixels.astype(np.float32).ravel()
 
@@ -161,22 +166,22 @@ def learn_start(config_json, pixels, shapes, client=0):
         trainer = learn.Trainer(images, targets, kernel, **settings)
         trainer.lr *= float(config.get("lr_scale", 1.0))
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
     _client(client).trainer = trainer
-    return json.dumps({"lr": trainer.lr}), np.zeros(0, dtype=np.float32)
+    return _meta_only({"lr": trainer.lr})
 
 
 def learn_steps(steps, client=0):
     """Run steps of the client's run; meta {"losses": before each step, "loss", "step", "kernel"} or {"error"}."""
     trainer = _client(client).trainer
     if trainer is None:
-        return json.dumps({"error": "no learning run has been started"}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": "no learning run has been started"})
     try:
         losses = trainer.step(int(steps))
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
     meta = {"losses": losses, "loss": trainer.loss, "step": trainer.steps, "kernel": trainer.kernel.tolist()}
-    return json.dumps(meta), np.zeros(0, dtype=np.float32)
+    return _meta_only(meta)
 
 
 def _pixels(buffer, height, width):
@@ -205,7 +210,7 @@ def prepare(mode):
     """Import what mode's requests need (see MODE_IMPORTS). Returns (meta_json, empty array)."""
     for name in MODE_IMPORTS.get(mode, ()):
         importlib.import_module(name)
-    return json.dumps({"mode": mode}), np.zeros(0, dtype=np.float32)
+    return _meta_only({"mode": mode})
 
 
 def run_code(code, exercise_json, action):
@@ -215,8 +220,8 @@ def run_code(code, exercise_json, action):
         meta = learner_code.run(code, exercise_json, action)
     except ValueError as e:  # the exercise file itself is broken
         meta = {"error": f"This exercise cannot be used: {e}"}
-        return json.dumps(meta), np.zeros(0, dtype=np.float32)
-    return json.dumps({"result": meta}), np.zeros(0, dtype=np.float32)
+        return _meta_only(meta)
+    return _meta_only({"result": meta})
 
 
 # --- network mode: a trained CNN, every filter editable -------------------------------------
@@ -250,8 +255,8 @@ def network_load(spec_json, npz_bytes, name, heldout_bytes=None, client=0):
     try:
         trained = network.from_bytes(spec_json, npz_bytes, name=str(name))
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
-    return json.dumps(_install(client, trained)), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
+    return _meta_only(_install(client, trained))
 
 
 def _install(client, trained):
@@ -343,7 +348,7 @@ def network_run(edits_json, pixels, client=0, probe_json="{}"):
     from . import network, probes
     net = _client(client).net
     if net is None:
-        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": NOT_LOADED})
     live = net["live"]
     try:
         if edits_json != net.get("edits_json"):  # drawing sends the same edits again and again
@@ -356,7 +361,7 @@ def network_run(edits_json, pixels, client=0, probe_json="{}"):
         moved = probes.probe(image, **probe)
         outputs = network.activations(live, moved[None])
     except ValueError as e:
-        return json.dumps({"error": str(e)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": str(e)})
     probs = network.probabilities(outputs[-1][0])
     meta = {"layers": [{"shape": list(a.shape[1:])} for a in outputs], "probs": probs.tolist(),
             "prediction": int(probs.argmax()), "moved": moved is not image, "commute": None}
@@ -396,11 +401,11 @@ def network_accuracy(client=0):
     """
     net = _client(client).net
     if net is None:
-        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": NOT_LOADED})
     held = net["held"]
     if held is not None and not held.catch_up(ACCURACY_PART_S):
-        return json.dumps({"done": False, "progress": held.progress()}), np.zeros(0, dtype=np.float32)
-    return json.dumps({"done": True, **_accuracy_meta(net)}), np.zeros(0, dtype=np.float32)
+        return _meta_only({"done": False, "progress": held.progress()})
+    return _meta_only({"done": True, **_accuracy_meta(net)})
 
 
 SWEEP_PART_S = 0.03  # about how long one network_sweep step works: an edit waits at most this long
@@ -417,32 +422,31 @@ def network_sweep(request_json, client=0):
     from . import probes
     net = _client(client).net
     if net is None:
-        return json.dumps({"error": NOT_LOADED}), np.zeros(0, dtype=np.float32)
-    empty = np.zeros(0, dtype=np.float32)
+        return _meta_only({"error": NOT_LOADED})
     request = json.loads(request_json)
     if request.get("stop"):
         net.pop("sweep", None)
-        return json.dumps({"stopped": True}), empty
+        return _meta_only({"stopped": True})
     if "start" in request:
         if net["held"] is None:
-            return json.dumps({"error": "this model does not read the held-out digits (1 channel, classes 0–9), "
-                                        "so there is nothing to sweep"}), empty
+            return _meta_only({"error": "this model does not read the held-out digits (1 channel, classes 0–9), "
+                                         "so there is nothing to sweep"})
         try:
             net["sweep"] = probes.Sweep(request["start"], net["live"], *_heldout)
         except ValueError as e:
-            return json.dumps({"error": str(e)}), empty
+            return _meta_only({"error": str(e)})
     sweep = net.get("sweep")
     if sweep is None:
-        return json.dumps({"error": "no sweep is under way; start one"}), empty
+        return _meta_only({"error": "no sweep is under way; start one"})
     if "flips" in request:
         cell = request["flips"]
         if not (isinstance(cell, int) and 0 <= cell < len(sweep.cells)):
-            return json.dumps({"error": f"the sweep has cells 0 to {len(sweep.cells) - 1}, not {cell!r}"}), empty
-        return json.dumps({"flips": sweep.flips(cell)}), empty
+            return _meta_only({"error": f"the sweep has cells 0 to {len(sweep.cells) - 1}, not {cell!r}"})
+        return _meta_only({"flips": sweep.flips(cell)})
     if request.get("step"):
         sweep.advance(SWEEP_PART_S)
-    return json.dumps({"kind": sweep.kind, "cells": sweep.cells, "accuracy": sweep.accuracy(),
-                       "measured": sweep.done_digits, "total": len(sweep.images), "done": sweep.done}), empty
+    return _meta_only({"kind": sweep.kind, "cells": sweep.cells, "accuracy": sweep.accuracy(),
+                       "measured": sweep.done_digits, "total": len(sweep.images), "done": sweep.done})
 
 
 def network_field(unit_json, pixels, client=0, probe_json="{}"):
@@ -457,9 +461,8 @@ def network_field(unit_json, pixels, client=0, probe_json="{}"):
     """
     from . import network, probes
     net = _client(client).net
-    empty = np.zeros(0, dtype=np.float32)
     if net is None:
-        return json.dumps({"error": NOT_LOADED}), empty
+        return _meta_only({"error": NOT_LOADED})
     live = net["live"]
     try:
         unit = json.loads(unit_json)
@@ -471,7 +474,7 @@ def network_field(unit_json, pixels, client=0, probe_json="{}"):
         image = probes.probe(image.reshape(live.input_shape), **_probe(json.loads(probe_json)))
         one = network.input_gradient(live, image, layer, channel, row, col).sum(axis=0)
     except (ValueError, AttributeError) as e:
-        return json.dumps({"error": str(e) if isinstance(e, ValueError) else "a unit is {layer, channel, row, col}: four whole numbers"}), empty
+        return _meta_only({"error": str(e) if isinstance(e, ValueError) else "a unit is {layer, channel, row, col}: four whole numbers"})
     key = (layer, channel, row, col, net.get("edits_json"))
     field = net.get("field")
     if _heldout is not None and net["held"] is not None and (field is None or field[0] != key):
@@ -512,38 +515,37 @@ def network_train(request_json, train_bytes=None, client=0):
     global _training_digits
     import time
     from . import digits, network, training
-    empty = np.zeros(0, dtype=np.float32)
     net = _client(client).net
     if net is None:
-        return json.dumps({"error": NOT_LOADED}), empty
+        return _meta_only({"error": NOT_LOADED})
     if train_bytes is not None and _training_digits is None:
         _training_digits = digits.decode_digits(train_bytes)
     request = json.loads(request_json)
     if request.get("stop"):
         net.pop("training", None)
-        return json.dumps({"stopped": True}), empty
+        return _meta_only({"stopped": True})
     if "start" in request:
         if _training_digits is None or net["held"] is None:
-            return json.dumps({"error": "this model does not read the digits (1 channel, classes 0–9), "
-                                        "so it cannot be trained on them here"}), empty
+            return _meta_only({"error": "this model does not read the digits (1 channel, classes 0–9), "
+                                         "so it cannot be trained on them here"})
         try:
             config = training.check_config(request["start"])
         except ValueError as e:
-            return json.dumps({"error": str(e)}), empty
+            return _meta_only({"error": str(e)})
         runs = [training.Trainer(net["trained"], *_training_digits, {**config, "bug": None})]
         if config["bug"]:
             runs.append(training.Trainer(net["trained"], *_training_digits, config))
         net["training"] = {"runs": runs, "reported": [0] * len(runs), "seconds": 0.0}
     state = net.get("training")
     if state is None:
-        return json.dumps({"error": "no training run is under way; start one"}), empty
+        return _meta_only({"error": "no training run is under way; start one"})
     main = state["runs"][0]
     if request.get("use"):
         model = main.result().copy()
         model.name = f"{net['trained'].name} (trained here)"
         meta = _install(client, model)
         _client(client).net["training"] = state  # the run stays, to be used or downloaded again
-        return json.dumps(meta), empty
+        return _meta_only(meta)
     if request.get("download"):
         model = main.result()
         npz = network.to_npz(model)
@@ -571,4 +573,4 @@ def network_train(request_json, train_bytes=None, client=0):
                      "epochs": run.config["epochs"], "losses": run.losses[since:], "grad": run.first_layer_grad[since:],
                      "accuracy": [list(a) for a in run.accuracy], "filters": first.ravel().tolist(),
                      "filter_shape": list(first.shape), "done": run.done and not run.measure_due()})
-    return json.dumps({"runs": runs, "seconds": state["seconds"]}), empty
+    return _meta_only({"runs": runs, "seconds": state["seconds"]})

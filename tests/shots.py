@@ -81,8 +81,7 @@ def settle(page, name):
             page.wait_for_timeout(50)
     done = {"sweep": "n.sweeps.shift?.done", "training": "n.training?.runs.every((r) => r.done)"}.get(name)
     if done:
-        if name == "training":
-            page.click("#net-train-start")
+        page.click("#net-train-start" if name == "training" else "#net-sweep-run")
         deadline = time.monotonic() + 120
         while not page.evaluate(f"() => {{ const n = window.convExplorer.getState().network; return {done}; }}"):
             if time.monotonic() > deadline:

@@ -88,6 +88,8 @@ def test_the_shift_sweep_is_the_accuracy_of_every_shifted_held_out_set(probe_pag
     page = probe_page.page
     images, labels = heldout
     set_state(page, {"network": {**net(page), "panel": "sweep", "sweep": "shift", "edits": {}, "probe": UNMOVED}})
+    assert net(page)["sweeps"] == {}  # opening the panel measures nothing until asked
+    page.click("#net-sweep-run")
     sweep = sweep_done(page, "shift")
     assert len(sweep["cells"]) == 289 and sweep["measured"] == sweep["total"] == 2000 and sweep["current"]
     # the page computes every shift at once on a framed image; CPython shifts one set at a time
@@ -124,13 +126,14 @@ def test_choosing_a_sweep_cell_lists_digits_that_flip_there_and_opens_one_moved(
 def test_a_turn_sweep_can_be_cancelled_and_keeps_what_it_measured(probe_page):
     page = probe_page.page
     set_state(page, {"network": {**net(page), "panel": "sweep", "sweep": "rotate"}})
+    page.click("#net-sweep-run")
     wait_for(page, "() => (window.convExplorer.getState().network.sweeps.rotate?.measured ?? 0) > 0 "
                    "|| window.convExplorer.getState().network.sweeps.rotate?.accuracy.some((a) => a !== null)",
              what="the first parts of the turn sweep")
     page.click("#net-sweep-cancel")
     wait_for(page, "() => document.getElementById('net-sweep-status').textContent.includes('(cancelled)')")
     before = net(page)["sweeps"]["rotate"]
-    assert not before["done"] and page.locator("#net-sweep-run").inner_text() == "Run again"
+    assert not before["done"] and page.locator("#net-sweep-run").inner_text() == "Measure again"
     # an edit still answers, and the cancelled sweep does not go on
     after_paint(page, lambda: set_state(page, {"network": {**net(page), "edits": {"0": {"0": {"w": [0] * 9, "b": 0}}}}}))
     assert net(page)["sweeps"]["rotate"]["accuracy"] == before["accuracy"]

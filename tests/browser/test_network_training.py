@@ -1,7 +1,5 @@
 """Network mode's Train panel: training in the page, step for step what app.training gives in CPython on
 the same seed, beside a run with a bug; pause, resume, reset; the result used and downloaded."""
-import json
-
 import numpy as np
 import pytest
 
@@ -76,6 +74,18 @@ def test_the_trained_network_downloads_as_a_json_and_npz_that_load_back(train_pa
     np.testing.assert_allclose(network.forward(model, images), network.forward(check.model, images), rtol=1e-3, atol=1e-4)
 
 
+def test_using_the_trained_network_makes_it_network_modes_model(train_page, quick_run):
+    page = train_page.page
+    done, _ = quick_run
+    page.click("#net-train-use")
+    n = wait_for(page, "() => { const n = window.convExplorer.getState().network; "
+                       "return n.modelName === 'digits (trained here)' && !n.accuracyPending && n; }")
+    assert n["trainedAccuracy"] == pytest.approx(done["runs"][0]["accuracy"][-1][1], abs=1e-9)
+    wait_for(page, "() => document.getElementById('message').textContent.includes('Network mode now uses')",
+             what="the message saying so")
+    assert train_page.errors == []
+
+
 def test_pause_holds_the_run_resume_goes_on_and_reset_forgets_it_while_edits_are_answered(train_page):
     page = train_page.page
     set_state(page, {"network": {**net(page), "panel": "train", "train": {**QUICK, "batch": 8, "bug": None}}})
@@ -95,21 +105,3 @@ def test_pause_holds_the_run_resume_goes_on_and_reset_forgets_it_while_edits_are
     page.click("#net-train-reset")
     wait_for(page, "() => window.convExplorer.getState().network.training === null")
     assert page.locator("#net-train-settings").is_visible() and page.locator("#net-train-use").is_disabled()
-
-
-def test_using_the_trained_network_makes_it_network_modes_model(browser, base_url, trained):
-    config = {**QUICK, "bug": None}
-    view = json.dumps({"panel": "train", "train": config}).replace(" ", "")
-    with opened_explorer(browser, f"{base_url}#v=1&mode=network&net={view}", 1280, 800) as watched:
-        page = watched.page
-        wait_network(page)
-        page.click("#net-train-start")
-        done = wait_for(page, "() => { const t = window.convExplorer.getState().network.training; "
-                              "return t && t.runs[0].done && t; }", timeout_s=120)
-        page.click("#net-train-use")
-        n = wait_for(page, "() => { const n = window.convExplorer.getState().network; "
-                           "return n.modelName === 'digits (trained here)' && !n.accuracyPending && n; }")
-        assert n["trainedAccuracy"] == pytest.approx(done["runs"][0]["accuracy"][-1][1], abs=1e-9)
-        wait_for(page, "() => document.getElementById('message').textContent.includes('Network mode now uses')",
-                 what="the message saying so")
-        assert watched.errors == []

@@ -1,9 +1,9 @@
 // Network mode: a real trained CNN on handwritten digits, every filter editable.
 // The input, every feature map of every layer, the pooled maps and the ten class
 // probabilities at once; click a map for its kernels and bias; edit them, zero a
-// filter, reset; the held-out accuracy follows ("97.15% → 91.30%"). Beside the open filter, two
-// more panels probe the network: move the digit (move.js), sweeps over the held-out set (sweeps.js)
-// and one unit's effective receptive field (field.js); and a fourth trains the network here (train.js).
+// filter, reset; the held-out accuracy follows ("97.15% → 91.30%"). Beside the open filter, four
+// panels (state.network.panel): move the digit (move.js), sweeps over the held-out set (sweeps.js),
+// one unit's effective receptive field (field.js) and training the network here (train.js).
 //
 // The settings are state.network (see state.js); Python runs the network
 // (app.api.network_*). This module draws and edits. Its face: mount(root),
@@ -147,6 +147,31 @@ export class NetworkMode {
     // Drawing, until the digit is moved (or the Move panel is open): then the pointer moves it.
     this.inputView.onCell((cell, kind) => (this.moving() ? this.move.drag(cell, kind) : this.stroke(cell, kind)));
     $("net-input").addEventListener("keydown", (e) => this.move.key(e) && e.preventDefault());
+    this.mountPanels(root);
+    $("net-clear").addEventListener("click", () => this.draw({ data: new Float32Array(SIDE * SIDE), height: SIDE, width: SIDE }, { digit: null }));
+    $("net-digit").addEventListener("change", (e) => this.pickDigit(Number(e.target.value) - 1));
+    $("net-prev").addEventListener("click", () => this.pickDigit((this.net?.digit ?? 0) - 1));
+    $("net-next").addEventListener("click", () => this.pickDigit((this.net?.digit ?? -1) + 1));
+    $("net-mistakes").addEventListener("change", (e) => e.target.value && this.pickDigit(Number(e.target.value)));
+    $("net-zero").addEventListener("click", () => this.editFilter((w) => w.map(() => 0), 0));
+    $("net-reset-filter").addEventListener("click", () => this.resetFilter());
+    $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
+    this.maps = new NetworkMaps($("net-layers"), {
+      onPick: (layer, filter, at) => this.pick(layer, filter, at),
+      onHover: (i, f, cell) => this.hover(i, f, cell),
+    });
+    this.detail = new FilterDetail({
+      say: this.say,
+      onWeight: (index, value) => this.editFilter((w) => w.map((v, i) => (i === index ? value : v)), this.filter().b),
+      onBias: (value) => this.editFilter((w) => w, value),
+    });
+    $("net-files").addEventListener("change", (e) => { this.openFiles([...e.target.files]); e.target.value = ""; });
+    root.addEventListener("dragover", (e) => e.preventDefault());
+    root.addEventListener("drop", (e) => { e.preventDefault(); this.openFiles([...e.dataTransfer.files]); });
+  }
+
+  /** The four probe panels beside the open filter, and the tabs that choose one. */
+  mountPanels(root) {
     this.move = new MovePanel({ setProbe: (probe) => this.set({ probe }) });
     this.sweeps = new SweepPanel({
       call: async (request) => (await this.compute.call("network-sweep", { request })).meta,
@@ -184,26 +209,6 @@ export class NetworkMode {
     for (const radio of root.querySelectorAll('input[name="net-sweep"]')) {
       radio.addEventListener("change", () => radio.checked && this.set({ sweep: radio.value }));
     }
-    $("net-clear").addEventListener("click", () => this.draw({ data: new Float32Array(SIDE * SIDE), height: SIDE, width: SIDE }, { digit: null }));
-    $("net-digit").addEventListener("change", (e) => this.pickDigit(Number(e.target.value) - 1));
-    $("net-prev").addEventListener("click", () => this.pickDigit((this.net?.digit ?? 0) - 1));
-    $("net-next").addEventListener("click", () => this.pickDigit((this.net?.digit ?? -1) + 1));
-    $("net-mistakes").addEventListener("change", (e) => e.target.value && this.pickDigit(Number(e.target.value)));
-    $("net-zero").addEventListener("click", () => this.editFilter((w) => w.map(() => 0), 0));
-    $("net-reset-filter").addEventListener("click", () => this.resetFilter());
-    $("net-reset").addEventListener("click", () => this.set({ edits: {} }));
-    this.maps = new NetworkMaps($("net-layers"), {
-      onPick: (layer, filter, at) => this.pick(layer, filter, at),
-      onHover: (i, f, cell) => this.hover(i, f, cell),
-    });
-    this.detail = new FilterDetail({
-      say: this.say,
-      onWeight: (index, value) => this.editFilter((w) => w.map((v, i) => (i === index ? value : v)), this.filter().b),
-      onBias: (value) => this.editFilter((w) => w, value),
-    });
-    $("net-files").addEventListener("change", (e) => { this.openFiles([...e.target.files]); e.target.value = ""; });
-    root.addEventListener("dragover", (e) => e.preventDefault());
-    root.addEventListener("drop", (e) => { e.preventDefault(); this.openFiles([...e.dataTransfer.files]); });
   }
 
   unmount() {
@@ -245,7 +250,7 @@ export class NetworkMode {
     this.paintAccuracy();
   }
 
-  /** The open panel (Filter, Move the digit, Sweeps) and its tab. */
+  /** The open panel (Filter, Move, Sweeps, Field, Train) and its tab. */
   paintPanels() {
     const { panel } = this.net;
     this.root.querySelector(".net-body").dataset.panel = panel; // (the layout gives a probe's panel the room)

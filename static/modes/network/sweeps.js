@@ -1,7 +1,8 @@
 // Network mode's "Sweeps" panel: the held-out accuracy of the network as it is now against a shift
 // (a heat map over dy, dx from −8 to 8), a turn (−60° to 60°) or a scaling (×0.5 to ×1.5), measured
-// in the worker a part at a time (app.api.network_sweep), painted as the parts arrive, with a
-// progress bar and Cancel. Choosing a cell (click, tap, or arrow keys and Enter) lists digits that
+// in the worker a part at a time (app.api.network_sweep) when the learner presses Measure (it takes
+// seconds of a core: a view that merely opens, or a lesson's frame, does not start one), painted as the
+// parts arrive, with a progress bar and Cancel. Choosing a cell (click, tap, or arrow keys and Enter) lists digits that
 // the network reads right as they are and wrong there; opening one shows it moved.
 
 import { GridView } from "../../views/grid.js";
@@ -48,10 +49,7 @@ export class SweepPanel {
   show(kind, key) {
     this.kind = kind;
     this.weightsKey = key;
-    const result = this.results[kind];
-    const running = this.running && this.running.kind === kind && this.running.key === key;
-    if (!running && (!result || (result.key !== key && !result.cancelled))) this.run(kind, key);
-    else this.paint();
+    this.paint();
   }
 
   /** Measure kind from the start with the weights as they are now; painting each part as it comes. */
@@ -141,10 +139,10 @@ export class SweepPanel {
     const progress = $("net-sweep-progress");
     progress.value = result ? result.measured / result.total : 0;
     $("net-sweep-run").hidden = running;
-    $("net-sweep-run").textContent = result ? "Run again" : "Run";
+    $("net-sweep-run").textContent = result ? "Measure again" : "Measure";
     $("net-sweep-cancel").hidden = !running;
     const stale = result && result.key !== this.weightsKey;
-    $("net-sweep-status").textContent = !result ? (running ? "Starting…" : "")
+    $("net-sweep-status").textContent = !result ? (running ? "Starting…" : "Each setting over all 2,000 digits: about ten seconds.")
       : `${result.measured.toLocaleString("en-US")} of ${result.total.toLocaleString("en-US")} digits` +
         (result.done ? "" : result.cancelled ? " (cancelled)" : "…") + (stale ? "; the weights have changed since" : "");
     $("net-sweep-status").dataset.done = String(!!result?.done);

@@ -17,7 +17,7 @@ const COLOURS = ["#2c7fb8", "#d95f0e"]; // the correct run, the run with the bug
 export const BUGS = {
   "double-softmax": {
     name: "a double softmax",
-    note: "The outputs go through a softmax before a loss that applies its own, so the loss sees numbers between 0 and 1 as logits: it cannot fall below about 1.46 however right the answers, and its gradients shrink. Adam rescales small gradients, so the answers can still improve; the stalled loss gives the bug away.",
+    note: "The outputs go through a softmax before a loss that applies its own, so the loss sees numbers between 0 and 1 as logits and cannot fall below about 1.46 however right the answers. Its gradients shrink too; Adam rescales them, so the answers can still improve, and the stalled loss is what gives the bug away.",
     lesson: "24-double-softmax.html",
   },
   unnormalised: {
