@@ -105,6 +105,17 @@ def shift_logits(model, images, reach=SHIFT_REACH):
     return logits.reshape(side, side, n, -1)
 
 
+def _parts_for(budget_s, work):
+    """Call work.part() until work.done or about budget_s seconds have passed (at least once, unless
+    done): a learner's next edit is answered between two calls. Returns work.done."""
+    started = time.perf_counter()
+    while not work.done:
+        work.part()
+        if time.perf_counter() - started >= budget_s:
+            break
+    return work.done
+
+
 class Sweep:
     """The held-out accuracy of a frozen copy of model at every setting of one probe.
 
@@ -139,24 +150,22 @@ class Sweep:
 
     def advance(self, budget_s=0.03):
         """Measure parts for about budget_s seconds (at least one). True when every cell is done."""
-        started = time.perf_counter()
-        while not self.done:
-            rows = self.order[self.done_digits:self.done_digits + self.chunk]
-            if self.kind == "shift":
-                self.predictions[:, rows] = shift_logits(self.model, self.images[rows]).argmax(-1).reshape(
-                    len(self.cells), -1)
-                self.done_digits += len(rows)
-            else:
-                cell = self.cells[self.next_cell]
-                moved = transform(self.images[rows], angle=cell) if self.kind == "rotate" else \
-                    transform(self.images[rows], scale=cell)
-                self.predictions[self.next_cell, rows] = network.forward(self.model, moved).argmax(1)
-                self.next_cell = (self.next_cell + 1) % len(self.cells)
-                if self.next_cell == 0:
-                    self.done_digits += len(rows)
-            if time.perf_counter() - started >= budget_s:
-                break
-        return self.done
+        return _parts_for(budget_s, self)
+
+    def part(self):
+        rows = self.order[self.done_digits:self.done_digits + self.chunk]
+        if self.kind == "shift":
+            self.predictions[:, rows] = shift_logits(self.model, self.images[rows]).argmax(-1).reshape(
+                len(self.cells), -1)
+            self.done_digits += len(rows)
+            return
+        cell = self.cells[self.next_cell]
+        moved = transform(self.images[rows], angle=cell) if self.kind == "rotate" else \
+            transform(self.images[rows], scale=cell)
+        self.predictions[self.next_cell, rows] = network.forward(self.model, moved).argmax(1)
+        self.next_cell = (self.next_cell + 1) % len(self.cells)
+        if self.next_cell == 0:
+            self.done_digits += len(rows)
 
     def accuracy(self):
         """[accuracy of each cell over the digits measured so far, or None before any]."""
@@ -229,15 +238,13 @@ class FieldMean:
         return self.measured == len(self.images)
 
     def advance(self, budget_s=0.03):
-        started = time.perf_counter()
-        while not self.done:
-            part = self.images[self.measured:self.measured + self.chunk]
-            grads = network.input_gradients(self.model, part, *self.unit)
-            self.total += np.abs(grads).sum(axis=(0, 1))
-            self.measured += len(part)
-            if time.perf_counter() - started >= budget_s:
-                break
-        return self.done
+        """Measure parts for about budget_s seconds (at least one). True when every digit is in."""
+        return _parts_for(budget_s, self)
+
+    def part(self):
+        images = self.images[self.measured:self.measured + self.chunk]
+        self.total += np.abs(network.input_gradients(self.model, images, *self.unit)).sum(axis=(0, 1))
+        self.measured += len(images)
 
     def mean(self):
         return self.total / max(self.measured, 1)

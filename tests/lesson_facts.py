@@ -17,7 +17,7 @@ from builder import ROOT
 from builder.data import read_pgm
 from app import learn, network, ops, pipeline, probes, signals
 from builder import settings
-from builder.digits import mnist_split
+import core_answers
 
 IMAGES = Path(ROOT) / "images"
 
@@ -68,15 +68,11 @@ def stages(fragment):
 
 @functools.lru_cache(maxsize=None)
 def digits_model():
-    """The shipped digits network (models/digits.json), as network mode loads it."""
-    return network.load(ROOT / "models" / "digits.json")
+    """The shipped digits network, as network mode loads it."""
+    return network.load(core_answers.DIGITS_MODEL)
 
 
-@functools.lru_cache(maxsize=None)
-def heldout_digits():
-    """The 2,000 held-out digits: (images (2000, 24, 24) float32, labels (2000,))."""
-    _, held = mnist_split()
-    return np.array([x for _, x in held], dtype=np.float32).reshape(-1, 24, 24), np.array([d for d, _ in held])
+heldout_digits = functools.lru_cache(maxsize=None)(core_answers.heldout_digits)  # read once a session
 
 
 @functools.lru_cache(maxsize=None)

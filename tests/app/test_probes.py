@@ -3,14 +3,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from builder import ROOT
 from builder.digits import mnist_split
 from app import network, probes
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return network.load(ROOT / "models" / "digits.json")
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +52,13 @@ def test_a_quarter_turn_of_a_dot_above_the_centre_goes_left():
     assert np.argwhere(probes.probe(image, dy=1, dx=3, angle=90) > 0.5).tolist() == [[3, 3]]
 
 
-def test_every_shift_at_once_gives_what_shifting_one_at_a_time_gives(shipped, heldout):
+def test_every_shift_at_once_gives_what_shifting_one_at_a_time_gives(trained, heldout):
     images = heldout[0][:12]
-    got = probes.shift_logits(shipped, images, reach=8)
+    got = probes.shift_logits(trained, images, reach=8)
     assert got.shape == (17, 17, 12, 10)
     for dy in range(-8, 9, 3):
         for dx in range(-8, 9, 2):
-            np.testing.assert_allclose(got[dy + 8, dx + 8], network.forward(shipped, probes.shift(images, dy, dx)),
+            np.testing.assert_allclose(got[dy + 8, dx + 8], network.forward(trained, probes.shift(images, dy, dx)),
                                        rtol=1e-4, atol=1e-4)
 
 
@@ -89,44 +83,44 @@ def test_every_shift_at_once_with_strides_average_pooling_colour_and_a_padded_la
 
 
 @pytest.mark.parametrize("kind", probes.SWEEPS)
-def test_a_sweep_measured_a_part_at_a_time_is_the_accuracy_of_each_moved_set(shipped, heldout, kind):
+def test_a_sweep_measured_a_part_at_a_time_is_the_accuracy_of_each_moved_set(trained, heldout, kind):
     images, labels = heldout
-    sweep = probes.Sweep(kind, shipped, images, labels, chunk=30)
+    sweep = probes.Sweep(kind, trained, images, labels, chunk=30)
     assert not sweep.advance(budget_s=0) and not sweep.done  # one part, then it hands back
     partial = sweep.accuracy()
     assert any(a is None for a in partial) or kind == "shift"
     while not sweep.advance(budget_s=0):
         pass
     got = sweep.accuracy()
-    assert got[sweep.identity] == pytest.approx(network.accuracy(shipped, images, labels))
+    assert got[sweep.identity] == pytest.approx(network.accuracy(trained, images, labels))
     picks = {"shift": [(3, -5), (-8, 8)], "rotate": [-60, 25], "scale": [0.5, 1.25]}[kind]
     for cell in picks:
         moved = probes.shift(images, *cell) if kind == "shift" else \
             probes.transform(images, angle=cell) if kind == "rotate" else probes.transform(images, scale=cell)
-        assert got[sweep.cells.index(cell)] == pytest.approx(network.accuracy(shipped, moved, labels))
+        assert got[sweep.cells.index(cell)] == pytest.approx(network.accuracy(trained, moved, labels))
 
 
-def test_a_digit_that_flips_is_right_as_it_is_and_wrong_where_it_flips(shipped, heldout):
+def test_a_digit_that_flips_is_right_as_it_is_and_wrong_where_it_flips(trained, heldout):
     images, labels = heldout
-    sweep = probes.Sweep("rotate", shipped, images, labels)
+    sweep = probes.Sweep("rotate", trained, images, labels)
     while not sweep.advance():
         pass
     cell = sweep.cells.index(-60)
     flips = sweep.flips(cell)
     assert flips
     for i, answer in flips:
-        assert network.forward(shipped, images[i:i + 1]).argmax() == labels[i]
+        assert network.forward(trained, images[i:i + 1]).argmax() == labels[i]
         turned = probes.transform(images[i:i + 1], angle=-60)
-        assert network.forward(shipped, turned).argmax() == answer != labels[i]
+        assert network.forward(trained, turned).argmax() == answer != labels[i]
 
 
-def test_a_sweep_measures_the_weights_it_started_with(shipped, heldout):
-    model = shipped.copy()
+def test_a_sweep_measures_the_weights_it_started_with(trained, heldout):
+    model = trained.copy()
     sweep = probes.Sweep("scale", model, *heldout)
     model.layers[0]["weight"][:] = 0  # an edit while the sweep runs
     while not sweep.advance():
         pass
-    assert sweep.accuracy()[sweep.identity] == pytest.approx(network.accuracy(shipped, *heldout))
+    assert sweep.accuracy()[sweep.identity] == pytest.approx(network.accuracy(trained, *heldout))
     with pytest.raises(ValueError, match="a sweep is one of shift, rotate, scale, not 'tilt'"):
         probes.Sweep("tilt", model, *heldout)
 
@@ -136,12 +130,12 @@ def test_a_sweep_measures_the_weights_it_started_with(shipped, heldout):
 @pytest.mark.parametrize("layer, unit, box", [(0, (2, 10, 10), (10, 10, 12, 12)), (2, (0, 0, 10), (0, 20, 3, 23)),
                                               (3, (5, 4, 4), (8, 8, 15, 15)), (5, (1, 3, 0), (12, 0, 21, 9)),
                                               (7, (3, 0, 0), (0, 0, 23, 23))])
-def test_the_theoretical_field_is_where_a_units_gradient_can_be_nonzero(shipped, heldout, layer, unit, box):
-    assert probes.field_box(shipped, layer, *unit[1:]) == box
+def test_the_theoretical_field_is_where_a_units_gradient_can_be_nonzero(trained, heldout, layer, unit, box):
+    assert probes.field_box(trained, layer, *unit[1:]) == box
     top, left, bottom, right = box
     reached = np.zeros((24, 24), bool)
     for image in heldout[0][:40]:
-        reached |= network.input_gradient(shipped, image, layer, *unit) != 0
+        reached |= network.input_gradient(trained, image, layer, *unit) != 0
     inside = np.zeros((24, 24), bool)
     inside[top:bottom + 1, left:right + 1] = True
     assert not np.any(reached & ~inside)
@@ -155,11 +149,11 @@ def test_the_pixels_holding_ninety_percent_are_the_largest_ones_counted():
     assert probes.pixels_holding(np.ones((4, 4)), share=0.5) == 8
 
 
-def test_the_mean_field_a_part_at_a_time_is_the_mean_of_every_digits_gradient(shipped, heldout):
+def test_the_mean_field_a_part_at_a_time_is_the_mean_of_every_digits_gradient(trained, heldout):
     images = heldout[0][:60]
-    field = probes.FieldMean(shipped, images, 3, 7, 2, 6, chunk=25)
+    field = probes.FieldMean(trained, images, 3, 7, 2, 6, chunk=25)
     assert not field.advance(budget_s=0) and field.measured == 25
     while not field.advance(budget_s=0):
         pass
-    one_by_one = np.mean([np.abs(network.input_gradient(shipped, image, 3, 7, 2, 6)) for image in images], axis=0)
+    one_by_one = np.mean([np.abs(network.input_gradient(trained, image, 3, 7, 2, 6)) for image in images], axis=0)
     np.testing.assert_allclose(field.mean(), one_by_one, rtol=1e-5, atol=1e-7)

@@ -11,11 +11,6 @@ from app import network, training
 
 
 @pytest.fixture(scope="module")
-def shipped():
-    return network.load(ROOT / "models" / "digits.json")
-
-
-@pytest.fixture(scope="module")
 def digits():
     """(train images, labels, held-out images, labels): 2,000 training digits (every fourth) and 500 held out."""
     train, held = mnist_split()
@@ -32,8 +27,8 @@ def test_the_pages_training_settings_default_to_the_cores():
     assert manifest["optimizers"] == list(training.OPTIMIZERS) and manifest["bugs"] == list(training.BUGS)
 
 
-def test_fresh_weights_follow_kaiming_with_zero_biases(shipped):
-    arrays = training.fresh_arrays(shipped, np.random.default_rng(0))
+def test_fresh_weights_follow_kaiming_with_zero_biases(trained):
+    arrays = training.fresh_arrays(trained, np.random.default_rng(0))
     assert {k: v.shape for k, v in arrays.items()} == {
         "conv1.weight": (8, 1, 3, 3), "conv1.bias": (8,), "conv2.weight": (16, 8, 3, 3), "conv2.bias": (16,),
         "fc.weight": (10, 256), "fc.bias": (10,)}
@@ -42,7 +37,7 @@ def test_fresh_weights_follow_kaiming_with_zero_biases(shipped):
     # std √(2/fan_in) before a ReLU, √(1/fan_in) for the last layer (2,560 draws: within 5%)
     assert arrays["fc.weight"].std() == pytest.approx(np.sqrt(1 / 256), rel=0.05)
     assert arrays["conv2.weight"].std() == pytest.approx(np.sqrt(2 / 72), rel=0.1)
-    assert shipped.layers[0]["weight"].std() != arrays["conv1.weight"].std()  # the model is not touched
+    assert trained.layers[0]["weight"].std() != arrays["conv1.weight"].std()  # the model is not touched
 
 
 def test_adams_first_step_moves_every_weight_by_lr_against_its_gradients_sign():
@@ -62,9 +57,9 @@ def test_sgd_with_momentum_adds_up_its_velocity():
     np.testing.assert_allclose(arrays["w"], [0.61], rtol=1e-6)
 
 
-def test_a_run_is_the_same_step_for_step_for_a_seed_and_differs_for_another(shipped, digits):
+def test_a_run_is_the_same_step_for_step_for_a_seed_and_differs_for_another(trained, digits):
     images, labels = digits[:2]
-    runs = [training.Trainer(shipped, images, labels, {"seed": seed, "batch": 16}) for seed in (7, 7, 8)]
+    runs = [training.Trainer(trained, images, labels, {"seed": seed, "batch": 16}) for seed in (7, 7, 8)]
     for run in runs:
         for _ in range(12):
             run.step()
@@ -73,9 +68,9 @@ def test_a_run_is_the_same_step_for_step_for_a_seed_and_differs_for_another(ship
         np.testing.assert_array_equal(runs[0].arrays[key], runs[1].arrays[key])
 
 
-def test_a_run_learns_the_digits_and_stops_after_its_epochs(shipped, digits):
+def test_a_run_learns_the_digits_and_stops_after_its_epochs(trained, digits):
     images, labels, held_images, held_labels = digits
-    run = training.Trainer(shipped, images, labels, {"epochs": 1, "batch": 8})
+    run = training.Trainer(trained, images, labels, {"epochs": 1, "batch": 8})
     assert run.total == 250 and run.evaluate(held_images, held_labels) < 0.3
     while not run.done:
         run.step()
@@ -119,33 +114,33 @@ def test_a_double_softmax_has_the_gradient_of_its_loss_and_cannot_fall_below_its
     assert network.cross_entropy(np.eye(10)[y] * 1.0, y)[0] == pytest.approx(floor)
 
 
-def test_unnormalised_pixels_are_what_the_run_trains_and_measures_on(shipped, digits):
+def test_unnormalised_pixels_are_what_the_run_trains_and_measures_on(trained, digits):
     images, labels = digits[:2]
-    right, wrong = (training.Trainer(shipped, images, labels, {"bug": bug}) for bug in (None, "unnormalised"))
+    right, wrong = (training.Trainer(trained, images, labels, {"bug": bug}) for bug in (None, "unnormalised"))
     assert wrong.scale() == 255 and right.scale() == 1
     right.step(), wrong.step()
     first = right.order[:8]
     assert right.losses[0] == pytest.approx(network.gradients(
-        training.bind(shipped.copy(), training.fresh_arrays(shipped, np.random.default_rng(0))),
+        training.bind(trained.copy(), training.fresh_arrays(trained, np.random.default_rng(0))),
         images[first], labels[first])[0], rel=1e-6)
     # same weights, same batch: a first-layer gradient about 255 times as large
     assert wrong.first_layer_grad[0] > 50 * right.first_layer_grad[0]
 
 
-def test_a_kernel_written_in_keras_order_and_read_in_pytorchs_is_scrambled(shipped):
-    wrong = training.misread(shipped)
-    w = shipped.layers[3]["weight"]  # (16, 8, 3, 3)
+def test_a_kernel_written_in_keras_order_and_read_in_pytorchs_is_scrambled(trained):
+    wrong = training.misread(trained)
+    w = trained.layers[3]["weight"]  # (16, 8, 3, 3)
     keras = np.empty((3, 3, 8, 16), np.float32)
     for o, i, m, q in np.ndindex(w.shape):
         keras[m, q, i, o] = w[o, i, m, q]
     np.testing.assert_array_equal(wrong.layers[3]["weight"], keras.reshape(-1).reshape(16, 8, 3, 3))
     assert not np.array_equal(wrong.layers[3]["weight"], w)
-    np.testing.assert_array_equal(wrong.layers[7]["weight"], shipped.layers[7]["weight"])  # linear: untouched
+    np.testing.assert_array_equal(wrong.layers[7]["weight"], trained.layers[7]["weight"])  # linear: untouched
 
 
-def test_an_nhwc_run_trains_the_correct_weights_and_reports_the_misread_network(shipped, digits):
+def test_an_nhwc_run_trains_the_correct_weights_and_reports_the_misread_network(trained, digits):
     images, labels = digits[:2]
-    right, wrong = (training.Trainer(shipped, images, labels, {"bug": bug, "batch": 32}) for bug in (None, "nhwc"))
+    right, wrong = (training.Trainer(trained, images, labels, {"bug": bug, "batch": 32}) for bug in (None, "nhwc"))
     for _ in range(29):
         right.step(), wrong.step()
     for key in right.arrays:
@@ -170,9 +165,9 @@ def test_bad_settings_get_one_sentence(config, message):
         training.check_config(config)
 
 
-def test_measuring_a_part_at_a_time_is_evaluating_at_once(shipped, digits):
+def test_measuring_a_part_at_a_time_is_evaluating_at_once(trained, digits):
     images, labels, held_images, held_labels = digits
-    run = training.Trainer(shipped, images, labels, {"bug": "unnormalised", "batch": 8})
+    run = training.Trainer(trained, images, labels, {"bug": "unnormalised", "batch": 8})
     assert run.measure_due()
     assert not run.measure(held_images, held_labels, budget_s=0, chunk=100)  # 500 digits: five parts
     while not run.measure(held_images, held_labels, budget_s=0, chunk=100):

@@ -3,7 +3,9 @@
 // line chart puts its points, and the sentence under the chart. Cells are app.probes.Sweep's:
 // [dy, dx] for a shift, degrees for a turn, a factor for a scaling.
 
-export const UNMOVED = Object.freeze({ dy: 0, dx: 0, angle: 0, scale: 1 });
+import { SETTINGS } from "../../core/settings.js";
+
+export const UNMOVED = Object.freeze({ ...SETTINGS.network.default.probe }); // the manifest's: nothing moved
 
 /** True when probe moves the image at all. */
 export const isMoved = (p) => p.dy !== 0 || p.dx !== 0 || p.angle !== 0 || p.scale !== 1;

@@ -7,6 +7,7 @@
 
 import { GridView } from "../../views/grid.js";
 import { el } from "../../views/dom.js";
+import { cssColor } from "../../views/colormap.js";
 import { describeCell, lineChart, nearest, probeOf, summary } from "./probes.js";
 
 const $ = (id) => document.getElementById(id);
@@ -29,6 +30,9 @@ export class SweepPanel {
     this.kind = "shift";
     this.map = new GridView($("net-sweep-map"), { maxPx: 204, label: "Held-out accuracy for every shift" });
     this.map.onCell((cell, kind) => kind === "down" && cell && this.choose(cell.row * 17 + cell.col));
+    // the legend's ramp is the heat map's own colours
+    const stops = Array.from({ length: 7 }, (_, i) => cssColor(i / 6, "sequential", [0, 1]));
+    $("net-sweep-legend").style.setProperty("--ramp", `linear-gradient(to right, ${stops.join(", ")})`);
     this.line = $("net-sweep-line");
     this.line.addEventListener("pointerdown", (e) => {
       const result = this.results[this.kind];
@@ -142,7 +146,7 @@ export class SweepPanel {
     $("net-sweep-run").textContent = result ? "Measure again" : "Measure";
     $("net-sweep-cancel").hidden = !running;
     const stale = result && result.key !== this.weightsKey;
-    $("net-sweep-status").textContent = !result ? (running ? "Starting…" : "Each setting over all 2,000 digits: about ten seconds.")
+    $("net-sweep-status").textContent = !result ? (running ? "Starting…" : "Every setting, all 2,000 digits: about ten seconds.")
       : `${result.measured.toLocaleString("en-US")} of ${result.total.toLocaleString("en-US")} digits` +
         (result.done ? "" : result.cancelled ? " (cancelled)" : "…") + (stale ? "; the weights have changed since" : "");
     $("net-sweep-status").dataset.done = String(!!result?.done);

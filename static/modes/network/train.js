@@ -42,6 +42,7 @@ export class TrainPanel {
     this.running = false;
     this.paused = false;
     this.filterViews = [[], []];
+    $("net-train-bug").append(...Object.entries(BUGS).map(([value, { name }]) => new Option(name, value)));
     for (const [id, key, read] of [["net-train-optimizer", "optimizer", String], ["net-train-lr", "lr", Number],
       ["net-train-batch", "batch", Number], ["net-train-epochs", "epochs", Number], ["net-train-seed", "seed", Number],
       ["net-train-bug", "bug", (v) => v || null]]) {
@@ -54,7 +55,7 @@ export class TrainPanel {
     $("net-train-download").addEventListener("click", () => this.download());
   }
 
-  /** Show the settings (state.network.train) and the runs so far. */
+  /** Show the settings (state.network.train); the runs are painted at the next frame, not on every edit's paint. */
   update() {
     const config = this.settings();
     $("net-train-optimizer").value = config.optimizer;
@@ -63,7 +64,7 @@ export class TrainPanel {
     $("net-train-epochs").value = String(config.epochs);
     $("net-train-seed").value = String(config.seed);
     $("net-train-bug").value = config.bug ?? "";
-    this.paint();
+    this.paintSoon();
   }
 
   async start() {
