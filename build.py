@@ -6,6 +6,7 @@
     python build.py test [pytest args]   build, then run every test (node --test, then pytest)
     python build.py bench           build, then measure in headless Chromium
     python build.py shots [names]   build, then renew the README's pictures (docs/pictures/)
+    python build.py narrate         render the tours' narration that is missing or out of date, then build
     --no-snapshot                   leave out the interpreter snapshot (made with Node when present)
 
 The Pyodide runtime comes from the package registries only and every file is
@@ -22,6 +23,7 @@ import sys
 
 from builder import ROOT, say
 from builder.assemble import build
+from builder.narration import narrate_all
 from builder.prerequisites import ensure_test_dependencies
 from builder.server import serve
 
@@ -49,12 +51,14 @@ def test(pytest_args):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", *TOOLS])
+    ap.add_argument("command", nargs="?", default="build", choices=["build", "serve", "test", "narrate", *TOOLS])
     ap.add_argument("--port", type=int, default=8000)
     ap.add_argument("--pyodide-dir", help="take the runtime from an unpacked official Pyodide release")
     ap.add_argument("--no-snapshot", action="store_true",
                     help="leave out the interpreter snapshot (Python then starts from scratch)")
     args, rest = ap.parse_known_args(argv)
+    if args.command == "narrate":
+        narrate_all()
     build(args.pyodide_dir, snapshot=not args.no_snapshot)
     if args.command == "serve":
         serve(args.port)

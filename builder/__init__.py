@@ -10,6 +10,8 @@
     page           index.html and style.css with each mode's markup and styles in place
     settings       the settings manifest (static/settings.json): link keys, defaults, checks
     course         the lesson pages (lessons/*.json through builder/templates/)
+    tours          the explainers (tours/*.json): checked, timed from their narration, with WebVTT captions
+    narration      `build.py narrate`: the explainers' narration, rendered once by an offline voice (speak.py)
     assemble       all of the above into dist/
     server         the local static server and the _headers file it sends
     prerequisites  what `test` and `bench` need installed

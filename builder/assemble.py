@@ -3,7 +3,7 @@ import json
 import shutil
 from pathlib import Path
 
-from builder import CACHE, DIST, ROOT, course, say, startup_files, stop
+from builder import CACHE, DIST, ROOT, course, say, startup_files, stop, tours
 from builder.data import write_data, write_models
 from builder.digits import write_digits
 from builder.downloads import sha256
@@ -31,7 +31,7 @@ def _by_content(path, folder, name):
 
 
 def build(pyodide_dir=None, snapshot=True):
-    """Assemble dist/: page, static files, runtime, interpreter snapshot, app wheel, data, build info.
+    """Assemble dist/: page, static files, runtime, interpreter snapshot, app wheel, data, tours, build info.
 
     snapshot=False (--no-snapshot) leaves the snapshot out: the page then starts Python from scratch.
     """
@@ -39,7 +39,8 @@ def build(pyodide_dir=None, snapshot=True):
     fetch_codemirror()  # before dist/ is cleared, like the lessons below
     try:  # before dist/ is cleared: a bad lesson file (or mode marker) leaves the last build as it was
         lessons = course.read_lessons()
-    except course.LessonError as e:
+        explainers = tours.read_tours()
+    except (course.LessonError, tours.TourError) as e:
         stop(str(e))
     index, style = page(), stylesheet()
     if DIST.exists():
@@ -61,6 +62,8 @@ def build(pyodide_dir=None, snapshot=True):
     write_data(DIST / "data")
     course.write_lessons(DIST / "lessons", lessons)
     write_atlas(DIST / "lessons")
+    for note in tours.write_tours(DIST / "tours", explainers):
+        say(note)
     write_digits(DIST / "data")
     if (ROOT / "models").exists():
         write_models(DIST / "data" / "models")

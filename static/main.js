@@ -103,7 +103,7 @@ function apply(partial, newPixels = null) {
     const next = merge(state, partial);
     const { mode } = await load(next.mode);
     let image = await imageFor(partial, newPixels);
-    if (mode.input) image = await mode.input(image);
+    if (mode.input) image = await mode.input(image, partial);
     next.image = image.name;
     const out = await compute.run(coreSettings(next), image.pixels);
     if (out === null) return latest; // superseded: the newer request paints
@@ -225,6 +225,15 @@ function wire() {
     size: () => shown?.mode.embedSize ?? FRAME,
   });
   $("embed-open").addEventListener("click", () => embedDialog.open());
+  $("tour-open").addEventListener("click", () => openTour("explainer", $("tour-open")).catch(() => {}));
+}
+
+/** The explainer player (static/tour/), loaded the first time a tour is opened: resolves to its handle. */
+function openTour(name = "explainer", opener = null) {
+  return import("./tour/player.js").then((m) => m.openTour(name, window.convExplorer, { opener })).catch((err) => {
+    say(err.message);
+    throw err;
+  });
 }
 
 // --- the page's JS API ---------------------------------------------------------------------
@@ -291,6 +300,7 @@ async function start() {
   $("explorer").setAttribute("aria-busy", "false");
   startup.painted = performance.now();
   parent.ready();
+  if (options.tour) openTour(options.tour).catch(() => {}); // its poster: it plays on a click
 }
 
 const ready = start();
@@ -300,6 +310,10 @@ window.convExplorer = {
   ready,
   getState,
   setState: (partial) => ready.then(() => apply(partial)),
+  /** Open an explainer (tours/<name>.json): resolves to its player ({play, pause, seek, scene, setSpeed, status, on, …}). */
+  tour: (name = "explainer") => openTour(name),
+  /** The link to the view on screen: its #fragment, as Copy link shares it (the address follows it shortly). */
+  link: () => `#${writeFragment(state, pixels)}`,
   /** Resolves after the next paint (for benchmarks and course scripts). */
   nextPaint: () => new Promise((resolve) => paintWaiters.push(resolve)),
   /** Move the window through every position: play(), pause(), step(n) (n may be negative). */

@@ -40,6 +40,8 @@ PICTURES = {
     "training": ("network mode's Train panel: one epoch from scratch beside the same run with a double softmax",
                  (1280, 800), "index.html#v=1&mode=network&net=%7B%22panel%22%3A%22train%22,%22train%22%3A%7B%22batch%22%3A32,"
                               "%22epochs%22%3A1,%22bug%22%3A%22double-softmax%22%7D%7D"),
+    "explainer": ("the 60-second explainer during its pooling scene: the ring, the caption and the player",
+                  (1280, 800), "index.html?tour=explainer#v=1"),
     "lesson": ("a lesson: its text, an embedded view and a predict-then-reveal question",
                (1280, 800), "lessons/02-sobel-x.html"),
     "phone": ("a phone, 390×844",
@@ -101,6 +103,17 @@ def settle(page, name):
                 raise SystemExit("shots: learn mode took no 40 steps within a minute")
             page.wait_for_timeout(50)
         page.click("#learn-play")  # pause, so the picture shows one moment
+    if name == "explainer":  # the pooling scene's second line, shown as playing there would
+        page.wait_for_selector(".tour")
+        page.evaluate("""() => window.convExplorer.tour().then((t) => {
+            const scene = t.script.scenes.find((s) => s.id === "relu-pool"); t.seek(scene.lines[1].start + 0.5); })""")
+        deadline = time.monotonic() + 30
+        while page.evaluate("() => window.convExplorer.tour().then((t) => t.status().waiting)"):
+            if time.monotonic() > deadline:
+                raise SystemExit("shots: the explainer's scene never painted")
+            page.wait_for_timeout(50)
+        page.wait_for_timeout(800)  # the ring glides to its place
+        return
     if name == "lesson":
         return
     if name == "course":

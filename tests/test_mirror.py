@@ -12,7 +12,10 @@ from builder import ROOT
 
 TESTS = ROOT / "tests"
 # Tested through another module, which is the unit a learner's request goes through.
-THROUGH = {"app/exercise_values.py": "app/exercises.py (its 'values' exercises)"}
+THROUGH = {"app/exercise_values.py": "app/exercises.py (its 'values' exercises)",
+           # The voice's own script, run only by `build.py narrate` in the engine's environment: what it
+           # made is checked against its script and its audio (tests/builder/test_tours.py).
+           "builder/speak.py": "builder/narration.py, which runs it"}
 # What a module uses that only a browser has: it is tested there.
 BROWSER_ONLY = re.compile(r"\b(document|window|self|requestAnimationFrame|ResizeObserver|importScripts|Worker|"
                           r"SharedWorker|HTMLElement|CustomEvent|navigator|localStorage|querySelector\w*|"

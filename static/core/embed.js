@@ -6,6 +6,7 @@
 //   &lock=image,kernel,layer   parts the learner cannot change
 //   &origin=https://lms.example.edu   accept messages only from, and post only to, this origin
 //   &theme=light|dark|auto     the colours: a course theme's own switch can also set them by message
+//   &tour=explainer            open with the explainer (tours/<name>.json) ready to play
 //
 // The names each takes are the settings manifest's (static/settings.json, "embed"); this module does
 // not read it, so that an embed waiting below the fold fetches nothing it does not need. A name that
@@ -15,7 +16,7 @@ export const THEMES = ["auto", "light", "dark"]; // auto: the reader's system se
 
 const MAX_MESSAGE_CHARS = 2_000_000;
 
-/** Embed options from the query string: {embed, hide: Set, lock: Set, origin, theme}. Names are kept if they look like one. */
+/** Embed options from the query string: {embed, hide: Set, lock: Set, origin, theme, tour}. Names are kept if they look like one. */
 export function readOptions(search) {
   const q = new URLSearchParams(search);
   const list = (key) => new Set((q.get(key) || "").split(",").filter((x) => /^[a-z][a-z-]{0,30}$/.test(x)));
@@ -26,7 +27,8 @@ export function readOptions(search) {
     origin = null;
   }
   const theme = THEMES.includes(q.get("theme")) ? q.get("theme") : "auto";
-  return { embed: q.has("embed"), hide: list("hide"), lock: list("lock"), origin, theme };
+  const tour = /^[a-z0-9]+(-[a-z0-9]+)*$/.test(q.get("tour") ?? "") ? q.get("tour") : null;
+  return { embed: q.has("embed"), hide: list("hide"), lock: list("lock"), origin, theme, tour };
 }
 
 /** Mark the page so the CSS can hide and lock; lock also disables the controls themselves. */

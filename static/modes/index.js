@@ -13,7 +13,8 @@
 //   paint(state, result)      draw state and run's result
 //   unmount()                 another mode is opened: stop what runs (animations, training)
 // and may add:
-//   input(image)              the image it needs instead ({pixels, name}), a Promise (the network reads 24×24)
+//   input(image, partial)     the image it needs instead ({pixels, name}), a Promise: the network reads 24×24,
+//                             and a digit asked for by number in partial (the settings being set)
 //   preview(state, pixels)    a result to paint before Python is ready (the first view)
 //   getState(result)          what getState() (and the embedding page's messages) adds in this mode
 //   commands                  {play, pause, step(n)}: the page API's and the parent's window motion

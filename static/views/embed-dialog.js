@@ -23,7 +23,7 @@ export class EmbedDialog {
         this.boxes.push(box);
       }
     }
-    for (const id of ["#embed-size", "#embed-theme"]) dialog.querySelector(id).addEventListener("change", () => this.update());
+    for (const id of ["#embed-size", "#embed-theme", "#embed-tour"]) dialog.querySelector(id).addEventListener("change", () => this.update());
     dialog.querySelector("#embed-copy").addEventListener("click", () => copyText(this.code.value, this.code));
     dialog.querySelector("#embed-close").addEventListener("click", () => dialog.close());
   }
@@ -41,6 +41,8 @@ export class EmbedDialog {
     for (const key of ["hide", "lock"]) if (pick(key).length) query.push(`${key}=${pick(key).join(",")}`);
     const theme = this.dialog.querySelector("#embed-theme").value;
     if (theme !== "auto") query.push(`theme=${theme}`);
+    const tour = this.dialog.querySelector("#embed-tour").checked;
+    if (tour) query.push("tour=explainer");
     const page = `${location.origin}${location.pathname}`;
     const chosen = this.dialog.querySelector("#embed-size").value, { fixed, ratio } = this.size();
     const [w, h] = (chosen === "column" ? fixed : chosen).split("x");
@@ -48,7 +50,8 @@ export class EmbedDialog {
     const style = chosen === "column" ? `width: 100%; height: auto; aspect-ratio: ${ratio}; border: 0;` : "border: 0; max-width: 100%;";
     this.code.value = `<iframe src="${page}?${query.join("&")}#${this.fragment()}" width="${w}" height="${h}" ` +
       `style="${style}" title="Convolution Explorer" loading="lazy"></iframe>`;
-    if (chosen === "column") {
+    // The explainer's controls sit at the frame's foot, so its frame keeps its shape rather than growing to fit.
+    if (chosen === "column" && !tour) {
       // Once a page: sets each explorer frame's height to its view's (see docs/embedding.md).
       this.code.value += `\n<script src="${new URL("static/embed-resize.js", page).href}" async></script>`;
     }

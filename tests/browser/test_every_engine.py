@@ -5,6 +5,7 @@ checked against CPython's core on the same state, and every page is checked for 
 CSP-blocked requests) and for requests to another origin.
 """
 import io
+import json
 
 import numpy as np
 import pytest
@@ -283,6 +284,28 @@ def test_an_embed_at_640_by_480_shows_input_kernel_and_map(engine, site):
                           "return {x: r.x, y: r.y, right: r.right, bottom: r.bottom, width: r.width}; }", selector)
         assert box["width"] > 100 and box["x"] >= 0 and box["y"] >= 0, (selector, box)
         assert box["right"] <= view[0] + 0.5 and box["bottom"] <= view[1] + 0.5, (selector, box)
+    assert_clean(engine)
+
+
+def test_the_explainer_plays_with_its_captions_and_hands_over_the_view(engine, site, dist):
+    script = json.loads((dist / "tours" / "explainer.json").read_text())
+    visit(engine, f"{site}?embed&tour=explainer#v=1&img=shapes", 640, 480)
+    engine.wait("() => !!document.querySelector('.tour')", what="the explainer's player")
+    engine.eval("""() => window.convExplorer.tour().then((t) => { window.cues = [];
+        t.on('cue', (d) => cues.push([d.id, document.querySelector('.tour-caption').textContent])); t.setSpeed(4); })""")
+    engine.click(".tour-play")
+    engine.wait("() => window.convExplorer.tour().then((t) => t.status().scene >= 3)", timeout_s=60, what="three scenes")
+    status = engine.eval("() => window.convExplorer.tour().then((t) => t.status())")
+    # Where no sound can play (a headless Firefox has no audio device) it says so and goes on in captions.
+    notice = engine.eval("() => document.querySelector('.tour-notice').textContent")
+    assert status["narration"] == "audio" or "captions only" in notice or "browser's voice" in notice, (status, notice)
+    lines = [[f"{s['id']}-{n}", line["show"]] for s in script["scenes"] for n, line in enumerate(s["lines"], 1)]
+    cues = engine.eval("() => window.cues")
+    assert len(cues) >= 4 and cues == lines[:len(cues)]
+    engine.click(".tour-takeover")
+    engine.wait("() => !document.querySelector('.tour') && !location.search.includes('tour=')", what="the view handed over")
+    s = state(engine)
+    assert s["mode"] == "explore" and s["imageName"] == "digit3"  # the explainer's view, not the page's before it
     assert_clean(engine)
 
 

@@ -302,6 +302,12 @@ def test_the_embed_dialog_writes_the_iframe_for_this_view(explorer):
     assert "?embed&hide=inspector&lock=kernel&theme=dark#v=1" in page.locator("#embed-code").input_value()
     page.select_option("#embed-theme", "auto")
     assert "theme=" not in page.locator("#embed-code").input_value()
+    # With the explainer: its controls sit at the frame's foot, so the frame keeps its shape (no resizer).
+    page.select_option("#embed-size", "column")
+    page.locator("#embed-tour").check()
+    code = page.locator("#embed-code").input_value()
+    assert "?embed&hide=inspector&lock=kernel&tour=explainer#v=1" in code and "embed-resize.js" not in code
+    page.locator("#embed-tour").uncheck()
     page.click("#embed-close")
     page.evaluate("() => window.convExplorer.setState({stride: 1})")
 

@@ -467,9 +467,18 @@ export default {
     network.mount(root);
   },
 
-  /** The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit. */
-  input: async (image) => (image.pixels.height === SIDE && image.pixels.width === SIDE ? image
-    : { pixels: await ctx.builtinPixels("digit3"), name: "digit3" }),
+  /** The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit, and a
+   * held-out digit asked for by its number alone (setState, a tour) is that digit's pixels. */
+  async input(image, partial) {
+    const digit = partial.network?.digit;
+    if (Number.isInteger(digit) && (partial.image === undefined || typeof partial.image === "string") && partial.image !== "custom") {
+      network.heldout ??= await fetchDigits();
+      const i = Math.min(Math.max(digit, 0), network.heldout.count - 1);
+      return { pixels: { data: network.heldout.pixels(i), height: SIDE, width: SIDE }, name: "custom" };
+    }
+    if (image.pixels.height === SIDE && image.pixels.width === SIDE) return image;
+    return { pixels: await ctx.builtinPixels("digit3"), name: "digit3" };
+  },
 
   run: (state, pixels) => network.run(state.network, pixels),
 

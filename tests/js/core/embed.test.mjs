@@ -3,19 +3,20 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkMessage, readOptions } from "../../../static/core/embed.js";
 
-test("options: hide and lock lists, an origin reduced to scheme, host and port, a known theme", () => {
-  const o = readOptions("?embed&hide=inspector,layer&lock=kernel&origin=https://lms.example.edu/course/7&theme=dark");
+test("options: hide and lock lists, an origin reduced to scheme, host and port, a known theme, a tour", () => {
+  const o = readOptions("?embed&hide=inspector,layer&lock=kernel&origin=https://lms.example.edu/course/7&theme=dark&tour=explainer");
   assert.deepEqual(o, { embed: true, hide: new Set(["inspector", "layer"]), lock: new Set(["kernel"]),
-    origin: "https://lms.example.edu", theme: "dark" });
+    origin: "https://lms.example.edu", theme: "dark", tour: "explainer" });
 });
 
 test("without options: not an embed, nothing hidden, any origin, the reader's theme", () => {
-  assert.deepEqual(readOptions(""), { embed: false, hide: new Set(), lock: new Set(), origin: null, theme: "auto" });
+  assert.deepEqual(readOptions(""), { embed: false, hide: new Set(), lock: new Set(), origin: null, theme: "auto", tour: null });
 });
 
 test("names that cannot be one, a bad origin and an unknown theme are dropped", () => {
-  const o = readOptions("?hide=Inspector,<b>,layer&origin=not a url&theme=purple");
+  const o = readOptions("?hide=Inspector,<b>,layer&origin=not a url&theme=purple&tour=../x");
   assert.deepEqual([...o.hide], ["layer"]);
+  assert.equal(o.tour, null);
   assert.equal(o.origin, null);
   assert.equal(o.theme, "auto");
 });
