@@ -76,7 +76,7 @@ def test_every_section_the_readme_links_to_exists():
 def test_every_command_and_flag_the_readme_gives_exists():
     text = README.read_text()
     commands = set(re.findall(r"python build\.py (\w+)", text))
-    assert commands and commands <= {"build", "serve", "test", "bench", "shots"}
+    assert commands and commands <= {"build", "serve", "test", "bench", "shots", "narrate"}
     for command in commands:
         assert f'"{command}"' in BUILD_PY.read_text(), command
     sources = BUILD_PY.read_text() + "".join(p.read_text() for p in (ROOT / "tests" / "bench").glob("*.py"))

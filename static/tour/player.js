@@ -5,7 +5,7 @@
 // Its clock is the narration's when that plays (picture follows voice), else the page's own. The clock
 // holds while a scene's view is painting, so a slow first view (the network's) never runs ahead of it.
 
-import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, over, clock, sceneStep } from "./timeline.js";
+import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "./timeline.js";
 
 const ICONS = {
   play: "M8 5v14l11-7z",
@@ -136,7 +136,6 @@ class Player {
       return item;
     }));
     this.ring = Object.assign(document.createElement("div"), { className: "tour-ring" });
-    this.toast = null;
     document.body.append(this.ring, root);
     document.body.classList.add("touring");
     this.wire();
@@ -341,7 +340,7 @@ class Player {
         if (!live()) return;
         this.root.dispatchEvent(new CustomEvent("tour-scene-end", { detail: { scene: e.scene - 1 } }));
       }
-      this.view = over(this.view, e.view ? over(this.defaults, e.view) : e.set);
+      this.view = e.view ? sceneState(this.defaults, e.view) : over(this.view, e.set);
       if (e.view || e.set) {
         const painted = this.show(this.view);
         if (e.view) await this.hold(painted); // a scene's picture is there before its words
@@ -397,7 +396,8 @@ class Player {
     this.shownCue = undefined;
     if (!this.started) this.started = true;
     if (play) this.play();
-    this.run(this.events.findIndex((e) => e.at > this.t) < 0 ? this.events.length : this.events.findIndex((e) => e.at > this.t));
+    const next = this.events.findIndex((e) => e.at > this.t);
+    this.run(next < 0 ? this.events.length : next);
   }
 
   setSpeed(x) {

@@ -36,6 +36,15 @@ export function over(base = {}, partial = {}) {
 }
 
 /**
+ * The settings a scene starts from: the defaults and its view. The image stays as it is unless the view
+ * names one (a mode may choose its own input: the network reads the held-out digit its view names).
+ */
+export function sceneState(defaults, view) {
+  const { image, ...rest } = defaults;
+  return over(rest, view);
+}
+
+/**
  * What happens when: [{at, kind, scene, line, view?, set?, point?}] in time order (kind: scene, line, step). A scene starts with its
  * view (line −1); each line's set and point come as it is spoken, its steps after. Reduced motion cuts:
  * a line goes to its end state at once.
@@ -55,8 +64,8 @@ export function events(tour, { reduced = false } = {}) {
 }
 
 /**
- * The view at t: {scene, state, point}. state is the whole settings object to set (defaults, the scene's
- * view, then every set that has happened in the scene), so a seek shows exactly what playing would.
+ * The view at t: {scene, state, point}. state is the settings to set (the scene's, as sceneState gives them,
+ * then every set that has happened in it), so a seek shows exactly what playing there would.
  */
 export function viewAt(tour, t, defaults, options) {
   const scene = sceneAt(tour, t);
@@ -64,7 +73,7 @@ export function viewAt(tour, t, defaults, options) {
   let point = null;
   for (const e of events(tour, options)) {
     if (e.scene !== scene || e.at > t) continue;
-    state = over(state, e.view ?? e.set);
+    state = e.view ? sceneState(defaults, e.view) : over(state, e.set);
     point = e.point ?? point;
   }
   return { scene, state, point };

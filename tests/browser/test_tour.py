@@ -1,4 +1,4 @@
-"""The 60-second explainer (static/tour/), played by the live explorer: the whole tour at 4×, scene by
+"""The 60-second explainer (static/tour/), played by the live explorer: the whole tour at 6×, scene by
 scene its view against the script (set over the manifest's defaults, as the script says) and its caption
 against the script's lines; under 60 s of tour time; what the words claim, from the explorer's own
 numbers; "take over" keeps the view and its link; closing puts the page back; the link, keyboard,
@@ -74,7 +74,7 @@ def inside(b, width, height):
 
 @pytest.fixture(scope="module")
 def played(browser, base_url, script):
-    """The explainer played through at 4× from a learner's own view, then taken over at the output size."""
+    """The explainer played through at 6× from a learner's own view, then taken over at the output size."""
     with opened_explorer(browser, base_url, *VIEWPORT) as watched:
         page = watched.page
         set_state(page, {"image": "shapes", "kernel": [[0, 1, 0], [1, -4, 1], [0, 1, 0]], "stride": 2})
@@ -86,7 +86,7 @@ def played(browser, base_url, script):
           title: document.querySelector('.tour-caption').dataset.title,
           play: document.querySelector('.tour-play').getAttribute('aria-label') }))""")
         page.evaluate(RECORD)
-        page.evaluate("() => window.convExplorer.tour().then((t) => t.setSpeed(4))")
+        page.evaluate("() => window.convExplorer.tour().then((t) => t.setSpeed(6))")
         page.click(".tour-play")  # a click: the narration may speak
         wait_for(page, "(n) => window.seen.ends.some((e) => e.scene === n - 1)", 60, "the last scene's end",
                  len(script["scenes"]))

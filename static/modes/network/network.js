@@ -468,10 +468,11 @@ export default {
   },
 
   /** The network reads 24×24 digits: a larger image (a photo, an upload) gives way to a digit, and a
-   * held-out digit asked for by its number alone (setState, a tour) is that digit's pixels. */
+   * held-out digit asked for by its number with no image (setState, a tour) is that digit's pixels. A
+   * link always names its image, so a link opens as it did when it was made. */
   async input(image, partial) {
     const digit = partial.network?.digit;
-    if (Number.isInteger(digit) && (partial.image === undefined || typeof partial.image === "string") && partial.image !== "custom") {
+    if (Number.isInteger(digit) && partial.image === undefined) {
       network.heldout ??= await fetchDigits();
       const i = Math.min(Math.max(digit, 0), network.heldout.count - 1);
       return { pixels: { data: network.heldout.pixels(i), height: SIDE, width: SIDE }, name: "custom" };

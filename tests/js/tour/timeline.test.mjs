@@ -1,7 +1,7 @@
 // static/tour/timeline.js: what the view, the pointer and the caption are at any moment of a tour.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseVtt, cueAt, sceneAt, events, viewAt, over, clock, sceneStep } from "../../../static/tour/timeline.js";
+import { parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "../../../static/tour/timeline.js";
 
 // A tour as builder/tours.py times it: two scenes, the second with two lines and a step.
 const TOUR = {
@@ -50,6 +50,13 @@ test("the view at any moment: defaults, the scene's view, then what has happened
   assert.deepEqual([at(4.5), at(5.5), at(7)].map((v) => [v.state.stride, v.state.padding, v.point]),
     [[2, 0, "#y"], [3, 0, "#z"], [3, 1, "#z"]]);
   assert.equal(at(4.5, { reduced: true }).state.stride, 3);
+});
+
+test("a scene starts from the defaults and its view; the image stays unless the view names one", () => {
+  const defaults = { ...DEFAULTS, image: "digit3" };
+  assert.deepEqual(sceneState(defaults, { stride: 2 }), { ...DEFAULTS, stride: 2 });
+  assert.equal(sceneState(defaults, { image: "shapes" }).image, "shapes");
+  assert.equal("image" in viewAt(TOUR, 4.5, defaults).state, false);
 });
 
 test("over: an object setting keeps what the partial leaves out; anything else is replaced", () => {
