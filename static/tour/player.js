@@ -230,7 +230,8 @@ class Player {
       }
       audio.lastChild.addEventListener("error", () => this.lostAudio()); // every source failed
       this.root.append(audio); // inside the dock: it goes when the dock goes
-      this.root.title = this.tour.audio.credit;
+      const credit = Object.assign(document.createElement("li"), { className: "tour-credit", textContent: this.tour.audio.credit });
+      this.el.transcript.append(credit); // the voice's credit, where the words are
       return "audio";
     }
     return this.withoutAudio("This build has no recorded narration");
