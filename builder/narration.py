@@ -119,7 +119,11 @@ def narrate(name, tour, folder=tours.TOURS):
 
 def narrate_all(folder=tours.TOURS):
     """Render every tour whose narration is missing or older than its script (checked as the build checks)."""
-    for name, played in tours.read_tours(folder):
+    try:
+        found = tours.read_tours(folder)
+    except tours.TourError as e:
+        stop(str(e))
+    for name, played in found:
         if played["audio"]:
             say(f"tour {name}: its narration is up to date")
         else:

@@ -48,3 +48,9 @@ def test_without_the_encoders_it_says_how_to_install_them(monkeypatch):
     monkeypatch.setattr(narration.shutil, "which", lambda tool: None)
     with pytest.raises(SystemExit, match="apt-get install -y opus-tools lame"):
         narration.narrate("explainer", {}, tours.TOURS)
+
+
+def test_a_bad_tour_file_stops_it_with_its_sentence(tmp_path):
+    (tmp_path / "tiny.json").write_text("{")
+    with pytest.raises(SystemExit, match="tours/tiny.json is not valid JSON"):
+        narration.narrate_all(tmp_path)
