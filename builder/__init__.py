@@ -17,6 +17,7 @@
     prerequisites  what `test` and `bench` need installed
 Standard library only.
 """
+import json
 import sys
 from pathlib import Path
 
@@ -31,3 +32,12 @@ def say(msg):
 
 def stop(msg):
     sys.exit(f"build stopped: {msg}")
+
+
+def read_json(path, where, error):
+    """The JSON in path; if it does not parse, error (an exception class) with one sentence naming where
+    (the file as the author knows it, such as lessons/05-output-size.json) and the place."""
+    try:
+        return json.loads(Path(path).read_text())
+    except json.JSONDecodeError as e:
+        raise error(f"{where} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None

@@ -4,13 +4,12 @@ A lesson file that is wrong raises LessonError with one sentence naming the file
 (builder/assemble.py) stops with it before dist/ is cleared, so a bad file leaves the last build as it was. What a lesson holds
 is in docs/formats.md ("Lessons"); tests/test_lessons.py checks every number a lesson states against the core.
 """
-import json
 import re
 from html import escape
 from pathlib import Path
 from string import Template
 
-from builder import ROOT, settings
+from builder import ROOT, read_json, settings
 
 LESSONS = ROOT / "lessons"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -115,10 +114,7 @@ def read_lessons(folder=None):
         if m.group(1) in numbers:
             raise LessonError(f"lessons/{path.name}: lesson number {m.group(1)} is taken by lessons/{numbers[m.group(1)]}")
         numbers[m.group(1)] = path.name
-        try:
-            lesson = json.loads(path.read_text())
-        except json.JSONDecodeError as e:
-            raise LessonError(f"lessons/{path.name} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})")
+        lesson = read_json(path, f"lessons/{path.name}", LessonError)
         problem = lesson_problem(lesson, manifest)
         if problem:
             raise LessonError(f"lessons/{path.name}: {problem}.")

@@ -11,7 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
-from builder import ROOT, settings
+from builder import ROOT, read_json, settings
 
 TOURS = ROOT / "tours"
 TOUR_NAME = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -175,10 +175,7 @@ def read_tours(folder=None):
     for path in sorted(folder.glob("*.json")):
         if not re.match(TOUR_NAME, path.stem):
             raise TourError(f"tours/{path.name}: a tour's name is lower-case words joined by hyphens")
-        try:
-            tour = json.loads(path.read_text())
-        except json.JSONDecodeError as e:
-            raise TourError(f"tours/{path.name} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})")
+        tour = read_json(path, f"tours/{path.name}", TourError)
         problem = tour_problem(tour, manifest)
         if problem:
             raise TourError(f"tours/{path.name}: {problem}.")

@@ -5,6 +5,7 @@
 // Its clock is the narration's when that plays (picture follows voice), else the page's own. The clock
 // holds while a scene's view is painting, so a slow first view (the network's) never runs ahead of it.
 
+import { defaultState } from "../core/state.js";
 import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "./timeline.js";
 
 const ICONS = {
@@ -53,11 +54,9 @@ export async function openTour(name, api, { opener = null } = {}) {
 
 async function start(name, api, opener) {
   const base = new URL(`tours/${name}`, document.baseURI).href;
-  const [tour, vtt, manifest] = await Promise.all([
-    fetchOk(`${base}.json`, "json", name), fetchOk(`${base}.vtt`, "text", name), fetchOk("static/settings.json", "json", name)]);
+  const [tour, vtt] = await Promise.all([fetchOk(`${base}.json`, "json", name), fetchOk(`${base}.vtt`, "text", name)]);
   await Promise.all([api.ready, stylesheet()]);
-  const defaults = Object.fromEntries(Object.entries(manifest.settings).map(([k, spec]) => [k, spec.default]));
-  return new Player(name, tour, parseVtt(vtt), defaults, api, opener);
+  return new Player(name, tour, parseVtt(vtt), defaultState(), api, opener);
 }
 
 /** tour.css, once: the page's own stylesheet does not carry the player's rules. */
