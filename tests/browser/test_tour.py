@@ -234,13 +234,22 @@ def test_at_an_embeds_and_a_phones_size_what_is_talked_about_stays_above_the_doc
             assert page.evaluate("() => getComputedStyle(document.querySelector('.tour-ring')).transitionDuration") == "0s"
         for i, scene in enumerate(script["scenes"]):
             line = scene["lines"][-1]
+            point = None  # what the ring is round at the scene's last line: the latest point said
+            for said in scene["lines"]:
+                point = said.get("point", point)
+                for step in said["steps"]:
+                    point = step.get("point", point)
             page.evaluate("(t) => window.convExplorer.tour().then((tour) => tour.seek(t))", line["start"] + 0.1)
             wait_for(page, "() => window.convExplorer.tour().then((t) => !t.status().waiting)", 20)
-            wait_for(page, """() => { const r = document.querySelector('.tour-ring').getBoundingClientRect();
-                const d = document.querySelector('.tour').getBoundingClientRect();
-                return document.querySelector('.tour-ring').hidden || r.top >= -0.5 && (r.bottom <= d.top + 0.5 || r.height > d.top - 16); }""",
-                     5, f"scene {scene['id']}'s subject above the dock")
-            if line.get("point"):  # an embed leaves some parts out (the parameter count): then nothing is ringed
-                assert page.locator(".tour-ring").is_visible() == page.locator(line["point"]).first.is_visible(), scene["id"]
+            # The ring follows its subject from the next frame: wait until it is round it (or gone with it).
+            wait_for(page, """(point) => { const ring = document.querySelector('.tour-ring');
+                const subject = point && document.querySelector(point);
+                const shown = Boolean(subject && subject.getBoundingClientRect().width > 0);
+                if (ring.hidden === shown) return false;
+                const r = ring.getBoundingClientRect(), d = document.querySelector('.tour').getBoundingClientRect();
+                return ring.hidden || r.top >= -0.5 && (r.bottom <= d.top + 0.5 || r.height > d.top - 16); }""",
+                     5, f"scene {scene['id']}'s subject ringed above the dock", point)
+            if point:  # an embed leaves some parts out (the parameter count): then nothing is ringed
+                assert page.locator(".tour-ring").is_visible() == page.locator(point).first.is_visible(), scene["id"]
             assert page.inner_text(".tour-caption") == line["show"]
         assert watched.errors == []
