@@ -231,7 +231,7 @@ def test_on_a_phone_the_editor_fits_and_its_text_is_16_px(browser, base_url):
 
 def test_an_endless_loop_is_stopped_and_the_next_run_works(coding):
     page = coding.page
-    _, error = run_code(page, "def conv2d(image, kernel):\n    while True:\n        pass\n")
+    _, error = run_code(page, "def conv2d(image, kernel):\n    while True:\n        pass\n", endless=True)
     assert "more than 5 seconds" in error
     wait_for(page, "() => /Ready|Stopped/.test(document.getElementById('code-status').textContent)", 30)
     verdict, _ = run_code(page, CORRECT)
