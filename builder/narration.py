@@ -8,7 +8,6 @@ encoded twice: Opus in Ogg (small; Chromium, Firefox, WebKitGTK) and MP3 (every 
 is committed, like the trained models: building and testing never need the engine, only re-recording does.
 Standard library; the encoders are Debian's opus-tools and lame.
 """
-import hashlib
 import json
 import shutil
 import subprocess
@@ -87,7 +86,8 @@ def _join(wavs, times, total, path):
 
 
 def narrate(name, tour, folder=tours.TOURS):
-    """Render tour's narration into folder/<name>/: narration.ogg, narration.mp3 and narration.json."""
+    """Render tour's narration into folder/<name>/: narration.ogg, narration.mp3 and narration.json.
+    tour: its scenes of lines, each with "say" (the file, or read_tours' timed tour)."""
     _encoders()
     python, model, voices = _engine()
     lines = [line["say"] for scene in tour["scenes"] for line in scene["lines"]]
@@ -101,7 +101,7 @@ def narrate(name, tour, folder=tours.TOURS):
             stop(f"the voice could not say tour {name}: {result.stderr.strip().splitlines()[-1:]}")
         seconds = iter(round(s, 3) for s in json.loads(result.stdout.strip().splitlines()[-1]))
         durations = [[next(seconds) for _ in scene["lines"]] for scene in tour["scenes"]]
-        times, total = tours.layout(tour, durations)
+        times, total = tours.layout(durations)
         track = Path(tmp) / "track.wav"
         _join([Path(tmp) / f"{n}.wav" for n in range(len(lines))], [t for scene in times for t in scene], total, track)
         subprocess.run(["opusenc", "--quiet", "--bitrate", "24", "--serial", "1", str(track),
@@ -109,8 +109,7 @@ def narrate(name, tour, folder=tours.TOURS):
         subprocess.run(["lame", "--quiet", "-m", "m", "-b", "40", str(track), str(out / "narration.mp3")], check=True)
     narration = {"script": tours.script_digest(tour), "voice": VOICE, "speed": SPEED, "credit": CREDIT,
                  "duration": total, "lines": durations, "files": ["narration.ogg", "narration.mp3"],
-                 "sha256": {f: hashlib.sha256((out / f).read_bytes()).hexdigest()
-                            for f in ("narration.ogg", "narration.mp3")}}
+                 "sha256": {f: sha256(out / f) for f in ("narration.ogg", "narration.mp3")}}
     (out / "narration.json").write_text(json.dumps(narration, indent=1) + "\n")
     say(f"tour {name}: {total:.1f} s of narration in {len(lines)} lines, "
         f"{(out / 'narration.ogg').stat().st_size // 1000} KB as Opus")
@@ -127,4 +126,4 @@ def narrate_all(folder=tours.TOURS):
         if played["audio"]:
             say(f"tour {name}: its narration is up to date")
         else:
-            narrate(name, json.loads((Path(folder) / f"{name}.json").read_text()), folder)
+            narrate(name, played, folder)

@@ -91,7 +91,7 @@ def estimate_s(text):
     return round(len(text.split()) / WORDS_PER_S, 2)
 
 
-def layout(tour, durations):
+def layout(durations):
     """Every line's [start, end] in seconds, scene by scene, with the track's silences between them.
 
     durations: [[seconds of each line] for each scene]. Returns (times, total seconds): times is
@@ -123,21 +123,21 @@ def read_narration(folder, tour):
 def timed(name, tour, narration):
     """The tour as the page plays it: every line and step with its time, and how it is narrated.
 
-    name: the tour's (its audio's paths start with it); narration: read_narration's answer, or None (the times are then estimated and the page uses the
-    browser's voice or captions only). Times are seconds of tour time at 1×.
+    name: the tour's (its audio's paths start with it); narration: read_narration's answer, or None (the
+    times are then estimated, and the page uses the browser's voice or captions only). Times are seconds
+    of tour time at 1×.
     """
     if narration:
         durations = narration["lines"]
     else:
         durations = [[estimate_s(line["say"]) for line in scene["lines"]] for scene in tour["scenes"]]
-    times, total = layout(tour, durations)
+    times, total = layout(durations)
     scenes = []
     for scene, scene_times in zip(tour["scenes"], times):
         lines = []
         for line, (start, end) in zip(scene["lines"], scene_times):
-            steps = [{**step, "at": round(start + step["after"], 3)} for step in line.get("steps", [])]
-            for step in steps:
-                del step["after"]
+            steps = [{"at": round(start + step["after"], 3), **{k: step[k] for k in ("set", "point") if k in step}}
+                     for step in line.get("steps", [])]
             lines.append({"say": line["say"], "show": line.get("show", line["say"]), "start": start, "end": end,
                           **{k: line[k] for k in ("set", "point") if k in line}, "steps": steps})
         scenes.append({"id": scene["id"], "title": scene["title"], "view": scene.get("view", {}), "lines": lines})

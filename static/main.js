@@ -311,7 +311,7 @@ window.convExplorer = {
   getState,
   setState: (partial) => ready.then(() => apply(partial)),
   /** Open an explainer (tours/<name>.json): resolves to its player ({play, pause, seek, scene, setSpeed, status, on, …}). */
-  tour: (name = "explainer") => openTour(name),
+  tour: (name) => openTour(name),
   /** The link to the view on screen: its #fragment, as Copy link shares it (the address follows it shortly). */
   link: () => `#${writeFragment(state, pixels)}`,
   /** Resolves after the next paint (for benchmarks and course scripts). */

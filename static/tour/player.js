@@ -6,7 +6,7 @@
 // holds while a scene's view is painting, so a slow first view (the network's) never runs ahead of it.
 
 import { defaultState } from "../core/state.js";
-import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "./timeline.js";
+import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep, isObject } from "./timeline.js";
 
 const ICONS = {
   play: "M8 5v14l11-7z",
@@ -39,7 +39,6 @@ const MARKUP = `
   <ol class="tour-transcript" hidden></ol>`;
 
 let open = null; // {name, player: Promise of the Player}: one at a time, however often it is asked for
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Open tour name (its poster: it plays on a click), or the one already open. Resolves to its handle. */
 export async function openTour(name, api, { opener = null } = {}) {
@@ -394,7 +393,7 @@ class Player {
     this.hold(this.show(state));
     this.pointAt(point);
     this.shownCue = undefined;
-    if (!this.started) this.started = true;
+    this.started = true;
     if (play) this.play();
     const next = this.events.findIndex((e) => e.at > this.t);
     this.run(next < 0 ? this.events.length : next);
@@ -500,19 +499,19 @@ class Player {
 
   /** window.convExplorer.tour: the player for course scripts and tests. */
   makeHandle() {
-    const self = this;
-    const root = this.root;
     return {
-      play: () => self.play(), pause: () => self.pause(), seek: (t) => self.seek(t),
-      scene: (i) => self.seek(self.tour.scenes[i].start), setSpeed: (x) => self.setSpeed(x),
-      setMuted: (m) => self.setMuted(m), setCaptions: (c) => self.setCaptions(c),
-      takeOver: () => self.takeOver(), close: () => self.close(),
+      play: () => this.play(), pause: () => this.pause(), seek: (t) => this.seek(t),
+      scene: (i) => this.seek(this.tour.scenes[i].start), setSpeed: (x) => this.setSpeed(x),
+      setMuted: (m) => this.setMuted(m), setCaptions: (c) => this.setCaptions(c),
+      takeOver: () => this.takeOver(), close: () => this.close(),
       /** {name, time, duration, scene, sceneId, playing, speed, muted, narration, waiting (for a view or a voice)} */
-      status: () => ({ name: self.name, time: self.t, duration: self.tour.duration, scene: sceneAt(self.tour, self.t),
-        sceneId: self.tour.scenes[sceneAt(self.tour, self.t)].id, playing: self.playing, speed: self.speed,
-        muted: Boolean(self.muted), narration: self.narration, waiting: self.holds > 0 }),
+      status: () => {
+        const scene = sceneAt(this.tour, this.t);
+        return { name: this.name, time: this.t, duration: this.tour.duration, scene, sceneId: this.tour.scenes[scene].id,
+          playing: this.playing, speed: this.speed, muted: Boolean(this.muted), narration: this.narration, waiting: this.holds > 0 };
+      },
       /** Listen: "cue" ({id, text}, as a caption shows) and "scene-end" ({scene}, its view painted). */
-      on: (type, fn) => root.addEventListener(`tour-${type}`, (e) => fn(e.detail)),
+      on: (type, fn) => this.root.addEventListener(`tour-${type}`, (e) => fn(e.detail)),
       script: this.tour,
     };
   }

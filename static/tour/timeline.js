@@ -26,7 +26,7 @@ export function sceneAt(tour, t) {
   return i < 0 ? tour.scenes.length - 1 : i;
 }
 
-const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+export const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** partial over base, as a tour means it: an object setting (the network's) keeps what partial leaves out. */
 export function over(base = {}, partial = {}) {

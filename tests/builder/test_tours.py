@@ -46,7 +46,7 @@ def test_the_explainer_and_the_example_are_right():
 
 
 def test_lines_follow_each_other_with_the_tracks_silences():
-    times, total = tours.layout(TINY, [[2.0], [1.0, 0.5]])
+    times, total = tours.layout([[2.0], [1.0, 0.5]])
     lead, line, scene, tail = tours.LEAD_S, tours.LINE_GAP_S, tours.SCENE_GAP_S, tours.TAIL_S
     b = lead + 2 + scene
     assert times == [[[lead, lead + 2]], [[b, b + 1], [b + 1 + line, b + 1.5 + line]]]
@@ -94,7 +94,7 @@ def test_the_captions_are_the_scripts_lines_at_their_times():
 def test_the_explainers_narration_is_the_one_for_its_script_and_ends_within_a_minute():
     # Fails when the script's words change without `python build.py narrate`: the voice would say others.
     assert NARRATION["script"] == tours.script_digest(EXPLAINER)
-    _, total = tours.layout(EXPLAINER, NARRATION["lines"])
+    _, total = tours.layout(NARRATION["lines"])
     assert NARRATION["duration"] == pytest.approx(total) and total <= tours.LIMIT_S
     for name, digest in NARRATION["sha256"].items():
         assert hashlib.sha256((tours.TOURS / "explainer" / name).read_bytes()).hexdigest() == digest
