@@ -394,8 +394,14 @@ export class NetworkMode {
   /** Show held-out digit i; more: other network settings to change with it (a probe that flips it). */
   pickDigit(i, more = {}) {
     if (!this.heldout || !Number.isInteger(i)) return;
+    const { digit, pixels } = this.heldoutDigit(i);
+    this.draw(pixels, { digit, ...more });
+  }
+
+  /** Held-out digit i, or the nearest there is: {digit, pixels (24×24, in [0, 1])}. */
+  heldoutDigit(i) {
     const digit = Math.min(Math.max(i, 0), this.heldout.count - 1);
-    this.draw({ data: this.heldout.pixels(digit), height: SIDE, width: SIDE }, { digit, ...more });
+    return { digit, pixels: { data: this.heldout.pixels(digit), height: SIDE, width: SIDE } };
   }
 
   /** Drawing: a soft round brush about as wide as an MNIST pen stroke. */
@@ -474,8 +480,7 @@ export default {
     const digit = partial.network?.digit;
     if (Number.isInteger(digit) && partial.image === undefined) {
       network.heldout ??= await fetchDigits();
-      const i = Math.min(Math.max(digit, 0), network.heldout.count - 1);
-      return { pixels: { data: network.heldout.pixels(i), height: SIDE, width: SIDE }, name: "custom" };
+      return { pixels: network.heldoutDigit(digit).pixels, name: "custom" };
     }
     if (image.pixels.height === SIDE && image.pixels.width === SIDE) return image;
     return { pixels: await ctx.builtinPixels("digit3"), name: "digit3" };
