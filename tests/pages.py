@@ -178,16 +178,21 @@ def python_targets(page, browser):
         cdp.detach()
 
 
-def edit_through_a_restart(explorer, edit, timeout_s=20):
+def edit_through_a_restart(explorer, edit, timeout_s=30):
     """setState(edit) on an explorer (a page or an embed's frame) whose Python hangs: wait until the
     watchdog says it is restarting Python, then until the new Python has painted the edit.
 
-    The page's clock is Playwright's from here on (it runs as the real one does) so that the watchdog's
-    ten seconds can be skipped: the hang is seen as it would be, without the wait."""
-    clock = (explorer.page if hasattr(explorer, "page") else explorer).clock
-    clock.install()
+    On a page of its own the page's clock is Playwright's from here on (it runs as the real one does)
+    so that the watchdog's ten seconds can be skipped: the hang is seen as it would be, without the
+    wait. An embed's wait is real: Playwright's clock is the whole page's, and skipping it would also
+    skip the other embeds' wait for their new shared Python's hello (static/core/connect.js), so they
+    would give up on it and start Pythons of their own."""
+    own_page = not hasattr(explorer, "page")
+    if own_page:
+        explorer.clock.install()
     explorer.evaluate("(edit) => { window.__edit = window.convExplorer.setState(edit); }", edit)
-    clock.fast_forward(WATCHDOG_MS)
+    if own_page:
+        explorer.clock.fast_forward(WATCHDOG_MS)
     deadline = time.monotonic() + timeout_s
     while "restarting" not in explorer.locator("#message").inner_text():
         assert time.monotonic() < deadline, "the watchdog never noticed"
