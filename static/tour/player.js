@@ -113,8 +113,9 @@ class Player {
     const root = this.root = Object.assign(document.createElement("section"), { className: "tour", innerHTML: MARKUP });
     root.setAttribute("aria-label", this.tour.title);
     const $ = (c) => root.querySelector(`.tour-${c}`);
-    this.el = { caption: $("caption"), play: $("play"), scrubber: $("scrubber"), fill: $("fill"), time: $("time"),
-      speed: $("speed"), cc: $("cc"), mute: $("mute"), transcript: $("transcript"), transcriptOpen: $("transcript-open"),
+    this.el = { caption: $("caption"), play: $("play"), prev: $("prev"), next: $("next"), scrubber: $("scrubber"),
+      fill: $("fill"), time: $("time"), speed: $("speed"), cc: $("cc"), mute: $("mute"), restart: $("restart"),
+      takeover: $("takeover"), close: $("close"), transcript: $("transcript"), transcriptOpen: $("transcript-open"),
       notice: $("notice") };
     const { scrubber, speed, transcript } = this.el;
     scrubber.setAttribute("aria-valuemax", String(this.tour.duration));
@@ -142,16 +143,16 @@ class Player {
   }
 
   wire() {
-    const on = (el, type, fn) => el.addEventListener(type, fn);
+    const on = (target, type, fn) => target.addEventListener(type, fn);
     const { el } = this;
     on(el.play, "click", () => this.toggle());
-    on(this.root.querySelector(".tour-prev"), "click", () => this.seek(sceneStep(this.tour, this.t, -1)));
-    on(this.root.querySelector(".tour-next"), "click", () => this.seek(sceneStep(this.tour, this.t, 1)));
-    on(this.root.querySelector(".tour-restart"), "click", () => this.seek(0, true));
-    on(this.root.querySelector(".tour-takeover"), "click", () => this.takeOver());
-    on(this.root.querySelector(".tour-close"), "click", () => this.close());
+    on(el.prev, "click", () => this.seek(sceneStep(this.tour, this.t, -1)));
+    on(el.next, "click", () => this.seek(sceneStep(this.tour, this.t, 1)));
+    on(el.restart, "click", () => this.seek(0, true));
+    on(el.takeover, "click", () => this.takeOver());
+    on(el.close, "click", () => this.close());
     on(el.speed, "change", () => this.setSpeed(Number(el.speed.value)));
-    on(el.cc, "click", () => this.setCaptions(el.cc.getAttribute("aria-pressed") !== "true"));
+    on(el.cc, "click", () => this.setCaptions(el.caption.hidden));
     on(el.mute, "click", () => this.setMuted(!this.muted));
     on(el.transcriptOpen, "click", () => {
       el.transcript.hidden = !el.transcript.hidden;
@@ -186,7 +187,7 @@ class Player {
     else if (e.key === "ArrowRight") { e.preventDefault(); this.seek(sceneStep(this.tour, this.t, 1)); }
     else if (e.key === "Home" && e.target === this.el.scrubber) { e.preventDefault(); this.seek(0); }
     else if (e.key === "m" || e.key === "M") this.setMuted(!this.muted);
-    else if (e.key === "c" || e.key === "C") this.setCaptions(this.el.cc.getAttribute("aria-pressed") !== "true");
+    else if (e.key === "c" || e.key === "C") this.setCaptions(this.el.caption.hidden);
   }
 
   paintControls() {
