@@ -6,7 +6,7 @@
 // holds while a scene's view is painting, so a slow first view (the network's) never runs ahead of it.
 
 import { defaultState } from "../core/state.js";
-import { SPEEDS, parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep, isObject } from "./timeline.js";
+import { SPEEDS, parseVtt, captionAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep, isObject } from "./timeline.js";
 
 const ICONS = {
   play: "M8 5v14l11-7z",
@@ -205,7 +205,7 @@ class Player {
     el.scrubber.setAttribute("aria-valuetext",
       `Scene ${scene + 1} of ${tour.scenes.length}: ${tour.scenes[scene].title}, ${clock(this.t)} of ${clock(tour.duration)}`);
     this.root.classList.toggle("tour-fresh", !this.started);
-    const cue = cueAt(this.cues, this.t) ?? (this.shownCue && sceneAt(tour, this.shownCue.start) === scene ? this.shownCue : null);
+    const cue = this.started ? captionAt(tour, this.cues, this.t) : null; // the poster shows the title
     if (cue !== this.shownCue) {
       this.shownCue = cue;
       el.caption.textContent = cue?.text ?? "";

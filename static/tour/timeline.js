@@ -20,6 +20,16 @@ export function parseVtt(text) {
 /** The cue shown at t, or null between cues. */
 export const cueAt = (cues, t) => cues.find((c) => c.start <= t && t < c.end) ?? null;
 
+/**
+ * The caption to show at t: the cue spoken then; in a pause between lines, the line just said; before a
+ * scene's first line (a seek lands on the scene's start), that line. Never an empty caption inside a scene.
+ */
+export function captionAt(tour, cues, t) {
+  const scene = sceneAt(tour, t);
+  const mine = cues.filter((c) => sceneAt(tour, c.start) === scene);
+  return cueAt(mine, t) ?? mine.findLast((c) => c.start <= t) ?? mine[0] ?? null;
+}
+
 /** The index of the scene playing at t (the last one from its start to the end). */
 export function sceneAt(tour, t) {
   const i = tour.scenes.findIndex((s) => t < s.end);

@@ -206,6 +206,9 @@ def test_the_link_keyboard_transcript_and_captions(browser, base_url, script):
         wait_for(page, "() => window.convExplorer.tour().then((t) => t.status().scene === 1 && !t.status().waiting)", 5)
         page.keyboard.press("ArrowRight")
         wait_for(page, "() => window.convExplorer.tour().then((t) => t.status().scene === 2)", 5)
+        # Paused at the scene's start, before its first line is said: that line is captioned, not an empty bar.
+        wait_for(page, "(text) => document.querySelector('.tour-caption').textContent === text", 5,
+                 "the scene's first line captioned", script["scenes"][2]["lines"][0]["show"])
         page.keyboard.press("c")
         assert page.locator(".tour-caption").is_hidden()
         page.click(".tour-cc")

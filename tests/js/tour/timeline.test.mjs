@@ -1,7 +1,7 @@
 // static/tour/timeline.js: what the view, the pointer and the caption are at any moment of a tour.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseVtt, cueAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "../../../static/tour/timeline.js";
+import { parseVtt, cueAt, captionAt, sceneAt, events, viewAt, sceneState, over, clock, sceneStep } from "../../../static/tour/timeline.js";
 
 // A tour as builder/tours.py times it: two scenes, the second with two lines and a step.
 const TOUR = {
@@ -24,6 +24,13 @@ test("WebVTT: ids, times and text of each cue; the header and notes are not cues
   assert.deepEqual(cues, [{ id: "a-1", start: 0.3, end: 3.5, text: "One." }, { id: "b-1", start: 64.25, end: 66, text: "Two,\nlines." }]);
   assert.equal(cueAt(cues, 0.3).id, "a-1");
   assert.equal(cueAt(cues, 3.5), null);
+});
+
+test("a caption inside a scene is never empty: the line said last in a pause, the first line before it", () => {
+  const cues = [{ id: "a-1", start: 0.3, end: 3.5 }, { id: "b-1", start: 4.25, end: 6 }, { id: "b-2", start: 6.2, end: 9 }];
+  assert.deepEqual([0, 1, 3.8, 4, 5, 6.1, 7, 9.5, 11].map((t) => captionAt(TOUR, cues, t).id),
+    ["a-1", "a-1", "a-1", "b-1", "b-1", "b-1", "b-2", "b-2", "b-2"]);
+  assert.equal(captionAt(TOUR, [], 1), null);
 });
 
 test("a scene runs from its start to the next one's; the last one to the end", () => {
